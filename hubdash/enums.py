@@ -1,0 +1,129 @@
+"""The closed vocabularies of the domain (shared/DOMAIN.md), shared by models, services and UI.
+
+Each enum's values are stored in the database and used as i18n keys (`<I18N_PREFIX>.<value>`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sector(StrEnum):
+    """Which part of the region an organisation belongs to (産学官金 plus others)."""
+
+    INDUSTRY = "industry"
+    ACADEMIA = "academia"
+    GOVERNMENT = "government"
+    FINANCE = "finance"
+    PUBLIC_LAB = "public_lab"
+    SUPPORT_BODY = "support_body"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    """What a user may do; see permissions.ROLE_PERMISSIONS."""
+
+    ADMIN = "admin"
+    COUNCIL_MEMBER = "council_member"
+    HUB_MANAGER = "hub_manager"
+    VIEWER = "viewer"
+
+
+class IndicatorKind(StrEnum):
+    """Place in the logic model: input -> activity -> output -> outcome."""
+
+    INPUT = "input"
+    ACTIVITY = "activity"
+    OUTPUT = "output"
+    OUTCOME = "outcome"
+
+
+class Measure(StrEnum):
+    """How quarterly values add up: a flow is summed, a level is a stock at quarter end."""
+
+    FLOW = "flow"
+    LEVEL = "level"
+
+
+class Direction(StrEnum):
+    """Whether a higher or a lower value is better."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Accumulation(StrEnum):
+    """For flow indicators: is the target the sum over the target fiscal year, or since the baseline."""
+
+    ANNUAL = "annual"
+    CUMULATIVE = "cumulative"
+
+
+class Status(StrEnum):
+    """Progress status of an indicator against its expected path."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+
+
+class PdcaStage(StrEnum):
+    """Stages of a PDCA cycle, in order."""
+
+    PLAN = "plan"
+    DO = "do"
+    CHECK = "check"
+    ACT = "act"
+    CLOSED = "closed"
+
+
+class PdcaCadence(StrEnum):
+    """How long one PDCA cycle of a hub runs."""
+
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+
+
+class ActionStatus(StrEnum):
+    """Where an action item stands."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ActionOrigin(StrEnum):
+    """Where an action item came from: written in Plan, decided in Act, or carried over unfinished."""
+
+    PLAN = "plan"
+    ACT = "act"
+    CARRIED = "carried"
+
+
+class FutureCourse(StrEnum):
+    """The decided course after a Check (効果検証): continue, improve, expand or stop."""
+
+    CONTINUE = "continue"
+    IMPROVE = "improve"
+    EXPAND = "expand"
+    STOP = "stop"
+
+
+# i18n key prefix of each enum: t(f"{I18N_PREFIX[type(x)]}.{x.value}")
+I18N_PREFIX: dict[type[StrEnum], str] = {
+    Sector: "sector",
+    Role: "role",
+    IndicatorKind: "kind",
+    Measure: "measure",
+    Direction: "direction",
+    Accumulation: "accumulation",
+    Status: "status",
+    PdcaStage: "stage",
+    PdcaCadence: "cadence",
+    ActionStatus: "action_status",
+    ActionOrigin: "action_origin",
+    FutureCourse: "future_course",
+}
