@@ -1,0 +1,29 @@
+"""hubdash: the entry point. Page config, language and region pickers, navigation over pages/."""
+
+import streamlit as st
+
+from hubdash import ui
+
+st.set_page_config(page_title="hubdash", page_icon=":material/hub:", layout="wide")
+ui.start()
+ui.language_switch()
+ui.region_picker()
+
+PAGES = [
+    ("pages/home.py", "nav.home", ":material/home:", "home"),
+    ("pages/vision.py", "nav.vision", ":material/visibility:", "vision"),
+    ("pages/indicators.py", "nav.indicators", ":material/target:", "indicators"),
+    ("pages/progress.py", "nav.progress", ":material/edit_note:", "progress"),
+    ("pages/pdca.py", "nav.pdca", ":material/autorenew:", "pdca"),
+    ("pages/dashboard.py", "nav.dashboard", ":material/monitoring:", "dashboard"),
+    ("pages/executive.py", "nav.executive", ":material/summarize:", "executive"),
+    ("pages/audit.py", "nav.audit", ":material/history:", "audit"),
+]
+navigation = st.navigation(
+    [
+        st.Page(path, title=ui.t(title), icon=icon, url_path=url, default=(url == "home"))
+        for path, title, icon, url in PAGES
+    ]
+)
+ui.actor_badge()
+navigation.run()

@@ -1,0 +1,115 @@
+"""`python -m hubdash ...`: set up the database and load data from the command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+from sqlalchemy import Engine
+
+from hubdash import db
+from hubdash.i18n import LANGUAGES
+from hubdash.periods import PeriodError
+from hubdash.permissions import SYSTEM, PermissionDenied
+from hubdash.sample import SampleDataError
+
+
+def _one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can cause into one line on stderr and exit code 1, not a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (db.DatabaseError, SampleDataError, PeriodError, PermissionDenied) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _engine() -> Engine:
+    engine = db.make_engine()
+    db.upgrade(engine)
+    return engine
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """hubdash: shared vision, outcome indicators and PDCA cycles for regional innovation hubs.
+
+    The database is HUBDASH_DATABASE_URL (default: hubdash.db in the project folder).
+    """
+
+
+@main.command()
+@_one_line_errors
+def init() -> None:
+    """Create the database, or upgrade it to the newest schema; an up-to-date database is left alone."""
+    engine = db.make_engine()
+    applied = db.upgrade(engine)
+    state = "upgraded to" if applied else "already at"
+    click.echo(f"{db.redacted_url(str(engine.url))}: {state} schema revision {db.current_revision(engine)}")
+
+
+@main.command("load-sample")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="ja",
+    show_default=True,
+    help="Which sample region to load: Japanese or English.",
+)
+@_one_line_errors
+def load_sample(lang: str) -> None:
+    """Load the bundled sample region; loading it again changes nothing."""
+    from hubdash.services.samples import load_sample as load
+
+    engine = _engine()
+    with db.session_scope(engine) as session:
+        result = load(session=session, actor=SYSTEM, lang=lang)
+    verb = "loaded" if result.created else "already present, nothing changed:"
+    click.echo(f"sample region {verb} {result.region_code}")
+
+
+@main.command("demo-data")
+@click.option("--regions", type=click.IntRange(1, 500), required=True, help="How many regions to create.")
+@click.option("--hubs-per-region", type=click.IntRange(1, 50), default=4, show_default=True)
+@click.option(
+    "--indicators",
+    type=click.IntRange(4, 200),
+    default=25,
+    show_default=True,
+    help="Indicators per region (every hub tracks all of them).",
+)
+@click.option(
+    "--years",
+    type=click.IntRange(1, 30),
+    default=10,
+    show_default=True,
+    help="Fiscal years of quarterly measurements and PDCA cycles.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same data.")
+@_one_line_errors
+def demo_data(regions: int, hubs_per_region: int, indicators: int, years: int, seed: int) -> None:
+    """Create synthetic, plausible, deterministic regions for benchmarks and demos."""
+    from hubdash.services.demo import generate_demo_data
+
+    engine = _engine()
+    started = time.perf_counter()
+    with db.session_scope(engine) as session:
+        summary = generate_demo_data(
+            session=session,
+            actor=SYSTEM,
+            regions=regions,
+            hubs_per_region=hubs_per_region,
+            indicators=indicators,
+            years=years,
+            seed=seed,
+            progress=lambda msg: click.echo(msg, err=True),
+        )
+    click.echo(f"{summary} in {time.perf_counter() - started:.1f} s")

@@ -1,0 +1,49 @@
+"""Japanese and English UI text: one flat catalogue per language in hubdash/locales/<lang>.yaml."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from hubdash.enums import I18N_PREFIX
+
+LANGUAGES: tuple[str, ...] = ("ja", "en")
+DEFAULT_LANGUAGE = "ja"
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+LOCALES_DIR = Path(__file__).parent / "locales"
+ENV_LANG = "HUBDASH_LANG"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The flat key -> text mapping of one language."""
+    with (LOCALES_DIR / f"{lang}.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def t(key: str, lang: str, /, **values: object) -> str:
+    """The text for `key` in `lang`, with {placeholders} filled; a missing key shows itself, not a crash."""
+    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    return text.format(**values) if values else text
+
+
+def label(member: StrEnum, lang: str) -> str:
+    """The display name of an enum member, e.g. Status.ON_TRACK -> 順調."""
+    return t(f"{I18N_PREFIX[type(member)]}.{member.value}", lang)
+
+
+def resolve_language(browser_locale: str | None) -> str:
+    """HUBDASH_LANG if set, else the browser's language if we have it, else Japanese."""
+    forced = os.environ.get(ENV_LANG, "").strip().lower()
+    if forced in LANGUAGES:
+        return forced
+    if browser_locale:
+        primary = browser_locale.replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,238 @@
+"""Read side of progress: every target of a region judged by the status engine at a fiscal quarter."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from hubdash.enums import IndicatorKind, Status
+from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
+from hubdash.periods import FiscalQuarter
+from hubdash.status import Assessment, TargetSpec, assess, expected_value
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    """One target (of a hub, or of the whole region when hub_id is None) and how it stands."""
+
+    target_id: int
+    hub_id: int | None
+    hub_code: str | None
+    hub_name: str | None
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    unit: str
+    kind: IndicatorKind
+    goal_code: str | None
+    assessment: Assessment
+
+    @property
+    def status(self) -> Status:
+        """The status at the assessed quarter."""
+        return self.assessment.status
+
+
+def target_spec(target: Target, indicator: Indicator) -> TargetSpec:
+    """The status engine's view of a stored target."""
+    return TargetSpec(
+        baseline_value=target.baseline_value,
+        baseline_index=FiscalQuarter(target.baseline_fy, target.baseline_quarter).index,
+        target_value=target.target_value,
+        target_index=FiscalQuarter(target.target_fy, target.target_quarter).index,
+        measure=indicator.measure,
+        direction=indicator.direction,
+        accumulation=target.accumulation,
+        tolerance=target.tolerance,
+    )
+
+
+def latest_quarter(*, session: Session, region_id: int) -> FiscalQuarter | None:
+    """The newest fiscal quarter with any measurement in the region."""
+    row = session.exec(
+        select(Measurement.fiscal_year, Measurement.quarter)
+        .join(Hub, col(Hub.id) == Measurement.hub_id)
+        .where(Hub.region_id == region_id)
+        .order_by(col(Measurement.fiscal_year).desc(), col(Measurement.quarter).desc())
+        .limit(1)
+    ).first()
+    return FiscalQuarter(row[0], row[1]) if row else None
+
+
+def region_actuals(*, session: Session, region_id: int) -> dict[tuple[int, int], dict[int, float]]:
+    """Quarterly values by (hub id, indicator id) -> {quarter index: value}, in one query."""
+    rows = session.exec(
+        select(
+            Measurement.hub_id,
+            Measurement.indicator_id,
+            Measurement.fiscal_year,
+            Measurement.quarter,
+            Measurement.value,
+        )
+        .join(Hub, col(Hub.id) == Measurement.hub_id)
+        .where(Hub.region_id == region_id)
+    ).all()
+    actuals: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
+    for hub_id, indicator_id, fy, q, value in rows:
+        actuals[(hub_id, indicator_id)][fy * 4 + q - 1] = value
+    return actuals
+
+
+def _region_series(actuals: dict[tuple[int, int], dict[int, float]], indicator_id: int) -> dict[int, float]:
+    # A region-wide value is the sum over its hubs: flows add up, and the level indicators the
+    # councils set region targets for are stocks (people, companies) that add up too.
+    series: dict[int, float] = defaultdict(float)
+    for (_, ind), values in actuals.items():
+        if ind == indicator_id:
+            for index, value in values.items():
+                series[index] += value
+    return dict(series)
+
+
+def region_progress(
+    *, session: Session, region_id: int, at: FiscalQuarter | None = None
+) -> list[IndicatorProgress]:
+    """Every target of the region assessed at `at` (default: the latest quarter with data)."""
+    at = at or latest_quarter(session=session, region_id=region_id)
+    rows = session.exec(
+        select(Target, Indicator, Hub, StrategicGoal)
+        .join(Indicator, col(Indicator.id) == Target.indicator_id)
+        .join(Hub, col(Hub.id) == Target.hub_id, isouter=True)
+        .join(StrategicGoal, col(StrategicGoal.id) == Indicator.goal_id, isouter=True)
+        .where(Target.region_id == region_id)
+        .order_by(col(Hub.code).nulls_first(), Indicator.position, Indicator.code)
+    ).all()
+    actuals = region_actuals(session=session, region_id=region_id)
+    result = []
+    for target, indicator, hub, goal in rows:
+        spec = target_spec(target, indicator)
+        if hub is None:
+            series = _region_series(actuals, indicator.id)  # type: ignore[arg-type]
+        else:
+            series = actuals.get((hub.id, indicator.id), {})  # type: ignore[arg-type]
+        at_index = at.index if at else spec.baseline_index
+        result.append(
+            IndicatorProgress(
+                target_id=target.id,  # type: ignore[arg-type]
+                hub_id=hub.id if hub else None,
+                hub_code=hub.code if hub else None,
+                hub_name=hub.name if hub else None,
+                indicator_id=indicator.id,  # type: ignore[arg-type]
+                indicator_code=indicator.code,
+                indicator_name=indicator.name,
+                unit=indicator.unit,
+                kind=indicator.kind,
+                goal_code=goal.code if goal else None,
+                assessment=assess(spec, series, at_index),
+            )
+        )
+    return result
+
+
+def status_counts(progress: list[IndicatorProgress]) -> dict[Status, int]:
+    """How many targets are in each status (every status present, zero when none)."""
+    counts = dict.fromkeys(Status, 0)
+    for item in progress:
+        counts[item.status] += 1
+    return counts
+
+
+def measurement_count(*, session: Session, region_id: int) -> int:
+    """How many quarterly values the region holds."""
+    return session.exec(
+        select(func.count())
+        .select_from(Measurement)
+        .join(Hub, col(Hub.id) == Measurement.hub_id)
+        .where(Hub.region_id == region_id)
+    ).one()
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    """One indicator of a hub in one quarter: this and last quarter's values and the status."""
+
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    unit: str
+    previous: float | None
+    value: float | None
+    note: str
+    expected: float | None
+    assessment: Assessment | None
+
+
+def hub_quarter(*, session: Session, hub_id: int, at: FiscalQuarter) -> list[QuarterRow]:
+    """Every indicator the hub has a target for, with its values around `at` and its status at `at`."""
+    hub = session.get(Hub, hub_id)
+    if hub is None:
+        return []
+    targets = session.exec(
+        select(Target, Indicator)
+        .join(Indicator, col(Indicator.id) == Target.indicator_id)
+        .where(Target.hub_id == hub_id)
+        .order_by(Indicator.position, Indicator.code)
+    ).all()
+    measurements = session.exec(select(Measurement).where(Measurement.hub_id == hub_id)).all()
+    series: dict[int, dict[int, float]] = defaultdict(dict)
+    notes: dict[tuple[int, int], str] = {}
+    for m in measurements:
+        index = m.fiscal_year * 4 + m.quarter - 1
+        series[m.indicator_id][index] = m.value
+        notes[(m.indicator_id, index)] = m.note
+    rows = []
+    for target, indicator in targets:
+        values = series.get(indicator.id, {})  # type: ignore[arg-type]
+        spec = target_spec(target, indicator)
+        assessment = assess(spec, values, at.index)
+        rows.append(
+            QuarterRow(
+                indicator_id=indicator.id,  # type: ignore[arg-type]
+                indicator_code=indicator.code,
+                indicator_name=indicator.name,
+                unit=indicator.unit,
+                previous=values.get(at.index - 1),
+                value=values.get(at.index),
+                note=notes.get((indicator.id, at.index), ""),  # type: ignore[arg-type]
+                expected=assessment.expected,
+                assessment=assessment,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """The compared value of a target and its expected path at one quarter."""
+
+    period: FiscalQuarter
+    actual: float | None
+    expected: float
+    status: Status
+
+
+def target_series(*, session: Session, target_id: int) -> tuple[TargetSpec, list[SeriesPoint]]:
+    """A target's path quarter by quarter from its baseline to its target (or the latest data)."""
+    target = session.get(Target, target_id)
+    if target is None:
+        raise LookupError(f"no target {target_id}")
+    indicator = session.get(Indicator, target.indicator_id)
+    assert indicator is not None
+    spec = target_spec(target, indicator)
+    actuals = region_actuals(session=session, region_id=target.region_id)
+    values = (
+        actuals.get((target.hub_id, indicator.id), {})  # type: ignore[arg-type]
+        if target.hub_id is not None
+        else _region_series(actuals, indicator.id)  # type: ignore[arg-type]
+    )
+    last = max([spec.target_index, *values])
+    points = []
+    for index in range(spec.baseline_index + 1, last + 1):
+        a = assess(spec, values, index)
+        points.append(
+            SeriesPoint(FiscalQuarter.from_index(index), a.actual, expected_value(spec, index), a.status)
+        )
+    return spec, points

@@ -1,0 +1,116 @@
+"""Regions and what belongs to them: organisations, hubs, goals; the overview of the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from hubdash.enums import Sector, Status
+from hubdash.models import Hub, Indicator, Organisation, Region, StrategicGoal
+from hubdash.periods import FiscalQuarter
+from hubdash.services.progress import IndicatorProgress, latest_quarter, region_progress, status_counts
+
+
+def list_regions(*, session: Session) -> list[Region]:
+    """Every region, by code."""
+    return list(session.exec(select(Region).order_by(Region.code)).all())
+
+
+def get_region(*, session: Session, region_id: int) -> Region | None:
+    """One region by id."""
+    return session.get(Region, region_id)
+
+
+def list_hubs(*, session: Session, region_id: int) -> list[Hub]:
+    """The hubs of a region, by code."""
+    return list(session.exec(select(Hub).where(Hub.region_id == region_id).order_by(Hub.code)).all())
+
+
+@dataclass(frozen=True)
+class HubSummary:
+    """A hub with its core institution and the status counts of its targets."""
+
+    id: int
+    code: str
+    name: str
+    theme: str
+    core_institution: str
+    statuses: dict[Status, int]
+
+
+@dataclass(frozen=True)
+class GoalSummary:
+    """A strategic goal with how many indicators measure it and their statuses."""
+
+    code: str
+    title: str
+    indicators: int
+    statuses: dict[Status, int]
+
+
+@dataclass(frozen=True)
+class RegionOverview:
+    """What the home page shows for one region."""
+
+    region: Region
+    latest: FiscalQuarter | None
+    hubs: list[HubSummary]
+    goals: list[GoalSummary]
+    statuses: dict[Status, int]
+    organisations_by_sector: dict[Sector, int]
+    progress: list[IndicatorProgress]
+
+
+def region_overview(*, session: Session, region_id: int) -> RegionOverview | None:
+    """Hubs, goals, status counts and the latest quarter entered, for one region."""
+    region = session.get(Region, region_id)
+    if region is None:
+        return None
+    latest = latest_quarter(session=session, region_id=region_id)
+    progress = region_progress(session=session, region_id=region_id, at=latest)
+    hub_progress = [p for p in progress if p.hub_id is not None]
+    hubs = []
+    for hub, core in session.exec(
+        select(Hub, Organisation)
+        .join(Organisation, col(Organisation.id) == Hub.core_institution_id, isouter=True)
+        .where(Hub.region_id == region_id)
+        .order_by(Hub.code)
+    ).all():
+        mine = [p for p in hub_progress if p.hub_id == hub.id]
+        hubs.append(
+            HubSummary(
+                hub.id,
+                hub.code,
+                hub.name,
+                hub.theme,
+                core.name if core else "",  # type: ignore[arg-type]
+                status_counts(mine),
+            )
+        )
+    goals = []
+    indicator_counts = dict(
+        session.exec(
+            select(Indicator.goal_id, func.count())
+            .where(Indicator.region_id == region_id)
+            .group_by(Indicator.goal_id)
+        ).all()
+    )
+    for goal in session.exec(
+        select(StrategicGoal)
+        .where(StrategicGoal.region_id == region_id, StrategicGoal.is_active)
+        .order_by(StrategicGoal.position, StrategicGoal.code)
+    ).all():
+        mine = [p for p in hub_progress if p.goal_code == goal.code]
+        goals.append(
+            GoalSummary(goal.code, goal.title, indicator_counts.get(goal.id, 0), status_counts(mine))
+        )
+    sectors = dict.fromkeys(Sector, 0)
+    for sector, count in session.exec(
+        select(Organisation.sector, func.count())
+        .where(Organisation.region_id == region_id)
+        .group_by(Organisation.sector)
+    ).all():
+        sectors[Sector(sector)] = count
+    return RegionOverview(region, latest, hubs, goals, status_counts(hub_progress), sectors, progress)

@@ -1,0 +1,264 @@
+"""The only hubdash module that imports streamlit: engine, language, region, actor, shared widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from hubdash import db, i18n
+from hubdash.enums import Sector, Status
+from hubdash.periods import FiscalQuarter
+from hubdash.permissions import OPEN_MODE_ADMIN, SYSTEM, Actor
+from hubdash.services import regions as region_service
+from hubdash.services.regions import GoalSummary, HubSummary
+from hubdash.services.samples import load_sample
+from hubdash.status import STATUS_COLORS, STATUS_SYMBOLS
+
+T = TypeVar("T")
+LANG_KEY = "lang"
+REGION_KEY = "region_id"
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """The process-wide engine, created once, with the schema upgraded to the newest migration."""
+    eng = db.make_engine()
+    db.upgrade(eng)
+    return eng
+
+
+def start() -> Engine:
+    """Open the database, stopping the page with one readable line if it cannot be used."""
+    try:
+        eng = engine()
+    except db.DatabaseError as exc:
+        st.error(t("app.database_error", error=str(exc)))
+        st.stop()
+    _ensure_some_region(eng, language())
+    return eng
+
+
+def _ensure_some_region(eng: Engine, lang: str) -> None:
+    # On first start with an empty database the app shows the sample region of its language,
+    # so `streamlit run app.py` opens on a living dashboard.
+    if "regions_checked" in st.session_state:
+        return
+    with db.session_scope(eng) as session:
+        if not region_service.list_regions(session=session):
+            load_sample(session=session, actor=SYSTEM, lang=lang)
+    st.session_state["regions_checked"] = True
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Forget cached reads after a write."""
+    st.cache_data.clear()
+
+
+# --- language -----------------------------------------------------------------------------
+
+
+def language() -> str:
+    """The language of this browser session (chosen, else HUBDASH_LANG, else the browser's, else ja)."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = i18n.resolve_language(st.context.locale)
+    return str(st.session_state[LANG_KEY])
+
+
+def t(key: str, **values: object) -> str:
+    """Translated UI text in the session's language."""
+    return i18n.t(key, language(), **values)
+
+
+def label(member: StrEnum) -> str:
+    """Translated name of an enum member."""
+    return i18n.label(member, language())
+
+
+def period_label(period: FiscalQuarter | None) -> str:
+    """A fiscal quarter as users write it: 2024年度 第1四半期 / FY2024 Q1."""
+    return period.label(language()) if period else t("common.none")
+
+
+def status_text(status: Status) -> str:
+    """A status with its symbol, so colour is never the only cue."""
+    return f"{STATUS_SYMBOLS[status]} {label(status)}"
+
+
+def language_switch() -> None:
+    """The 日本語 / English switch in the sidebar."""
+    current = language()
+    choice = st.sidebar.segmented_control(
+        t("app.language"),
+        options=list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGE_NAMES.__getitem__,
+        default=current,
+        key="language_switch",
+    )
+    if choice and choice != current:
+        st.session_state[LANG_KEY] = choice
+        st.rerun()
+
+
+# --- actor ------------------------------------------------------------------------------
+
+
+def actor() -> Actor:
+    """Who is using this session: until sign-in exists, the local open-mode administrator."""
+    return OPEN_MODE_ADMIN
+
+
+def actor_badge() -> None:
+    """Tell the user, in the sidebar, who they act as."""
+    who = actor()
+    if who.open_mode:
+        st.sidebar.warning(t("app.open_mode"), icon=":material/lock_open:")
+    else:
+        st.sidebar.caption(t("app.signed_in_as", name=who.name, role=label(who.role)))
+
+
+# --- region -----------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def regions_table(_engine: Engine) -> dict[int, str]:
+    """Region id -> name, for the picker."""
+    with Session(_engine) as session:
+        return {r.id: r.name for r in region_service.list_regions(session=session) if r.id is not None}
+
+
+def region_picker() -> int | None:
+    """The region selectbox in the sidebar; remembers the choice in the URL (?region=<id>)."""
+    names = regions_table(engine())
+    if not names:
+        return None
+    wanted = st.query_params.get("region")
+    current = st.session_state.get(REGION_KEY)
+    if wanted and wanted.isdigit() and int(wanted) in names:
+        current = int(wanted)
+    if current not in names:
+        current = next(iter(names))
+    chosen = st.sidebar.selectbox(
+        t("app.region"), options=list(names), format_func=names.__getitem__, index=list(names).index(current)
+    )
+    st.session_state[REGION_KEY] = chosen
+    if st.query_params.get("region") != str(chosen):
+        st.query_params["region"] = str(chosen)
+    return chosen
+
+
+def current_region_id() -> int | None:
+    """The region chosen in the sidebar (the first region when a page runs on its own)."""
+    names = regions_table(engine())
+    current = st.session_state.get(REGION_KEY)
+    if current in names:
+        return int(current)
+    wanted = st.query_params.get("region")
+    if wanted and wanted.isdigit() and int(wanted) in names:
+        return int(wanted)
+    return next(iter(names), None)
+
+
+def require_region() -> int:
+    """The current region id, or an explanation and a stop when there is none."""
+    start()
+    region_id = current_region_id()
+    if region_id is None:
+        st.info(t("app.no_region"))
+        st.stop()
+    return region_id
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def read(fn: Callable[..., T], **kwargs: Any) -> T:
+    """Run one read service in its own session."""
+    with Session(engine()) as session:
+        return fn(session=session, **kwargs)
+
+
+def status_frame(counts: dict[Status, int]) -> pd.DataFrame:
+    """Status counts as rows (status, label, count, colour), in display order."""
+    return pd.DataFrame(
+        [
+            {"status": s.value, "label": status_text(s), "count": counts.get(s, 0), "color": STATUS_COLORS[s]}
+            for s in Status
+        ]
+    )
+
+
+def status_metrics(counts: dict[Status, int]) -> None:
+    """Four metrics, one per status."""
+    for column, status in zip(st.columns(len(Status)), Status, strict=True):
+        column.metric(status_text(status), counts.get(status, 0))
+
+
+def page_title(key: str) -> None:
+    """The page's h1, from the catalogue."""
+    st.title(t(key))
+
+
+def _counts_text(counts: dict[Status, int]) -> str:
+    return "  ".join(f"{STATUS_SYMBOLS[s]}{counts.get(s, 0)}" for s in Status)
+
+
+def hub_table(hubs: list[HubSummary]) -> pd.DataFrame:
+    """Hubs with theme, core institution and status counts, with translated headers."""
+    return pd.DataFrame(
+        {
+            t("col.code"): [h.code for h in hubs],
+            t("col.hub"): [h.name for h in hubs],
+            t("col.theme"): [h.theme for h in hubs],
+            t("col.core_institution"): [h.core_institution for h in hubs],
+            t("col.statuses"): [_counts_text(h.statuses) for h in hubs],
+        }
+    )
+
+
+def goal_table(goals: list[GoalSummary]) -> pd.DataFrame:
+    """Strategic goals with indicator counts and status counts, with translated headers."""
+    return pd.DataFrame(
+        {
+            t("col.code"): [g.code for g in goals],
+            t("col.goal"): [g.title for g in goals],
+            t("col.indicators"): [g.indicators for g in goals],
+            t("col.statuses"): [_counts_text(g.statuses) for g in goals],
+        }
+    )
+
+
+def sector_table(counts: dict[Sector, int]) -> pd.DataFrame:
+    """Organisations per sector."""
+    return pd.DataFrame(
+        {t("col.sector"): [label(s) for s in counts], t("col.organisations"): list(counts.values())}
+    )
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """A number for display (thousands separators, trailing zeros dropped), or a dash."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def when(moment: datetime | None, *, with_time: bool = True) -> str:
+    """A stored UTC timestamp in the browser's time zone (Japan when unknown)."""
+    if moment is None:
+        return "–"
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        zone = ZoneInfo(st.context.timezone or "Asia/Tokyo")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Asia/Tokyo")
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")

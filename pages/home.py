@@ -1,0 +1,35 @@
+"""Home: an overview of the selected region: hubs, goals, indicator status, latest quarter entered."""
+
+import streamlit as st
+
+from hubdash import charts, ui
+from hubdash.services.regions import region_overview
+
+region_id = ui.require_region()
+overview = ui.read(region_overview, region_id=region_id)
+if overview is None:
+    st.info(ui.t("app.no_region"))
+    st.stop()
+
+st.title(overview.region.name)
+if overview.region.description:
+    st.caption(overview.region.description)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(ui.t("home.hubs"), len(overview.hubs))
+c2.metric(ui.t("home.goals"), len(overview.goals))
+c3.metric(ui.t("home.organisations"), sum(overview.organisations_by_sector.values()))
+c4.metric(ui.t("home.latest_quarter"), ui.period_label(overview.latest))
+
+st.subheader(ui.t("home.status_heading", period=ui.period_label(overview.latest)))
+ui.status_metrics(overview.statuses)
+st.altair_chart(charts.status_bar(ui.status_frame(overview.statuses), ui.t("home.targets")), width="stretch")
+
+st.subheader(ui.t("home.hubs"))
+st.dataframe(ui.hub_table(overview.hubs), hide_index=True, width="stretch")
+
+st.subheader(ui.t("home.goals"))
+st.dataframe(ui.goal_table(overview.goals), hide_index=True, width="stretch")
+
+st.subheader(ui.t("home.sectors"))
+st.dataframe(ui.sector_table(overview.organisations_by_sector), hide_index=True, width="stretch")

@@ -1,0 +1,79 @@
+"""The role table of shared/DOMAIN.md, as require() enforces it."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubdash.enums import Role
+from hubdash.permissions import (
+    OPEN_MODE_ADMIN,
+    ROLE_PERMISSIONS,
+    Actor,
+    Permission,
+    PermissionDenied,
+    allows,
+    require,
+)
+
+COUNCIL = Actor(name="Sato", role=Role.COUNCIL_MEMBER, region_id=1, organisation_id=10)
+MANAGER = Actor(name="Suzuki", role=Role.HUB_MANAGER, region_id=1, hub_ids=frozenset({5}))
+VIEWER = Actor(name="Tanaka", role=Role.VIEWER, region_id=1)
+
+
+def test_admin_may_do_everything() -> None:
+    for permission in Permission:
+        require(OPEN_MODE_ADMIN, permission, region_id=3, hub_id=9, organisation_id=4)
+
+
+@pytest.mark.parametrize(
+    ("actor", "permission", "allowed"),
+    [
+        (COUNCIL, Permission.EDIT_VISION, True),
+        (COUNCIL, Permission.EDIT_TARGETS, True),
+        (COUNCIL, Permission.POST_IDEA, True),
+        (COUNCIL, Permission.ENTER_PROGRESS, False),
+        (COUNCIL, Permission.MANAGE_USERS, False),
+        (MANAGER, Permission.ENTER_PROGRESS, True),
+        (MANAGER, Permission.EDIT_PDCA, True),
+        (MANAGER, Permission.COMMENT, True),
+        (MANAGER, Permission.EDIT_VISION, False),
+        (MANAGER, Permission.ENDORSE, False),
+        (VIEWER, Permission.READ, True),
+        (VIEWER, Permission.EXPORT_REPORTS, True),
+        (VIEWER, Permission.COMMENT, False),
+        (VIEWER, Permission.ENTER_PROGRESS, False),
+    ],
+)
+def test_role_table(actor: Actor, permission: Permission, allowed: bool) -> None:
+    assert allows(actor, permission, region_id=1, hub_id=5, organisation_id=10) is allowed
+
+
+def test_council_member_acts_only_in_their_region() -> None:
+    require(COUNCIL, Permission.EDIT_VISION, region_id=1)
+    with pytest.raises(PermissionDenied, match="edit_vision"):
+        require(COUNCIL, Permission.EDIT_VISION, region_id=2)
+
+
+def test_hub_manager_enters_progress_only_for_their_hubs() -> None:
+    require(MANAGER, Permission.ENTER_PROGRESS, region_id=1, hub_id=5)
+    with pytest.raises(PermissionDenied):
+        require(MANAGER, Permission.ENTER_PROGRESS, region_id=1, hub_id=6)
+    with pytest.raises(PermissionDenied):
+        require(MANAGER, Permission.ENTER_PROGRESS, region_id=1)
+
+
+def test_endorsement_only_for_ones_own_organisation() -> None:
+    require(COUNCIL, Permission.ENDORSE, region_id=1, organisation_id=10)
+    with pytest.raises(PermissionDenied):
+        require(COUNCIL, Permission.ENDORSE, region_id=1, organisation_id=11)
+
+
+def test_every_role_has_an_entry_and_viewers_only_read() -> None:
+    assert set(ROLE_PERMISSIONS) == set(Role)
+    assert ROLE_PERMISSIONS[Role.VIEWER] == {Permission.READ, Permission.EXPORT_REPORTS}
+
+
+def test_refusal_message_names_actor_and_permission() -> None:
+    with pytest.raises(PermissionDenied) as info:
+        require(VIEWER, Permission.EDIT_TARGETS, region_id=1)
+    assert "Tanaka" in str(info.value) and "edit_targets" in str(info.value)
