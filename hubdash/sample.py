@@ -159,6 +159,13 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _fields(value: Any) -> Any:
+    """A mapping used as data (commitments, goals, milestones) without the remembered line numbers."""
+    if isinstance(value, dict):
+        return {k: _fields(v) for k, v in value.items() if k != LINE}
+    return value
+
+
 def _list(rows: _Rows, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     value = data.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -203,9 +210,11 @@ def read_sample(lang: str, folder: Path | None = None) -> SampleRegion:
         if row.get("number") != expected_number:
             raise v.fail(row, f"revision 'number' should be {expected_number}, found {row.get('number')!r}")
         row["created_at"] = v.moment(row, "created_at")
-        for sector in row.get("commitments") or {}:
+        row["commitments"] = _fields(row.get("commitments") or {})
+        row["goals"] = _fields(row.get("goals") or {})
+        for sector in row["commitments"]:
             v.choice({"sector": sector, LINE: row[LINE]}, "sector", Sector)
-        goal_codes |= {str(code) for code in row.get("goals") or {}}
+        goal_codes |= {str(code) for code in row["goals"]}
     first = revisions[0]
     if not first.get("statement") or not first.get("goals"):
         raise v.fail(first, "the first revision must hold the statement and the goals")
@@ -233,7 +242,7 @@ def read_sample(lang: str, folder: Path | None = None) -> SampleRegion:
             raise r.fail(row, "'target_period' must come after 'baseline_period'")
         row["accumulation"] = r.choice(row, "accumulation", Accumulation, Accumulation.ANNUAL)
         row["tolerance"] = r.number(row, "tolerance") if row.get("tolerance") is not None else 0.1
-        row["milestones"] = {str(k): float(val) for k, val in (row.get("milestones") or {}).items()}
+        row["milestones"] = {str(k): float(val) for k, val in _fields(row.get("milestones") or {}).items()}
 
     users = _list(r, data, "users")
     for row in users:

@@ -75,6 +75,11 @@ def load_sample(*, session: Session, actor: Actor, lang: str) -> SampleLoad:
     return SampleLoad(region.id, code, created=True)
 
 
+def sample_username(name: str, region_code: str) -> str:
+    """Sample users are named per region (sato@sample-ja), so both samples fit in one database."""
+    return f"{name}@{region_code}"
+
+
 def _vision_state(revisions: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
     """Each revision's full snapshot and the parts it changed, replaying only-what-changed entries."""
     state: dict[str, Any] = {"statement": "", "commitments": {}, "goals": {}}
@@ -92,7 +97,6 @@ def _vision_state(revisions: list[dict[str, Any]]) -> list[tuple[dict[str, Any],
                 **state["goals"].get(str(goal_code), {}),
                 **{k: str(v).strip() for k, v in goal.items()},
             }
-            merged.pop("__line__", None)
             state["goals"] = {**state["goals"], str(goal_code): merged}
             changed.append(f"goal:{goal_code}")
         out.append(({**state}, changed))
@@ -144,7 +148,7 @@ def _write(session: Session, sample: SampleRegion) -> Region:
     users: dict[str, User] = {}
     for u in sample.users:
         users[u["username"]] = User(
-            username=u["username"],
+            username=sample_username(u["username"], sample.region["code"]),
             display_name=u["display_name"],
             role=u["role"],
             email=u.get("email"),
@@ -214,7 +218,7 @@ def _write(session: Session, sample: SampleRegion) -> Region:
             if adopted_in:
                 ideas_by_revision[int(adopted_in)] = idea
             session.add_all(
-                IdeaVote(workshop_id=ws.id, idea_id=idea.id, voter_key=voter)  # type: ignore[arg-type]
+                IdeaVote(workshop_id=ws.id, idea_id=idea.id, voter_key=users[voter].username)  # type: ignore[arg-type]
                 for voter in idea_row.get("voters") or []
             )
 

@@ -1,0 +1,344 @@
+"""The status engine: expected path, status, achievement and projection of one target (pure, stdlib only).
+
+Every page and report takes statuses, colours and symbols from here and never recomputes them.
+Quarters are plain ints: ``index = fiscal_year * 4 + (quarter - 1)``, so FY2024Q1 is 8096,
+``index // 4`` is the fiscal year and ``index % 4 + 1`` the quarter.
+
+Compared quantity: what is set against the target at quarter ``i``
+    level            the value entered for ``i``.
+    flow, cumulative ``baseline_value`` plus the values of quarters ``baseline_index + 1 .. i``;
+                     at or before the baseline nothing has accumulated yet, so it is ``baseline_value``.
+    flow, annual     the fiscal-year-to-date total, Q1 .. the quarter of ``i``; ``baseline_index`` and
+                     ``target_index`` must be Q4s, whose fiscal-year totals are the baseline and target.
+
+Missing data: a total is known only when every quarter in it is entered. One gap makes the compared
+value unknown (status no data) instead of counting as 0, which would show a hub as behind (higher is
+better) or ahead (lower is better) of where it really is. Hub managers enter 0 for an empty quarter;
+``missing_quarters`` names the quarters still needed. None, NaN and infinite values count as missing.
+
+Expected path: a straight line from ``(baseline_index, baseline_value)`` to ``(target_index,
+target_value)``, held at the baseline before it and at the target after the deadline. Annual flows:
+the expected fiscal-year total runs straight from ``baseline_value`` in the baseline fiscal year to
+``target_value`` in the target fiscal year (held outside them), and the expected year-to-date at
+quarter q is that total * q/4.
+
+Status: ``gap = actual - expected``, negated when lower is better, so a positive gap is ahead.
+    gap >= 0                                   on track
+    behind by at most tolerance * distance     at risk
+    behind by more                             off track
+    no compared value                          no data
+``distance`` is |target - baseline| of the compared quantity (annual flows: scaled by q/4 like the
+expected value), so target == baseline leaves no band: any shortfall is off track. A gap within
+floating-point rounding of the numbers involved (1e-9 of their size) counts as 0, so a hub exactly
+on its path is never flagged because 0.1 + 0.2 != 0.3. After the deadline the expected value stays
+at the target and the compared value keeps counting: the status says whether the target is met now;
+``Projection.reaches_by_deadline`` says whether it was met in time.
+
+Achievement: ``(actual - baseline) / (target - baseline) * 100`` for the compared quantity. Annual
+flows set the year-to-date total against the baseline and target totals pro-rated to the quarter
+(* q/4): mid-year it is the pace (100 = on pace for the target total; measuring the year-to-date
+against full-year totals would read -70 % for a hub on track in Q1, or 170 % for a lower-is-better
+indicator that has merely not finished its year), and at Q4 it is the achievement of the year.
+When target == baseline there is no distance to measure: 100 if the target is met, else None.
+
+Projection: a least-squares line through the last up-to-4 points, at or before the assessed quarter,
+of the compared series that have data (level: the values; cumulative: the running totals, starting
+with the baseline; annual: rolling four-quarter totals, so a seasonal year does not read as a trend,
+set against the target fiscal-year total). If the latest point is already at or past the target,
+``reach_index`` is where the current run of such points began, so a target met before the deadline
+and held stays "by deadline" when viewed later. Otherwise it is the first quarter after the latest
+point at which the line reaches the target; None when the line is flat, heads away from the target,
+has fewer than 2 points, or arrives more than 40 quarters after ``target_index``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from hubdash.enums import Accumulation, Direction, Measure, Status
+
+HORIZON_QUARTERS = 40
+TREND_POINTS = 4
+_ROUNDING = 1e-9
+
+STATUS_ORDER: tuple[Status, ...] = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA)
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+STATUS_COLORS: dict[Status, str] = {
+    Status.ON_TRACK: "#0072B2",
+    Status.AT_RISK: "#E69F00",
+    Status.OFF_TRACK: "#D55E00",
+    Status.NO_DATA: "#999999",
+}
+
+STATUS_SYMBOLS: dict[Status, str] = {
+    Status.ON_TRACK: "●",
+    Status.AT_RISK: "▲",
+    Status.OFF_TRACK: "✖",
+    Status.NO_DATA: "–",
+}
+
+_SEVERITY: dict[Status, int] = {Status.ON_TRACK: 0, Status.AT_RISK: 1, Status.OFF_TRACK: 2}
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """A target of one indicator: baseline and target, how values add up, and which way is better."""
+
+    baseline_value: float
+    baseline_index: int
+    target_value: float
+    target_index: int
+    measure: Measure
+    direction: Direction
+    accumulation: Accumulation = Accumulation.CUMULATIVE
+    tolerance: float = 0.1
+
+    def __post_init__(self) -> None:
+        # Values read from the database arrive as plain strings and Decimals.
+        object.__setattr__(self, "measure", Measure(self.measure))
+        object.__setattr__(self, "direction", Direction(self.direction))
+        object.__setattr__(self, "accumulation", Accumulation(self.accumulation))
+        for name in ("baseline_value", "target_value", "tolerance"):
+            value = float(getattr(self, name))
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, not {value}")
+            object.__setattr__(self, name, value)
+        if self.tolerance < 0:
+            raise ValueError(f"tolerance must not be negative, not {self.tolerance}")
+        if self.target_index <= self.baseline_index:
+            raise ValueError("target_index must come after baseline_index")
+        if self.is_annual and (self.baseline_index % 4 != 3 or self.target_index % 4 != 3):
+            raise ValueError("an annual flow target needs baseline_index and target_index at a Q4")
+
+    @property
+    def is_annual(self) -> bool:
+        """Whether the target is a fiscal-year total of a flow."""
+        return self.measure == Measure.FLOW and self.accumulation == Accumulation.ANNUAL
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where the recent trend of the compared series leads."""
+
+    slope_per_quarter: float | None
+    reach_index: int | None
+    reaches_by_deadline: bool
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The status of one target at one quarter, with the numbers behind it."""
+
+    status: Status
+    at_index: int
+    actual: float | None
+    expected: float | None
+    target: float
+    gap: float | None
+    achievement_pct: float | None
+    projection: Projection
+
+
+def expected_value(spec: TargetSpec, at_index: int) -> float:
+    """The expected value of the compared quantity at a quarter, on the straight path to the target."""
+    if spec.is_annual:
+        annual = _along(
+            spec.baseline_value,
+            spec.target_value,
+            spec.baseline_index // 4,
+            spec.target_index // 4,
+            at_index // 4,
+        )
+        return annual * _year_share(at_index)
+    return _along(spec.baseline_value, spec.target_value, spec.baseline_index, spec.target_index, at_index)
+
+
+def compared_value(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> float | None:
+    """The quantity set against the target at a quarter, or None when a quarter it needs is missing."""
+    return _compared(spec, actuals, at_index)[0]
+
+
+def missing_quarters(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> list[int]:
+    """The quarters that must still be entered before the target can be assessed at a quarter."""
+    return [index for index in _needed_quarters(spec, at_index) if _entered(actuals, index) is None]
+
+
+def tolerance_band(spec: TargetSpec, at_index: int) -> float:
+    """How far behind the expected value a hub may be at a quarter and still be at risk, not off track."""
+    baseline, target = _scaled_ends(spec, at_index)
+    return spec.tolerance * abs(target - baseline)
+
+
+def status_of(gap: float | None, distance: float, tolerance: float) -> Status:
+    """The status for a gap (positive = ahead) given the baseline-to-target distance and the tolerance."""
+    if gap is None or math.isnan(gap):
+        return Status.NO_DATA
+    if tolerance < 0:
+        raise ValueError(f"tolerance must not be negative, not {tolerance}")
+    if gap >= 0:
+        return Status.ON_TRACK
+    if -gap <= tolerance * abs(distance):
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """The most severe status (off track > at risk > on track); no data only when nothing else is known."""
+    known = [Status(status) for status in statuses if status != Status.NO_DATA]
+    return max(known, key=_SEVERITY.__getitem__) if known else Status.NO_DATA
+
+
+def project(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Projection:
+    """Whether and when the recent trend, from data up to a quarter, reaches the target."""
+    series = _trend_series(spec, actuals, at_index)
+    recent = series[-TREND_POINTS:]
+    slope = _slope(recent)
+    reach: int | None = None
+    if series and _at_or_past(series[-1][1], spec.target_value, spec.direction):
+        for index, value in reversed(series):
+            if not _at_or_past(value, spec.target_value, spec.direction):
+                break
+            reach = index
+    elif slope is not None and slope != 0 and (slope > 0) == (spec.direction == Direction.HIGHER):
+        mean_index = sum(index for index, _ in recent) / len(recent)
+        mean_value = sum(value for _, value in recent) / len(recent)
+        crossing = mean_index + (spec.target_value - mean_value) / slope
+        horizon = spec.target_index + HORIZON_QUARTERS
+        if math.isfinite(crossing) and crossing <= horizon:
+            reach = max(math.ceil(crossing - _ROUNDING), recent[-1][0] + 1)
+            if reach > horizon:
+                reach = None
+    return Projection(
+        slope_per_quarter=slope,
+        reach_index=reach,
+        reaches_by_deadline=reach is not None and reach <= spec.target_index,
+    )
+
+
+def assess(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Assessment:
+    """The status, gap, achievement and projection of a target at a quarter."""
+    expected = expected_value(spec, at_index)
+    actual, magnitude = _compared(spec, actuals, at_index)
+    baseline, target = _scaled_ends(spec, at_index)
+    gap: float | None = None
+    achievement: float | None = None
+    if actual is not None:
+        gap = actual - expected if spec.direction == Direction.HIGHER else expected - actual
+        noise = _ROUNDING * (
+            1 + magnitude + abs(expected) + abs(spec.baseline_value) + abs(spec.target_value)
+        )
+        if abs(gap) <= noise:
+            gap = 0.0
+        if target != baseline:
+            achievement = (actual - baseline) / (target - baseline) * 100
+        elif gap >= 0:
+            achievement = 100.0
+    return Assessment(
+        status=status_of(gap, abs(target - baseline), spec.tolerance),
+        at_index=at_index,
+        actual=actual,
+        expected=expected,
+        target=spec.target_value,
+        gap=gap,
+        achievement_pct=achievement,
+        projection=project(spec, actuals, at_index),
+    )
+
+
+def _along(start_value: float, end_value: float, start: int, end: int, at: int) -> float:
+    if at <= start:
+        return start_value
+    if at >= end:
+        return end_value
+    return start_value + (end_value - start_value) * (at - start) / (end - start)
+
+
+def _year_share(index: int) -> float:
+    return (index % 4 + 1) / 4
+
+
+def _scaled_ends(spec: TargetSpec, at_index: int) -> tuple[float, float]:
+    share = _year_share(at_index) if spec.is_annual else 1.0
+    return spec.baseline_value * share, spec.target_value * share
+
+
+def _at_or_past(value: float, target: float, direction: Direction) -> bool:
+    return value >= target if direction == Direction.HIGHER else value <= target
+
+
+def _entered(actuals: Mapping[int, float], index: int) -> float | None:
+    value = actuals.get(index)
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _needed_quarters(spec: TargetSpec, at_index: int) -> range:
+    if spec.measure == Measure.LEVEL:
+        return range(at_index, at_index + 1)
+    if spec.is_annual:
+        return range(at_index - at_index % 4, at_index + 1)
+    return range(spec.baseline_index + 1, at_index + 1)
+
+
+def _compared(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> tuple[float | None, float]:
+    """The compared value and the summed size of the entries in it, which bounds its rounding error."""
+    needed = _needed_quarters(spec, at_index)
+    values = [value for index in needed if (value := _entered(actuals, index)) is not None]
+    if len(values) < len(needed):
+        return None, 0.0
+    total = 0.0 if spec.measure == Measure.LEVEL or spec.is_annual else spec.baseline_value
+    for value in values:
+        total += value
+    return total, sum(abs(value) for value in values)
+
+
+def _trend_series(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> list[tuple[int, float]]:
+    if spec.measure == Measure.LEVEL:
+        return [
+            (index, value)
+            for index in sorted(actuals)
+            if index <= at_index and (value := _entered(actuals, index)) is not None
+        ]
+    if spec.is_annual:
+        series = []
+        for index in sorted(actuals):
+            if index > at_index:
+                break
+            window = [
+                value
+                for quarter in range(index - 3, index + 1)
+                if (value := _entered(actuals, quarter)) is not None
+            ]
+            if len(window) == 4:
+                total = 0.0
+                for value in window:
+                    total += value
+                series.append((index, total))
+        return series
+    if at_index < spec.baseline_index:
+        return []
+    # Same summation order as _compared, so the last point equals the compared value exactly.
+    total = spec.baseline_value
+    series = [(spec.baseline_index, total)]
+    for index in range(spec.baseline_index + 1, at_index + 1):
+        value = _entered(actuals, index)
+        if value is None:
+            break
+        total += value
+        series.append((index, total))
+    return series
+
+
+def _slope(points: list[tuple[int, float]]) -> float | None:
+    if len(points) < 2:
+        return None
+    mean_index = sum(index for index, _ in points) / len(points)
+    mean_value = sum(value for _, value in points) / len(points)
+    spread = sum((index - mean_index) ** 2 for index, _ in points)
+    covariance = sum((index - mean_index) * (value - mean_value) for index, value in points)
+    return covariance / spread
