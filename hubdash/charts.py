@@ -20,9 +20,53 @@ def _styled(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
     )
 
 
+# Shapes repeat the status, so that colour is never the only cue.
+STATUS_SHAPES: dict[Status, str] = {
+    Status.ON_TRACK: "circle",
+    Status.AT_RISK: "triangle-up",
+    Status.OFF_TRACK: "cross",
+    Status.NO_DATA: "square",
+}
+
+
 def status_scale(labels: dict[Status, str]) -> alt.Scale:
     """A colour scale mapping each status label to the engine's colour-blind-safe colour."""
     return alt.Scale(domain=[labels[s] for s in Status], range=[STATUS_COLORS[s] for s in Status])
+
+
+def status_shape_scale(labels: dict[Status, str]) -> alt.Scale:
+    """A shape scale mapping each status label to its marker shape."""
+    return alt.Scale(domain=[labels[s] for s in Status], range=[STATUS_SHAPES[s] for s in Status])
+
+
+def status_by_hub(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[str, str]) -> alt.Chart:
+    """Stacked bars: how many of each hub's targets are in each status.
+
+    `frame` columns: hub (display name), status (Status value), count. `titles` keys: hub, count.
+    """
+    data = frame.assign(
+        status_label=[labels[Status(s)] for s in frame["status"]],
+        order=[list(Status).index(Status(s)) for s in frame["status"]],
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("count:Q", title=titles["count"], stack="zero", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "status_label:N", scale=status_scale(labels), title=None, legend=alt.Legend(orient="bottom")
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("hub:N", title=titles["hub"]),
+                alt.Tooltip("status_label:N", title=""),
+                alt.Tooltip("count:Q", title=titles["count"]),
+            ],
+        )
+        .properties(height=alt.Step(36))
+    )
+    return _styled(chart)
 
 
 def status_bar(frame: pd.DataFrame, axis_title: str) -> alt.Chart:
@@ -40,7 +84,7 @@ def status_bar(frame: pd.DataFrame, axis_title: str) -> alt.Chart:
             color=alt.Color("label:N", scale=status_scale(labels), legend=None),
             tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("count:Q", title=axis_title)],
         )
-        .properties(height=34 * len(frame))
+        .properties(height=alt.Step(34))
     )
     return _styled(chart)
 
@@ -52,7 +96,8 @@ def target_path(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[str
     `titles` keys: period, value, expected, actual.
     """
     order = list(frame["period"])
-    base = alt.Chart(frame).encode(x=alt.X("period:N", sort=order, title=titles["period"]))
+    axis = alt.Axis(labelAngle=-45, labelLimit=200)
+    base = alt.Chart(frame).encode(x=alt.X("period:N", sort=order, title=titles["period"], axis=axis))
     expected = base.mark_line(strokeDash=[6, 4], color="#555555").encode(
         y=alt.Y("expected:Q", title=titles["value"]),
         tooltip=[
@@ -65,7 +110,7 @@ def target_path(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[str
     points = actual_rows.mark_point(filled=True, size=90).encode(
         y="actual:Q",
         color=alt.Color("status_label:N", scale=status_scale(labels), title=None),
-        shape=alt.Shape("status_label:N", title=None),
+        shape=alt.Shape("status_label:N", scale=status_shape_scale(labels), title=None),
         tooltip=[
             alt.Tooltip("period:N", title=titles["period"]),
             alt.Tooltip("actual:Q", title=titles["actual"], format=",.1f"),

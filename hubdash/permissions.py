@@ -77,9 +77,7 @@ class Actor:
         return self.username or f"open:{self.name}"
 
 
-OPEN_MODE_ADMIN = Actor(
-    name="open-mode administrator", role=Role.ADMIN, username="open-admin", open_mode=True
-)
+OPEN_MODE_ADMIN = Actor(name="open-mode administrator", role=Role.ADMIN, username="open-admin", open_mode=True)
 # The actor of bulk loads run from the command line (sample data, demo data).
 SYSTEM = Actor(name="hubdash (system)", role=Role.ADMIN, username="system")
 

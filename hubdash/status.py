@@ -227,9 +227,7 @@ def assess(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Ass
     achievement: float | None = None
     if actual is not None:
         gap = actual - expected if spec.direction == Direction.HIGHER else expected - actual
-        noise = _ROUNDING * (
-            1 + magnitude + abs(expected) + abs(spec.baseline_value) + abs(spec.target_value)
-        )
+        noise = _ROUNDING * (1 + magnitude + abs(expected) + abs(spec.baseline_value) + abs(spec.target_value))
         if abs(gap) <= noise:
             gap = 0.0
         if target != baseline:
@@ -310,9 +308,7 @@ def _trend_series(spec: TargetSpec, actuals: Mapping[int, float], at_index: int)
             if index > at_index:
                 break
             window = [
-                value
-                for quarter in range(index - 3, index + 1)
-                if (value := _entered(actuals, quarter)) is not None
+                value for quarter in range(index - 3, index + 1) if (value := _entered(actuals, quarter)) is not None
             ]
             if len(window) == 4:
                 total = 0.0

@@ -224,6 +224,13 @@ def hub_table(hubs: list[HubSummary]) -> pd.DataFrame:
     )
 
 
+def hub_status_frame(hubs: list[HubSummary]) -> pd.DataFrame:
+    """One row per hub and status with the number of targets, for charts.status_by_hub."""
+    return pd.DataFrame(
+        [{"hub": f"{h.code} {h.name}", "status": s.value, "count": h.statuses.get(s, 0)} for h in hubs for s in Status]
+    )
+
+
 def goal_table(goals: list[GoalSummary]) -> pd.DataFrame:
     """Strategic goals with indicator counts and status counts, with translated headers."""
     return pd.DataFrame(
@@ -238,9 +245,7 @@ def goal_table(goals: list[GoalSummary]) -> pd.DataFrame:
 
 def sector_table(counts: dict[Sector, int]) -> pd.DataFrame:
     """Organisations per sector."""
-    return pd.DataFrame(
-        {t("col.sector"): [label(s) for s in counts], t("col.organisations"): list(counts.values())}
-    )
+    return pd.DataFrame({t("col.sector"): [label(s) for s in counts], t("col.organisations"): list(counts.values())})
 
 
 def number(value: float | None, digits: int = 1) -> str:

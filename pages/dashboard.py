@@ -18,16 +18,12 @@ if not targets:
 scopes = list(dict.fromkeys(hub.code if hub else "" for _, _, hub in targets))
 hub_names = {hub.code: hub.name for _, _, hub in targets if hub}
 left, right = st.columns(2)
-scope = left.selectbox(
-    ui.t("col.hub"), scopes, format_func=lambda c: hub_names.get(c, ui.t("indicators.whole_region"))
-)
+scope = left.selectbox(ui.t("col.hub"), scopes, format_func=lambda c: hub_names.get(c, ui.t("indicators.whole_region")))
 choices = [(tg, ind) for tg, ind, hub in targets if (hub.code if hub else "") == scope]
-target, indicator = right.selectbox(
-    ui.t("col.indicator"), choices, format_func=lambda p: f"{p[1].code} {p[1].name}"
-)
+target, indicator = right.selectbox(ui.t("col.indicator"), choices, format_func=lambda p: f"{p[1].code} {p[1].name}")
 
 spec, points = ui.read(target_series, target_id=target.id)
-labels = {s: ui.status_text(s) for s in Status}
+labels = {s: ui.label(s) for s in Status}
 frame = pd.DataFrame(
     {
         "period": [ui.period_label(p.period) for p in points],

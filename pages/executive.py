@@ -5,8 +5,8 @@ import streamlit as st
 
 from hubdash import charts, ui
 from hubdash.enums import IndicatorKind, Status
+from hubdash.services.progress import traffic_lights
 from hubdash.services.regions import region_overview
-from hubdash.status import worst
 
 region_id = ui.require_region()
 ui.page_title("executive.title")
@@ -19,18 +19,15 @@ ui.status_metrics(overview.statuses)
 st.altair_chart(charts.status_bar(ui.status_frame(overview.statuses), ui.t("home.targets")), width="stretch")
 
 st.subheader(ui.t("executive.traffic_lights"))
-hub_rows = [p for p in overview.progress if p.hub_id is not None]
-goals = [g.code for g in overview.goals]
+lights = traffic_lights(overview.progress)
 st.dataframe(
     pd.DataFrame(
         {
-            goal: [
-                ui.status_text(
-                    worst(p.status for p in hub_rows if p.hub_code == hub.code and p.goal_code == goal)
-                )
+            goal.code: [
+                ui.status_text(lights[(hub.code, goal.code)]) if (hub.code, goal.code) in lights else ""
                 for hub in overview.hubs
             ]
-            for goal in goals
+            for goal in overview.goals
         },
         index=pd.Index([f"{h.code} {h.name}" for h in overview.hubs], name=ui.t("col.hub")),
     ),

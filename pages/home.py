@@ -3,6 +3,7 @@
 import streamlit as st
 
 from hubdash import charts, ui
+from hubdash.enums import Status
 from hubdash.services.regions import region_overview
 
 region_id = ui.require_region()
@@ -15,7 +16,7 @@ st.title(overview.region.name)
 if overview.region.description:
     st.caption(overview.region.description)
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 c1.metric(ui.t("home.hubs"), len(overview.hubs))
 c2.metric(ui.t("home.goals"), len(overview.goals))
 c3.metric(ui.t("home.organisations"), sum(overview.organisations_by_sector.values()))
@@ -23,7 +24,14 @@ c4.metric(ui.t("home.latest_quarter"), ui.period_label(overview.latest))
 
 st.subheader(ui.t("home.status_heading", period=ui.period_label(overview.latest)))
 ui.status_metrics(overview.statuses)
-st.altair_chart(charts.status_bar(ui.status_frame(overview.statuses), ui.t("home.targets")), width="stretch")
+st.altair_chart(
+    charts.status_by_hub(
+        ui.hub_status_frame(overview.hubs),
+        {s: ui.label(s) for s in Status},
+        {"hub": ui.t("col.hub"), "count": ui.t("home.targets")},
+    ),
+    width="stretch",
+)
 
 st.subheader(ui.t("home.hubs"))
 st.dataframe(ui.hub_table(overview.hubs), hide_index=True, width="stretch")

@@ -1,4 +1,4 @@
-"""Database fixtures: every database test runs on SQLite and, when HUBDASH_TEST_POSTGRES_URL is set, on PostgreSQL."""
+"""Database fixtures: each database test runs on SQLite and, with HUBDASH_TEST_POSTGRES_URL, on PostgreSQL."""
 
 from __future__ import annotations
 

@@ -63,14 +63,14 @@ def indicator(session: Session, region_id: int, code: str = "K01", **fields: Any
 
 
 def target(session: Session, indicator_row: Indicator, hub_row: Hub | None, **fields: Any) -> Target:
-    defaults: dict[str, Any] = dict(
-        baseline_value=0.0,
-        baseline_fy=2023,
-        baseline_quarter=4,
-        target_value=100.0,
-        target_fy=2027,
-        target_quarter=4,
-    )
+    defaults: dict[str, Any] = {
+        "baseline_value": 0.0,
+        "baseline_fy": 2023,
+        "baseline_quarter": 4,
+        "target_value": 100.0,
+        "target_fy": 2027,
+        "target_quarter": 4,
+    }
     row = Target(
         region_id=indicator_row.region_id,
         indicator_id=indicator_row.id,

@@ -124,9 +124,7 @@ def test_regions_are_prefectures_with_vision_users_and_cycles(engine: Engine) ->
         assert [(r.code, r.name) for r in regions] == [("demo-01", "北海道"), ("demo-02", "青森県")]
         assert all("demo" in r.description.lower() for r in regions)
         rid = regions[1].id
-        assert {o.sector for o in s.exec(select(Organisation).where(Organisation.region_id == rid))} == set(
-            Sector
-        )
+        assert {o.sector for o in s.exec(select(Organisation).where(Organisation.region_id == rid))} == set(Sector)
         assert s.exec(select(StrategicGoal.code).where(StrategicGoal.region_id == rid)).all() == [
             f"G{n}" for n in range(1, 6)
         ]
@@ -154,9 +152,7 @@ def test_regions_are_prefectures_with_vision_users_and_cycles(engine: Engine) ->
         assert all((hub.id, hub.core_institution_id) in members for hub in hubs)
         for hub in hubs:
             cycles = s.exec(
-                select(PdcaCycle)
-                .where(PdcaCycle.hub_id == hub.id)
-                .order_by(PdcaCycle.fiscal_year, PdcaCycle.quarter)
+                select(PdcaCycle).where(PdcaCycle.hub_id == hub.id).order_by(PdcaCycle.fiscal_year, PdcaCycle.quarter)
             ).all()
             *past, last = cycles
             assert all(c.stage is PdcaStage.CLOSED and c.closed_at is not None for c in past)
@@ -215,9 +211,7 @@ def test_every_indicator_kind_both_measures_and_a_lower_is_better_indicator(engi
 
     with Session(engine) as s:
         indicators = s.exec(select(Indicator).join(Region).where(Region.code == "demo-01")).all()
-        accumulations = set(
-            s.exec(select(Target.accumulation).join(Indicator).where(Indicator.measure == "flow"))
-        )
+        accumulations = set(s.exec(select(Target.accumulation).join(Indicator).where(Indicator.measure == "flow")))
     assert {i.kind for i in indicators} == set(IndicatorKind)
     assert {i.measure for i in indicators} == set(Measure)
     assert Direction.LOWER in {i.direction for i in indicators}

@@ -1,4 +1,4 @@
-"""AppTest smoke tests: every page renders the sample region, in Japanese and English, without an exception."""
+"""AppTest smoke tests: every page renders the sample region, in Japanese and English, with no exception."""
 
 from __future__ import annotations
 
@@ -61,9 +61,7 @@ def test_home_shows_the_sample_region_overview(lang: str) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[i18n.t("home.hubs", lang)] == "3"
     assert int(metrics[i18n.t("home.goals", lang)]) >= 4
-    assert (
-        metrics[i18n.t("home.latest_quarter", lang)] == {"ja": "2026年度 第2四半期", "en": "FY2026 Q2"}[lang]
-    )
+    assert metrics[i18n.t("home.latest_quarter", lang)] == {"ja": "2026年度 第2四半期", "en": "FY2026 Q2"}[lang]
     on_track = metrics[f"● {i18n.t('status.on_track', lang)}"]
     assert int(on_track) > 0
 

@@ -35,16 +35,12 @@ FY2023Q4 = q(2023, 4)
 FY2026Q4 = q(2026, 4)
 
 
-def level(
-    baseline: float = 0, target: float = 40, direction: Direction = Direction.HIGHER, **kw
-) -> TargetSpec:
+def level(baseline: float = 0, target: float = 40, direction: Direction = Direction.HIGHER, **kw) -> TargetSpec:
     """Baseline FY2023Q4, target FY2026Q4: the expected value moves (target - baseline) / 12 a quarter."""
     return TargetSpec(baseline, FY2023Q4, target, FY2026Q4, Measure.LEVEL, direction, **kw)
 
 
-def cumulative(
-    baseline: float = 0, target: float = 24, direction: Direction = Direction.HIGHER
-) -> TargetSpec:
+def cumulative(baseline: float = 0, target: float = 24, direction: Direction = Direction.HIGHER) -> TargetSpec:
     return TargetSpec(baseline, FY2023Q4, target, FY2026Q4, Measure.FLOW, direction, Accumulation.CUMULATIVE)
 
 
@@ -143,9 +139,7 @@ def test_a_meaningless_target_is_rejected(kwargs):
 
 
 def test_database_strings_and_decimals_become_enums_and_floats():
-    spec = TargetSpec(
-        Decimal("1.5"), FY2023Q4, Decimal("3"), FY2026Q4, "flow", "lower", "annual", Decimal("0.2")
-    )
+    spec = TargetSpec(Decimal("1.5"), FY2023Q4, Decimal("3"), FY2026Q4, "flow", "lower", "annual", Decimal("0.2"))
     assert spec.measure is Measure.FLOW and spec.direction is Direction.LOWER
     assert spec.accumulation is Accumulation.ANNUAL and spec.is_annual
     assert (spec.baseline_value, spec.target_value, spec.tolerance) == (1.5, 3.0, 0.2)

@@ -362,9 +362,7 @@ def _rounded_block(values: Sequence[float], decimals: int) -> list[float]:
 class _SeriesMaker:
     """Draws the series of one indicator: targets from the template, values toward them."""
 
-    def __init__(
-        self, template: _IndicatorTemplate, window: _Window, rng: random.Random, scales: list[float]
-    ) -> None:
+    def __init__(self, template: _IndicatorTemplate, window: _Window, rng: random.Random, scales: list[float]) -> None:
         self.t, self.w, self.rng = template, window, rng
         plan_years = (window.target - window.baseline) / 4
         raw = []
@@ -777,9 +775,7 @@ class _Region:
             }
             for h, (hub, one) in enumerate(zip(hubs, hub_series, strict=True)):
                 series[(h, k)] = one
-                rows.append(
-                    common | {"hub_id": hub.id, "baseline_value": one.baseline, "target_value": one.target}
-                )
+                rows.append(common | {"hub_id": hub.id, "baseline_value": one.baseline, "target_value": one.target})
             if indicator.kind is IndicatorKind.OUTCOME:
                 # Region-wide values are the sums over the hubs, so are region-wide targets.
                 rows.append(

@@ -32,9 +32,7 @@ class CycleDetail:
     actions: list[tuple[ActionItem, str]]
 
 
-def cycle_board(
-    *, session: Session, region_id: int, first: FiscalQuarter, last: FiscalQuarter
-) -> list[BoardCell]:
+def cycle_board(*, session: Session, region_id: int, first: FiscalQuarter, last: FiscalQuarter) -> list[BoardCell]:
     """Every cycle of the region's hubs starting between `first` and `last` (inclusive)."""
     rows = session.exec(
         select(PdcaCycle, Hub.code)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from hubdash.enums import IndicatorKind, Status
 from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
 from hubdash.periods import FiscalQuarter
-from hubdash.status import Assessment, TargetSpec, assess, expected_value
+from hubdash.status import Assessment, TargetSpec, assess, expected_value, worst
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,7 @@ def _region_series(actuals: dict[tuple[int, int], dict[int, float]], indicator_i
     return dict(series)
 
 
-def region_progress(
-    *, session: Session, region_id: int, at: FiscalQuarter | None = None
-) -> list[IndicatorProgress]:
+def region_progress(*, session: Session, region_id: int, at: FiscalQuarter | None = None) -> list[IndicatorProgress]:
     """Every target of the region assessed at `at` (default: the latest quarter with data)."""
     at = at or latest_quarter(session=session, region_id=region_id)
     rows = session.exec(
@@ -232,7 +230,14 @@ def target_series(*, session: Session, target_id: int) -> tuple[TargetSpec, list
     points = []
     for index in range(spec.baseline_index + 1, last + 1):
         a = assess(spec, values, index)
-        points.append(
-            SeriesPoint(FiscalQuarter.from_index(index), a.actual, expected_value(spec, index), a.status)
-        )
+        points.append(SeriesPoint(FiscalQuarter.from_index(index), a.actual, expected_value(spec, index), a.status))
     return spec, points
+
+
+def traffic_lights(progress: list[IndicatorProgress]) -> dict[tuple[str, str], Status]:
+    """The worst status of each (hub code, goal code) that has hub targets; pairs without any are absent."""
+    grouped: dict[tuple[str, str], list[Status]] = defaultdict(list)
+    for item in progress:
+        if item.hub_code is not None and item.goal_code is not None:
+            grouped[(item.hub_code, item.goal_code)].append(item.status)
+    return {key: worst(statuses) for key, statuses in grouped.items()}

@@ -92,9 +92,7 @@ def region_overview(*, session: Session, region_id: int) -> RegionOverview | Non
     goals = []
     indicator_counts = dict(
         session.exec(
-            select(Indicator.goal_id, func.count())
-            .where(Indicator.region_id == region_id)
-            .group_by(Indicator.goal_id)
+            select(Indicator.goal_id, func.count()).where(Indicator.region_id == region_id).group_by(Indicator.goal_id)
         ).all()
     )
     for goal in session.exec(
@@ -103,9 +101,7 @@ def region_overview(*, session: Session, region_id: int) -> RegionOverview | Non
         .order_by(StrategicGoal.position, StrategicGoal.code)
     ).all():
         mine = [p for p in hub_progress if p.goal_code == goal.code]
-        goals.append(
-            GoalSummary(goal.code, goal.title, indicator_counts.get(goal.id, 0), status_counts(mine))
-        )
+        goals.append(GoalSummary(goal.code, goal.title, indicator_counts.get(goal.id, 0), status_counts(mine)))
     sectors = dict.fromkeys(Sector, 0)
     for sector, count in session.exec(
         select(Organisation.sector, func.count())

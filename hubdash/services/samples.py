@@ -329,12 +329,8 @@ def _entered_at(period: FiscalQuarter) -> datetime:
     return datetime.combine(period.end_date + timedelta(days=14), time(9, 0), tzinfo=JST).astimezone(UTC)
 
 
-def _last_change(
-    revisions: list[dict[str, Any]], states: list[tuple[dict[str, Any], list[str]]], key: str
-) -> datetime:
-    moments = [
-        rev["created_at"] for rev, (_, changed) in zip(revisions, states, strict=True) if key in changed
-    ]
+def _last_change(revisions: list[dict[str, Any]], states: list[tuple[dict[str, Any], list[str]]], key: str) -> datetime:
+    moments = [rev["created_at"] for rev, (_, changed) in zip(revisions, states, strict=True) if key in changed]
     return moments[-1] if moments else revisions[0]["created_at"]
 
 

@@ -42,18 +42,14 @@ class EndorsementRow:
 
 def current_vision(*, session: Session, region_id: int) -> Vision:
     """The statement, the sector commitments, the active goals and the newest revision."""
-    parts = {
-        p.key: p for p in session.exec(select(VisionPart).where(VisionPart.region_id == region_id)).all()
-    }
+    parts = {p.key: p for p in session.exec(select(VisionPart).where(VisionPart.region_id == region_id)).all()}
     goals = session.exec(
         select(StrategicGoal)
         .where(StrategicGoal.region_id == region_id, StrategicGoal.is_active)
         .order_by(StrategicGoal.position, StrategicGoal.code)
     ).all()
     latest = session.exec(
-        select(VisionRevision)
-        .where(VisionRevision.region_id == region_id)
-        .order_by(col(VisionRevision.number).desc())
+        select(VisionRevision).where(VisionRevision.region_id == region_id).order_by(col(VisionRevision.number).desc())
     ).first()
     commitments = {s: parts[commitment_key(s)] for s in Sector if commitment_key(s) in parts}
     return Vision(parts.get(STATEMENT), commitments, list(goals), latest)
