@@ -6,8 +6,6 @@ from hubdash import ui
 
 st.set_page_config(page_title="hubdash", page_icon=":material/hub:", layout="wide")
 ui.start()
-ui.language_switch()
-ui.region_picker()
 
 PAGES = [
     ("pages/home.py", "nav.home", ":material/home:", "home"),
@@ -19,11 +17,15 @@ PAGES = [
     ("pages/executive.py", "nav.executive", ":material/summarize:", "executive"),
     ("pages/audit.py", "nav.audit", ":material/history:", "audit"),
 ]
-navigation = st.navigation(
-    [
-        st.Page(path, title=ui.t(title), icon=icon, url_path=url, default=(url == "home"))
-        for path, title, icon, url in PAGES
-    ]
-)
+pages = [
+    st.Page(path, title=ui.t(title), icon=icon, url_path=url, default=(url == "home"))
+    for path, title, icon, url in PAGES
+]
+navigation = st.navigation(pages, position="hidden")
+for page in pages:
+    st.sidebar.page_link(page)
+st.sidebar.divider()
+ui.language_switch()
+ui.region_picker()
 ui.actor_badge()
 navigation.run()

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -37,6 +38,7 @@ def engine() -> Engine:
 
 def start() -> Engine:
     """Open the database, stopping the page with one readable line if it cannot be used."""
+    _leave_folder_navigation()
     try:
         eng = engine()
     except db.DatabaseError as exc:
@@ -44,6 +46,15 @@ def start() -> Engine:
         st.stop()
     _ensure_some_region(eng, language())
     return eng
+
+
+def _leave_folder_navigation() -> None:
+    # Until app.py has called st.navigation once in this server process, Streamlit runs a pages/
+    # folder in its older multipage mode, where a page opened by its URL runs without app.py (no
+    # language switch, no region picker). Switch to app.py's navigation and run again.
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def _ensure_some_region(eng: Engine, lang: str) -> None:
