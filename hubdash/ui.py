@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from sqlalchemy import Engine
 from sqlmodel import Session
+from streamlit.runtime.pages_manager import PagesManager
 
 from hubdash import db, i18n
 from hubdash.enums import Sector, Status
