@@ -1,4 +1,4 @@
-"""Japanese and English UI text: one flat catalogue per language in hubdash/locales/<lang>.yaml."""
+"""Japanese and English UI text: flat catalogues in hubdash/locales/<lang>/*.yaml, one file per feature."""
 
 from __future__ import annotations
 
@@ -20,10 +20,16 @@ ENV_LANG = "HUBDASH_LANG"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """The flat key -> text mapping of one language."""
-    with (LOCALES_DIR / f"{lang}.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    return {str(k): str(v) for k, v in data.items()}
+    """The flat key -> text mapping of one language, merged from every file of that language."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        clash = sorted(set(merged) & {str(k) for k in data})
+        if clash:
+            raise ValueError(f"{path}: keys already defined in another file: {', '.join(clash)}")
+        merged.update({str(k): str(v) for k, v in data.items()})
+    return merged
 
 
 def t(key: str, lang: str, /, **values: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -17,7 +18,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from hubdash import db, i18n
 from hubdash.enums import Sector, Status
 from hubdash.periods import FiscalQuarter
-from hubdash.permissions import OPEN_MODE_ADMIN, SYSTEM, Actor
+from hubdash.permissions import OPEN_MODE_ADMIN, SYSTEM, Actor, PermissionDenied
 from hubdash.services import regions as region_service
 from hubdash.services.regions import GoalSummary, HubSummary
 from hubdash.services.samples import load_sample
@@ -191,10 +192,46 @@ def require_region() -> int:
 # --- reading ----------------------------------------------------------------------------
 
 
-def read(fn: Callable[..., T], **kwargs: Any) -> T:
-    """Run one read service in its own session."""
+# Cached reads are shared by every session of this server; writes clear them (clear_caches), and
+# the TTL bounds how stale another app server's writes can look.
+READ_TTL_SECONDS = 30
+
+
+@st.cache_data(show_spinner=False, ttl=READ_TTL_SECONDS, max_entries=1000)
+def _cached_read(module: str, name: str, kwargs: dict[str, Any]) -> Any:
+    fn = getattr(importlib.import_module(module), name)
     with Session(engine()) as session:
         return fn(session=session, **kwargs)
+
+
+def read(fn: Callable[..., T], **kwargs: Any) -> T:
+    """Run a read service (keyword arguments: scalars, periods) in its own session, cached."""
+    return _cached_read(fn.__module__, fn.__qualname__, kwargs)
+
+
+def read_fresh(fn: Callable[..., T], **kwargs: Any) -> T:
+    """Run a read service without the cache (for live views that must show others' changes at once)."""
+    with Session(engine()) as session:
+        return fn(session=session, **kwargs)
+
+
+def write(fn: Callable[..., T], **kwargs: Any) -> T | None:
+    """Run one mutating service as the current actor in one transaction, then clear cached reads.
+
+    Refusals and invalid input are shown to the user as one message and change nothing; the
+    caller gets None.
+    """
+    try:
+        with db.session_scope(engine()) as session:
+            result = fn(session=session, actor=actor(), **kwargs)
+    except PermissionDenied as exc:
+        st.error(t("app.permission_denied", detail=str(exc)))
+        return None
+    except ValueError as exc:  # the services' validation errors say what is wrong
+        st.error(str(exc))
+        return None
+    clear_caches()
+    return result
 
 
 def status_frame(counts: dict[Status, int]) -> pd.DataFrame:
