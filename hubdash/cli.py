@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
@@ -113,3 +114,57 @@ def demo_data(regions: int, hubs_per_region: int, indicators: int, years: int, s
             progress=lambda msg: click.echo(msg, err=True),
         )
     click.echo(f"{summary} in {time.perf_counter() - started:.1f} s")
+
+
+@main.command("import-progress")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+@_one_line_errors
+def import_progress(file: Path, dry_run: bool) -> None:
+    """Import quarterly values from a CSV (UTF-8 or CP932) or XLSX file; all rows or none.
+
+    Columns: hub, indicator, period, value, note (or 拠点, 指標, 期間, 実績値, 備考), and region
+    where a hub code is used in several regions. Exit status 1 lists every bad row on stderr.
+    """
+    from hubdash.importers import ImportFileError, read_progress_file
+    from hubdash.services.measurements import apply_import, plan_import
+
+    engine = _engine()
+    try:
+        parsed = read_progress_file(file.read_bytes(), file.name)
+        with db.session_scope(engine) as session:
+            plan = plan_import(session=session, actor=SYSTEM, rows=parsed.rows)
+            summary = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
+            if parsed.blank_rows:
+                summary += f", {len(parsed.blank_rows)} rows without a value left out"
+            if dry_run:
+                session.rollback()
+                click.echo(f"{file.name}: valid; would write {summary}")
+                return
+            apply_import(session=session, actor=SYSTEM, plan=plan, filename=file.name)
+    except ImportFileError as exc:
+        click.echo(f"error: {file.name}: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{file.name}: imported; {summary}")
+
+
+@main.command("export-progress")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--region", "region_code", help="Only this region (its code).")
+@click.option("--hub", "hub_code", help="Only this hub (its code).")
+@_one_line_errors
+def export_progress(file: Path, region_code: str | None, hub_code: str | None) -> None:
+    """Write quarterly values to FILE: .csv (UTF-8 with BOM, for Excel) or .xlsx, in the import columns."""
+    from hubdash.services.measurements import EXPORT_HEADER, export_rows
+    from hubdash.spreadsheets import write_csv, write_xlsx
+
+    suffix = file.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        click.echo(f"error: {file.name}: the file name must end in .csv or .xlsx", err=True)
+        sys.exit(1)
+    engine = _engine()
+    with db.session_scope(engine) as session:
+        rows = export_rows(session=session, actor=SYSTEM, region_code=region_code, hub_code=hub_code)
+    data = write_csv(EXPORT_HEADER, rows) if suffix == ".csv" else write_xlsx(EXPORT_HEADER, rows)
+    file.write_bytes(data)
+    click.echo(f"{file}: {len(rows)} values written")

@@ -1,0 +1,286 @@
+"""Read quarterly progress files (CSV or XLSX) into validated rows: pure, no database.
+
+The whole file is checked before anything is written: every bad row is reported with its row
+number as the spreadsheet shows it (the header is row 1), the column, the value and the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from hubdash.periods import FiscalQuarter, PeriodError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_LISTED_ERRORS = 200
+COLUMNS: tuple[str, ...] = ("region", "hub", "indicator", "period", "value", "note")
+REQUIRED: tuple[str, ...] = ("hub", "indicator", "period", "value")
+# Japanese headers as hub managers write them; matched after NFKC, case-insensitively.
+HEADER_ALIASES: dict[str, str] = {
+    "地域": "region",
+    "拠点": "hub",
+    "指標": "indicator",
+    "期間": "period",
+    "実績値": "value",
+    "備考": "note",
+}
+# A leading apostrophe keeps Excel from running a cell as a formula; hubdash writes it (see
+# spreadsheets.py) and strips it here, so export -> import -> export round-trips.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEGATIVE_MARKS = ("△", "▲", "−", "－")  # Japanese accounting marks and the Unicode minus
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in a file: where (row and column as the spreadsheet shows them), what and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        column = f", column '{self.column}'" if self.column else ""
+        value = f" (value {self.value!r})" if self.value else ""
+        return f"{where}{column}{value}: {self.reason}"
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported; nothing was written. Lists every bad row."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        shown = [str(e) for e in errors[:MAX_LISTED_ERRORS]]
+        if len(errors) > MAX_LISTED_ERRORS:
+            shown.append(f"... and {len(errors) - MAX_LISTED_ERRORS} more")
+        super().__init__("nothing was imported:\n" + "\n".join(shown))
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One valid row of a progress file, codes not yet resolved."""
+
+    row: int
+    region: str
+    hub: str
+    indicator: str
+    period: FiscalQuarter
+    value: float
+    note: str
+
+
+@dataclass(frozen=True)
+class ProgressFile:
+    """The valid rows of a progress file, and the rows left out because their value was blank."""
+
+    rows: list[ProgressRow]
+    blank_rows: list[int]
+
+
+@dataclass
+class _Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def clean_text(value: object) -> str:
+    """NFKC-normalised text without surrounding spaces (full-width digits and letters become ASCII)."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.strip()
+
+
+def unquote_formula(text: str) -> str:
+    """Undo the apostrophe that protects a formula-like cell."""
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
+        return text[1:]
+    return text
+
+
+def parse_number(text: str) -> float:
+    """A number as Japanese spreadsheets write it: 1,234.5 / １２３ / △12 / −3; raises ValueError."""
+    cleaned = clean_text(text).replace(",", "").replace(" ", "")
+    for mark in _NEGATIVE_MARKS:
+        if cleaned.startswith(mark):
+            cleaned = "-" + cleaned[len(mark) :]
+    number = float(cleaned)  # raises ValueError for anything else
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+@lru_cache(maxsize=4096)
+def _period(text: str) -> FiscalQuarter:
+    return FiscalQuarter.parse(text)
+
+
+def _header_name(raw: str) -> str:
+    text = clean_text(raw).lower()
+    return HEADER_ALIASES.get(text, text)
+
+
+def _detect(data: bytes, filename: str) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    return "xlsx"
+        except zipfile.BadZipFile:
+            pass
+        raise ImportFileError([RowError(0, "", filename, "this is a ZIP file but not an Excel workbook (.xlsx)")])
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            [RowError(0, "", filename, "old Excel format (.xls) is not supported: save it as .xlsx or CSV")]
+        )
+    if b"\x00" in data[:4096]:
+        raise ImportFileError([RowError(0, "", filename, "this is not a spreadsheet (CSV or XLSX)")])
+    return "csv"
+
+
+def _decode(data: bytes, filename: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ("utf-8-sig",)
+    else:
+        # cp932, not shift_jis: Excel in Japan writes Microsoft's extension (①, ㈱, NEC/IBM kanji).
+        candidates = ("utf-8", "cp932")
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        [RowError(0, "", filename, "the text is neither UTF-8 nor CP932 (Shift_JIS): save the CSV as UTF-8")]
+    )
+
+
+def _csv_table(text: str) -> _Table:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    table = _Table(header=list(header or []))
+    for line, row in enumerate(reader, start=2):
+        table.rows.append((line, row))
+    return table
+
+
+def _xlsx_table(data: bytes, filename: str) -> _Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise ImportFileError([RowError(0, "", filename, f"the workbook cannot be read ({exc})")]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        table = _Table(header=["" if v is None else str(v) for v in (header or [])])
+        for line, row in enumerate(rows, start=2):
+            table.rows.append((line, ["" if v is None else _cell_text(v) for v in row]))
+        return table
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(data: bytes, filename: str = "file") -> _Table:
+    """The header and rows of a CSV (UTF-8, UTF-8 with BOM or CP932) or XLSX file, type told by content."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError([RowError(0, "", filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")])
+    if not data.strip():
+        raise ImportFileError([RowError(0, "", filename, "the file is empty")])
+    kind = _detect(data, filename)
+    return _xlsx_table(data, filename) if kind == "xlsx" else _csv_table(_decode(data, filename))
+
+
+def read_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
+    """Validate a whole progress file; return its rows or raise ImportFileError listing every bad row.
+
+    A row with a blank value is left out (a pre-filled entry workbook has one row per indicator,
+    and a hub manager fills in the ones they have); its row number is reported.
+    """
+    table = read_table(data, filename)
+    names = [_header_name(h) for h in table.header]
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        found = ", ".join(h for h in table.header if h) or "nothing"
+        raise ImportFileError([RowError(1, c, "", f"the column '{c}' is missing (found: {found})") for c in missing])
+    position = {name: names.index(name) for name in COLUMNS if name in names}
+    rows, blank, errors = _validate(table.rows, position)
+    if not rows and not errors:
+        errors.append(RowError(0, "", filename, "the file has no rows with a value"))
+    if errors:
+        raise ImportFileError(errors)
+    return ProgressFile(rows, blank)
+
+
+def _validate(
+    raw_rows: Iterable[tuple[int, list[str]]], position: dict[str, int]
+) -> tuple[list[ProgressRow], list[int], list[RowError]]:
+    rows: list[ProgressRow] = []
+    blank: list[int] = []
+    errors: list[RowError] = []
+    first_seen: dict[tuple[str, str, str, FiscalQuarter], int] = {}
+    width = max(position.values()) + 1
+
+    for line, raw in raw_rows:
+        if not any(cell.strip() for cell in raw):
+            continue  # blank lines between blocks are common in hand-made files
+        cells = raw + [""] * (width - len(raw))
+        get = {name: cells[index] for name, index in position.items()}
+        if not get["value"].strip():
+            blank.append(line)  # not filled in: nothing to enter, whatever the other cells say
+            continue
+        row_errors = []
+        hub = unquote_formula(clean_text(get["hub"]))
+        indicator = unquote_formula(clean_text(get["indicator"]))
+        region = unquote_formula(clean_text(get.get("region", "")))
+        if not hub:
+            row_errors.append(RowError(line, "hub", "", "the hub code is empty"))
+        if not indicator:
+            row_errors.append(RowError(line, "indicator", "", "the indicator code is empty"))
+        period_text = clean_text(get["period"])
+        period = None
+        try:
+            period = _period(period_text)
+        except PeriodError as exc:
+            row_errors.append(RowError(line, "period", period_text, str(exc)))
+        value_text = get["value"].strip()
+        value = 0.0
+        try:
+            value = parse_number(value_text)
+        except ValueError:
+            row_errors.append(RowError(line, "value", value_text, "not a number"))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        assert period is not None
+        key = (region, hub, indicator, period)
+        if key in first_seen:
+            errors.append(
+                RowError(
+                    line,
+                    "period",
+                    period_text,
+                    f"{hub} / {indicator} / {period} appears twice (first at row {first_seen[key]})",
+                )
+            )
+            continue
+        first_seen[key] = line
+        note = unquote_formula(get.get("note", "").strip())  # free text: kept as written, no NFKC
+        rows.append(ProgressRow(line, region, hub, indicator, period, value, note))
+    return rows, blank, errors

@@ -1,0 +1,517 @@
+"""Write side of quarterly progress: values entered by hand or imported from a file, with history.
+
+One path writes measurements (`_write_values`), whether a hub manager types them or uploads a file:
+new values are inserted, changed values are updated with a version check and their old value is
+kept as a MeasurementCorrection, unchanged values are left alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, bindparam, insert, tuple_, update
+from sqlmodel import Session, col, select
+
+from hubdash import audit
+from hubdash.enums import Status
+from hubdash.importers import ImportFileError, ProgressRow, RowError
+from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, utcnow
+from hubdash.periods import FiscalQuarter
+from hubdash.permissions import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, allows, require
+from hubdash.services.progress import target_spec
+from hubdash.status import assess
+
+# A value this many times larger (or smaller) than last quarter's needs a note before it is saved.
+JUMP_FACTOR = 3.0
+_CHUNK = 5000
+
+
+class MeasurementConflict(ValueError):
+    """Someone changed a value between reading and saving it; nothing was saved."""
+
+
+class NoteRequired(ValueError):
+    """A value that needs an explanation was entered without a note; nothing was saved."""
+
+    def __init__(self, reasons: dict[int, str], labels: dict[int, str]) -> None:
+        self.reasons = reasons  # indicator id -> NOTE_JUMP or NOTE_OFF_TRACK
+        self.labels = labels  # indicator id -> "K01 name"
+        super().__init__(
+            "a note is needed before saving: "
+            + "; ".join(f"{labels[i]}: {_NOTE_TEXT[reason]}" for i, reason in reasons.items())
+        )
+
+
+@dataclass(frozen=True)
+class PlannedValue:
+    """One value of an import or an entry, resolved to ids, with what is stored now (if anything)."""
+
+    row: int
+    hub_id: int
+    indicator_id: int
+    period: FiscalQuarter
+    value: float
+    note: str
+    existing_id: int | None = None
+    existing_value: float | None = None
+    existing_note: str = ""
+    existing_version: int | None = None
+    label: str = ""  # "H1 / K01 / FY2024Q1", for previews and messages
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would do: rows to add, rows to change, rows already as in the file."""
+
+    new: list[PlannedValue] = field(default_factory=list)
+    changed: list[PlannedValue] = field(default_factory=list)
+    unchanged: list[PlannedValue] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """Rows in the file."""
+        return len(self.new) + len(self.changed) + len(self.unchanged)
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """How many values were added and corrected."""
+
+    added: int
+    corrected: int
+    unchanged: int
+
+
+# --- resolving codes ------------------------------------------------------------------------
+
+
+def _hubs_by_code(session: Session, codes: set[str]) -> dict[str, list[tuple[Hub, Region]]]:
+    found: dict[str, list[tuple[Hub, Region]]] = defaultdict(list)
+    for hub, region in session.exec(
+        select(Hub, Region).join(Region, col(Region.id) == Hub.region_id).where(col(Hub.code).in_(codes))
+    ).all():
+        found[hub.code].append((hub, region))
+    return found
+
+
+def plan_import(*, session: Session, actor: Actor, rows: Sequence[ProgressRow]) -> ImportPlan:
+    """Resolve a validated file's codes and compare with stored values; raise ImportFileError for bad rows."""
+    if Permission.ENTER_PROGRESS not in ROLE_PERMISSIONS[actor.role]:
+        raise PermissionDenied(actor, Permission.ENTER_PROGRESS)  # hub by hub is checked below
+    hubs = _hubs_by_code(session, {r.hub for r in rows})
+    region_ids = {region.id for matches in hubs.values() for _, region in matches}
+    indicators: dict[tuple[int, str], Indicator] = {
+        (i.region_id, i.code): i
+        for i in session.exec(select(Indicator).where(col(Indicator.region_id).in_(region_ids))).all()
+    }
+    errors: list[RowError] = []
+    resolved: list[tuple[ProgressRow, Hub, Indicator]] = []
+    for row in rows:
+        matches = hubs.get(row.hub, [])
+        if row.region:
+            matches = [(h, r) for h, r in matches if row.region in (r.code, r.name)]
+        if not matches:
+            where = f" in region {row.region!r}" if row.region else ""
+            errors.append(RowError(row.row, "hub", row.hub, f"no hub has this code{where}"))
+            continue
+        if len(matches) > 1:
+            names = ", ".join(r.code for _, r in matches)
+            errors.append(
+                RowError(
+                    row.row, "hub", row.hub, f"several regions have this hub code ({names}): add a 'region' column"
+                )
+            )
+            continue
+        hub, region = matches[0]
+        indicator = indicators.get((region.id, row.indicator))  # type: ignore[arg-type]
+        if indicator is None:
+            errors.append(RowError(row.row, "indicator", row.indicator, f"no indicator has this code in {region.name}"))
+            continue
+        if not allows(actor, Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub.id):
+            errors.append(RowError(row.row, "hub", row.hub, f"{actor.name} may not enter progress for this hub"))
+            continue
+        resolved.append((row, hub, indicator))
+    if errors:
+        raise ImportFileError(errors)
+    planned = _with_existing(
+        session,
+        [
+            PlannedValue(
+                row=row.row,
+                hub_id=hub.id,  # type: ignore[arg-type]
+                indicator_id=indicator.id,  # type: ignore[arg-type]
+                period=row.period,
+                value=row.value,
+                note=row.note,
+                label=f"{hub.code} / {indicator.code} / {row.period}",
+            )
+            for row, hub, indicator in resolved
+        ],
+    )
+    plan = ImportPlan()
+    for value in planned:
+        if value.existing_id is None:
+            plan.new.append(value)
+        elif value.existing_value == value.value and value.existing_note == value.note:
+            plan.unchanged.append(value)
+        else:
+            plan.changed.append(value)
+    return plan
+
+
+def _with_existing(session: Session, values: list[PlannedValue]) -> list[PlannedValue]:
+    """Attach the stored measurement (id, value, note, version) to each planned value, in few queries."""
+    pairs = sorted({(v.hub_id, v.indicator_id) for v in values})
+    stored: dict[tuple[int, int, int, int], Measurement] = {}
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
+        for m in session.exec(
+            select(Measurement).where(tuple_(Measurement.hub_id, Measurement.indicator_id).in_(chunk))
+        ).all():
+            stored[(m.hub_id, m.indicator_id, m.fiscal_year, m.quarter)] = m
+    out = []
+    for v in values:
+        m = stored.get((v.hub_id, v.indicator_id, v.period.fiscal_year, v.period.quarter))
+        if m is None:
+            out.append(v)
+        else:
+            out.append(
+                PlannedValue(
+                    **{
+                        **v.__dict__,
+                        "existing_id": m.id,
+                        "existing_value": m.value,
+                        "existing_note": m.note,
+                        "existing_version": m.version,
+                    }
+                )
+            )
+    return out
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _write_values(
+    session: Session,
+    actor: Actor,
+    new: Sequence[PlannedValue],
+    changed: Sequence[PlannedValue],
+    *,
+    source: str,
+    progress: Callable[[float], None] | None = None,
+) -> None:
+    now = utcnow()
+    total = max(1, len(new) + len(changed))
+    done = 0
+    for start in range(0, len(new), _CHUNK):
+        chunk = new[start : start + _CHUNK]
+        session.execute(
+            insert(Measurement),
+            [
+                {
+                    "hub_id": v.hub_id,
+                    "indicator_id": v.indicator_id,
+                    "fiscal_year": v.period.fiscal_year,
+                    "quarter": v.period.quarter,
+                    "value": v.value,
+                    "note": v.note,
+                    "version": 1,
+                    "entered_at": now,
+                    "entered_by_name": actor.name,
+                }
+                for v in chunk
+            ],
+        )
+        done += len(chunk)
+        if progress:
+            progress(done / total)
+    table = Measurement.__table__  # Core, not the ORM: an executemany UPDATE whose WHERE checks the version
+    statement = (
+        update(table)
+        .where(and_(table.c.id == bindparam("m_id"), table.c.version == bindparam("m_version")))
+        .values(
+            value=bindparam("m_value"),
+            note=bindparam("m_note"),
+            version=table.c.version + 1,
+            entered_at=now,
+            entered_by_name=actor.name,
+        )
+    )
+    for start in range(0, len(changed), _CHUNK):
+        chunk = changed[start : start + _CHUNK]
+        # The version check is part of the UPDATE: a value changed since it was read matches no row.
+        result = session.execute(
+            statement,
+            [
+                {"m_id": v.existing_id, "m_version": v.existing_version, "m_value": v.value, "m_note": v.note}
+                for v in chunk
+            ],
+        )
+        if result.rowcount != len(chunk):  # type: ignore[attr-defined]
+            raise MeasurementConflict(_conflict_message(session, chunk))
+        session.execute(
+            insert(MeasurementCorrection),
+            [
+                {
+                    "measurement_id": v.existing_id,
+                    "old_value": v.existing_value,
+                    "new_value": v.value,
+                    "old_note": v.existing_note,
+                    "new_note": v.note,
+                    "corrected_at": now,
+                    "corrected_by_name": actor.name,
+                    "source": source,
+                }
+                for v in chunk
+            ],
+        )
+        done += len(chunk)
+        if progress:
+            progress(done / total)
+
+
+def _conflict_message(session: Session, chunk: Sequence[PlannedValue]) -> str:
+    current = dict(
+        session.exec(
+            select(Measurement.id, Measurement.version).where(col(Measurement.id).in_([v.existing_id for v in chunk]))
+        ).all()
+    )
+    labels = [v.label for v in chunk if current.get(v.existing_id) != v.existing_version + 1]  # type: ignore[operator]
+    return (
+        f"{', '.join(labels[:5]) or 'some values'}: someone else changed these values in the meantime; reload and retry"
+    )
+
+
+def apply_import(
+    *,
+    session: Session,
+    actor: Actor,
+    plan: ImportPlan,
+    filename: str = "",
+    progress: Callable[[float], None] | None = None,
+) -> WriteResult:
+    """Write a planned import: add new values, correct changed ones (keeping the old value), in one transaction."""
+    hub_ids = {v.hub_id for v in [*plan.new, *plan.changed]}
+    regions = dict(session.exec(select(Hub.id, Hub.region_id).where(col(Hub.id).in_(hub_ids))).all())
+    for hub_id in sorted(hub_ids):
+        require(actor, Permission.ENTER_PROGRESS, region_id=regions.get(hub_id), hub_id=hub_id)
+    _write_values(session, actor, plan.new, plan.changed, source="import", progress=progress)
+    result = WriteResult(len(plan.new), len(plan.changed), len(plan.unchanged))
+    audit.record(
+        session,
+        actor,
+        "measurement.import",
+        entity_type="measurement_import",
+        entity_id=filename or "-",
+        region_id=next(iter(set(regions.values())), None) if len(set(regions.values())) == 1 else None,
+        after={
+            "file": filename,
+            "added": result.added,
+            "corrected": result.corrected,
+            "unchanged": result.unchanged,
+            "hubs": sorted(hub_ids),
+        },
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """A value typed for one indicator of a hub in one quarter; `version` is what the editor started from."""
+
+    indicator_id: int
+    value: float
+    note: str = ""
+    version: int | None = None
+
+
+NOTE_JUMP = "jump"
+NOTE_OFF_TRACK = "off_track"
+_NOTE_TEXT = {
+    NOTE_JUMP: f"more than {JUMP_FACTOR:g} times or less than a third of last quarter's value",
+    NOTE_OFF_TRACK: "this value puts the indicator off track",
+}
+
+
+def note_reason(*, previous: float | None, value: float, status: Status | None) -> str | None:
+    """Why a value needs a note: NOTE_JUMP (3x or a third of last quarter's) or NOTE_OFF_TRACK; else None."""
+    if previous is not None and previous != 0 and value != 0:
+        ratio = value / previous
+        if ratio > JUMP_FACTOR or ratio < 1 / JUMP_FACTOR:
+            return NOTE_JUMP
+    if status is Status.OFF_TRACK:
+        return NOTE_OFF_TRACK
+    return None
+
+
+def record_values(
+    *, session: Session, actor: Actor, hub_id: int, period: FiscalQuarter, entries: Iterable[ValueEntry]
+) -> WriteResult:
+    """Save hand-entered values of one hub and quarter; only changed values are written, corrections kept."""
+    hub = session.get(Hub, hub_id)
+    if hub is None:
+        raise ValueError(f"no hub {hub_id}")
+    require(actor, Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub_id)
+    entries = list(entries)
+    indicators = {
+        i.id: i
+        for i in session.exec(select(Indicator).where(col(Indicator.id).in_([e.indicator_id for e in entries]))).all()
+    }
+    unknown = [
+        e.indicator_id
+        for e in entries
+        if e.indicator_id not in indicators or indicators[e.indicator_id].region_id != hub.region_id
+    ]
+    if unknown:
+        raise ValueError(f"indicators {unknown} do not belong to the region of hub {hub.code}")
+    planned = _with_existing(
+        session,
+        [
+            PlannedValue(
+                row=0,
+                hub_id=hub_id,
+                indicator_id=e.indicator_id,
+                period=period,
+                value=e.value,
+                note=e.note.strip(),
+                label=f"{hub.code} / {indicators[e.indicator_id].code} / {period}",
+            )
+            for e in entries
+        ],
+    )
+    versions = {e.indicator_id: e.version for e in entries}
+    new, changed, unchanged = [], [], []
+    for v in planned:
+        if v.existing_id is None:
+            new.append(v)
+        elif v.existing_value == v.value and v.existing_note == v.note:
+            unchanged.append(v)
+        else:
+            started_from = versions.get(v.indicator_id)
+            if started_from is not None and started_from != v.existing_version:
+                raise MeasurementConflict(
+                    f"{v.label}: someone else changed this value in the meantime; reload and retry"
+                )
+            changed.append(v)
+    _require_notes(session, hub_id, period, [*new, *changed], indicators)
+    _write_values(session, actor, new, changed, source="manual")
+    result = WriteResult(len(new), len(changed), len(unchanged))
+    audit.record(
+        session,
+        actor,
+        "measurement.record",
+        entity_type="hub_quarter",
+        entity_id=f"{hub.code}:{period}",
+        region_id=hub.region_id,
+        before={v.label: v.existing_value for v in changed},
+        after={v.label: v.value for v in [*new, *changed]},
+    )
+    return result
+
+
+def _require_notes(
+    session: Session, hub_id: int, period: FiscalQuarter, values: list[PlannedValue], indicators: dict
+) -> None:
+    if not values:
+        return
+    ids = [v.indicator_id for v in values]
+    history: dict[int, dict[int, float]] = defaultdict(dict)
+    for m in session.exec(
+        select(Measurement).where(Measurement.hub_id == hub_id, col(Measurement.indicator_id).in_(ids))
+    ).all():
+        history[m.indicator_id][m.fiscal_year * 4 + m.quarter - 1] = m.value
+    targets = {
+        t.indicator_id: t
+        for t in session.exec(select(Target).where(Target.hub_id == hub_id, col(Target.indicator_id).in_(ids))).all()
+    }
+    reasons: dict[int, str] = {}
+    for v in values:
+        if v.note:
+            continue
+        series = {**history[v.indicator_id], period.index: v.value}
+        status = None
+        if v.indicator_id in targets:
+            status = assess(
+                target_spec(targets[v.indicator_id], indicators[v.indicator_id]), series, period.index
+            ).status
+        reason = note_reason(previous=history[v.indicator_id].get(period.index - 1), value=v.value, status=status)
+        if reason:
+            reasons[v.indicator_id] = reason
+    if reasons:
+        raise NoteRequired(reasons, {i: f"{indicators[i].code} {indicators[i].name}" for i in reasons})
+
+
+# --- export -------------------------------------------------------------------------------
+
+EXPORT_HEADER: tuple[str, ...] = ("region", "hub", "indicator", "period", "value", "note")
+
+
+def export_rows(
+    *, session: Session, actor: Actor, region_code: str | None = None, hub_code: str | None = None
+) -> list[tuple[str, str, str, str, float, str]]:
+    """Every measurement (of one region or hub) as rows of EXPORT_HEADER, in a stable order."""
+    require(actor, Permission.EXPORT_REPORTS)
+    query = (
+        select(
+            Region.code,
+            Hub.code,
+            Indicator.code,
+            Measurement.fiscal_year,
+            Measurement.quarter,
+            Measurement.value,
+            Measurement.note,
+        )
+        .join(Hub, col(Hub.id) == Measurement.hub_id)
+        .join(Region, col(Region.id) == Hub.region_id)
+        .join(Indicator, col(Indicator.id) == Measurement.indicator_id)
+    )
+    if region_code:
+        query = query.where(Region.code == region_code)
+    if hub_code:
+        query = query.where(Hub.code == hub_code)
+    if actor.region_id is not None:
+        query = query.where(Hub.region_id == actor.region_id)
+    rows = session.exec(
+        query.order_by(Region.code, Hub.code, Indicator.code, Measurement.fiscal_year, Measurement.quarter)
+    ).all()
+    return [(r, h, i, FiscalQuarter(fy, q).canonical(), v, n) for r, h, i, fy, q, v, n in rows]
+
+
+ENTRY_HEADERS: dict[str, tuple[str, ...]] = {
+    "ja": ("拠点", "指標", "期間", "実績値", "備考", "指標名", "単位", "前期の値", "期待値"),
+    "en": ("hub", "indicator", "period", "value", "note", "indicator name", "unit", "previous quarter", "expected"),
+}
+
+
+def entry_sheet(
+    *, session: Session, actor: Actor, hub_id: int, period: FiscalQuarter, lang: str
+) -> tuple[tuple[str, ...], list[tuple[str, str, str, float | None, str, str, str, float | None, float | None]]]:
+    """Header and rows of a pre-filled entry workbook: one row per indicator of the hub, value left empty.
+
+    The first five columns are the import columns (in the language's headers, which the importer
+    reads); the rest help the hub manager and are ignored on upload.
+    """
+    require(actor, Permission.READ)
+    hub = session.get(Hub, hub_id)
+    if hub is None:
+        raise ValueError(f"no hub {hub_id}")
+    from hubdash.services.progress import hub_quarter
+
+    rows = [
+        (
+            hub.code,
+            r.indicator_code,
+            period.canonical(),
+            r.value,
+            r.note,
+            r.indicator_name,
+            r.unit,
+            r.previous,
+            r.expected,
+        )
+        for r in hub_quarter(session=session, hub_id=hub_id, at=period)
+    ]
+    return ENTRY_HEADERS[lang], rows
