@@ -46,7 +46,9 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
+        if not self.row:
+            return self.reason  # about the whole file
+        where = f"row {self.row}"
         column = f", column '{self.column}'" if self.column else ""
         value = f" (value {self.value!r})" if self.value else ""
         return f"{where}{column}{value}: {self.reason}"
@@ -142,6 +144,10 @@ def _detect(data: bytes, filename: str) -> str:
         raise ImportFileError(
             [RowError(0, "", filename, "old Excel format (.xls) is not supported: save it as .xlsx or CSV")]
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(
+            [RowError(0, "", filename, "this is UTF-16 text (Excel's 'Unicode text'): save it as CSV UTF-8 or CSV")]
+        )
     if b"\x00" in data[:4096]:
         raise ImportFileError([RowError(0, "", filename, "this is not a spreadsheet (CSV or XLSX)")])
     return "csv"
@@ -158,9 +164,19 @@ def _decode(data: bytes, filename: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(
-        [RowError(0, "", filename, "the text is neither UTF-8 nor CP932 (Shift_JIS): save the CSV as UTF-8")]
-    )
+    reason = "the text is neither UTF-8 nor CP932 (Shift_JIS): save the CSV as UTF-8"
+    for line, raw in enumerate(data.split(b"\n"), start=1):
+        if not any(_decodes(raw, encoding) for encoding in candidates):
+            raise ImportFileError([RowError(line, "", "", reason)])
+    raise ImportFileError([RowError(0, "", filename, reason)])
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _csv_table(text: str) -> _Table:

@@ -274,15 +274,22 @@ def _write_values(
 
 
 def _conflict_message(session: Session, chunk: Sequence[PlannedValue]) -> str:
-    current = dict(
-        session.exec(
-            select(Measurement.id, Measurement.version).where(col(Measurement.id).in_([v.existing_id for v in chunk]))
+    # Rows this transaction updated now hold our value at the next version; the others were changed by someone else.
+    current = {
+        m_id: (value, note, version)
+        for m_id, value, note, version in session.exec(
+            select(Measurement.id, Measurement.value, Measurement.note, Measurement.version).where(
+                col(Measurement.id).in_([v.existing_id for v in chunk])
+            )
         ).all()
-    )
-    labels = [v.label for v in chunk if current.get(v.existing_id) != v.existing_version + 1]  # type: ignore[operator]
-    return (
-        f"{', '.join(labels[:5]) or 'some values'}: someone else changed these values in the meantime; reload and retry"
-    )
+    }
+    labels = [
+        v.label
+        for v in chunk
+        if current.get(v.existing_id) != (v.value, v.note, (v.existing_version or 0) + 1)  # type: ignore[arg-type]
+    ]
+    names = ", ".join(labels[:5]) or "some values"
+    return f"{names}: someone else changed these values in the meantime; reload and retry"
 
 
 def apply_import(

@@ -1,0 +1,230 @@
+"""Writing quarterly values: imports and hand entry, corrections kept, conflicts caught, permissions checked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from hubdash.enums import Measure, Role
+from hubdash.importers import ImportFileError, read_progress_file
+from hubdash.models import AuditEvent, Measurement, MeasurementCorrection
+from hubdash.periods import FiscalQuarter
+from hubdash.permissions import OPEN_MODE_ADMIN, PermissionDenied
+from hubdash.services.measurements import (
+    NOTE_JUMP,
+    NOTE_OFF_TRACK,
+    MeasurementConflict,
+    NoteRequired,
+    ValueEntry,
+    apply_import,
+    export_rows,
+    plan_import,
+    record_values,
+)
+from tests import factories
+
+Q1 = FiscalQuarter(2024, 1)
+
+
+@pytest.fixture
+def world(session: Session) -> dict:
+    region = factories.region(session, "r1")
+    other = factories.region(session, "r2")
+    hub = factories.hub(session, region.id, "H1")
+    twin = factories.hub(session, other.id, "H1")  # the same hub code in another region
+    solo = factories.hub(session, region.id, "H2")
+    level = factories.indicator(session, region.id, "K01", measure=Measure.LEVEL)
+    factories.indicator(session, other.id, "K01")
+    factories.target(session, level, hub, baseline_value=10, target_value=50)
+    session.commit()
+    return {"region": region, "other": other, "hub": hub, "twin": twin, "solo": solo, "level": level}
+
+
+def _file(*lines: str, header: str = "region,hub,indicator,period,value,note") -> list:
+    return read_progress_file(("\n".join([header, *lines]) + "\n").encode()).rows
+
+
+def _values(session: Session) -> list[tuple[int, int, int, float, str, int]]:
+    return [
+        (m.hub_id, m.fiscal_year, m.quarter, m.value, m.note, m.version)
+        for m in session.exec(select(Measurement).order_by(Measurement.fiscal_year, Measurement.quarter)).all()
+    ]
+
+
+def test_import_adds_then_corrects_with_history(session: Session, world: dict) -> None:
+    rows = _file("r1,H1,K01,FY2024Q1,12,", "r1,H1,K01,FY2024Q2,14,")
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=rows)
+    assert (len(plan.new), len(plan.changed), len(plan.unchanged)) == (2, 0, 0)
+    apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, filename="a.csv")
+    session.commit()
+
+    plan = plan_import(
+        session=session,
+        actor=OPEN_MODE_ADMIN,
+        rows=_file("r1,H1,K01,FY2024Q1,12,", "r1,H1,K01,FY2024Q2,15,late correction"),
+    )
+    assert [v.label for v in plan.changed] == ["H1 / K01 / FY2024Q2"]
+    assert [v.label for v in plan.unchanged] == ["H1 / K01 / FY2024Q1"]
+    result = apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, filename="b.csv")
+    session.commit()
+    assert (result.added, result.corrected, result.unchanged) == (0, 1, 1)
+    hub_id = world["hub"].id
+    assert _values(session) == [(hub_id, 2024, 1, 12.0, "", 1), (hub_id, 2024, 2, 15.0, "late correction", 2)]
+    (correction,) = session.exec(select(MeasurementCorrection)).all()
+    assert (correction.old_value, correction.new_value, correction.source) == (14.0, 15.0, "import")
+    actions = [e.action for e in session.exec(select(AuditEvent)).all()]
+    assert actions == ["measurement.import", "measurement.import"]
+
+
+def test_unknown_hub_and_indicator_are_row_errors_and_nothing_is_written(session: Session, world: dict) -> None:
+    rows = _file("r1,H1,K01,FY2024Q1,1,", "r1,H9,K01,FY2024Q1,1,", "r1,H1,K99,FY2024Q1,1,")
+    with pytest.raises(ImportFileError) as info:
+        plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=rows)
+    assert [(e.row, e.column, e.value) for e in info.value.errors] == [(3, "hub", "H9"), (4, "indicator", "K99")]
+    assert "no hub has this code" in info.value.errors[0].reason
+    assert _values(session) == []
+
+
+def test_a_hub_code_used_in_two_regions_needs_the_region_column(session: Session, world: dict) -> None:
+    rows = _file("H1,K01,FY2024Q1,1,", header="hub,indicator,period,value,note")
+    with pytest.raises(ImportFileError, match="several regions have this hub code"):
+        plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=rows)
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r2,H1,K01,FY2024Q1,1,"))
+    assert plan.new[0].hub_id == world["twin"].id
+
+
+def test_hub_managers_import_only_for_their_hubs(session: Session, world: dict) -> None:
+    manager = factories.user(session, "m", Role.HUB_MANAGER, region_id=world["region"].id, hub_ids=(world["hub"].id,))
+    plan_import(session=session, actor=manager, rows=_file("r1,H1,K01,FY2024Q1,1,"))
+    with pytest.raises(ImportFileError, match="may not enter progress for this hub"):
+        plan_import(session=session, actor=manager, rows=_file("r1,H2,K01,FY2024Q1,1,"))
+    viewer = factories.user(session, "v", Role.VIEWER, region_id=world["region"].id)
+    with pytest.raises(PermissionDenied):
+        plan_import(session=session, actor=viewer, rows=_file("r1,H1,K01,FY2024Q1,1,"))
+
+
+def test_a_value_changed_between_plan_and_apply_is_a_conflict(session: Session, world: dict, engine) -> None:
+    apply_import(
+        session=session,
+        actor=OPEN_MODE_ADMIN,
+        plan=plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q1,1,")),
+    )
+    session.commit()
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q1,2,"))
+    with Session(engine) as other:  # someone else saves first
+        record_values(
+            session=other,
+            actor=OPEN_MODE_ADMIN,
+            hub_id=world["hub"].id,
+            period=Q1,
+            entries=[ValueEntry(world["level"].id, 3.0, "by hand")],
+        )
+        other.commit()
+    with pytest.raises(MeasurementConflict, match="H1 / K01 / FY2024Q1"):
+        apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan)
+    session.rollback()
+    assert [v[3] for v in _values(session)] == [3.0]
+
+
+def test_hand_entry_writes_only_changed_values(session: Session, world: dict) -> None:
+    hub_id, level = world["hub"].id, world["level"]
+    record_values(
+        session=session, actor=OPEN_MODE_ADMIN, hub_id=hub_id, period=Q1, entries=[ValueEntry(level.id, 20.0)]
+    )
+    session.commit()
+    result = record_values(
+        session=session,
+        actor=OPEN_MODE_ADMIN,
+        hub_id=hub_id,
+        period=Q1,
+        entries=[ValueEntry(level.id, 20.0, version=1)],
+    )
+    assert (result.added, result.corrected, result.unchanged) == (0, 0, 1)
+    assert [v[5] for v in _values(session)] == [1], "an unchanged value keeps its version"
+
+
+def test_hand_entry_from_a_stale_version_is_a_conflict(session: Session, world: dict) -> None:
+    hub_id, level = world["hub"].id, world["level"]
+    record_values(session=session, actor=OPEN_MODE_ADMIN, hub_id=hub_id, period=Q1, entries=[ValueEntry(level.id, 20)])
+    record_values(
+        session=session, actor=OPEN_MODE_ADMIN, hub_id=hub_id, period=Q1, entries=[ValueEntry(level.id, 21, version=1)]
+    )
+    session.commit()
+    with pytest.raises(MeasurementConflict):
+        record_values(
+            session=session,
+            actor=OPEN_MODE_ADMIN,
+            hub_id=hub_id,
+            period=Q1,
+            entries=[ValueEntry(level.id, 22, version=1)],
+        )
+
+
+def test_a_jump_or_an_off_track_value_needs_a_note(session: Session, world: dict) -> None:
+    hub_id, level = world["hub"].id, world["level"]
+    record_values(
+        session=session,
+        actor=OPEN_MODE_ADMIN,
+        hub_id=hub_id,
+        period=FiscalQuarter(2023, 4) + 1,
+        entries=[ValueEntry(level.id, 14.0)],
+    )
+    with pytest.raises(NoteRequired) as info:
+        record_values(
+            session=session, actor=OPEN_MODE_ADMIN, hub_id=hub_id, period=Q1 + 1, entries=[ValueEntry(level.id, 50.0)]
+        )
+    assert info.value.reasons == {level.id: NOTE_JUMP}
+    with pytest.raises(NoteRequired) as info:  # expected ~15 by FY2024Q2; 10 is far behind
+        record_values(
+            session=session, actor=OPEN_MODE_ADMIN, hub_id=hub_id, period=Q1 + 1, entries=[ValueEntry(level.id, 10.0)]
+        )
+    assert info.value.reasons == {level.id: NOTE_OFF_TRACK}
+    record_values(
+        session=session,
+        actor=OPEN_MODE_ADMIN,
+        hub_id=hub_id,
+        period=Q1 + 1,
+        entries=[ValueEntry(level.id, 10.0, note="staff left in June")],
+    )
+    assert [v[3] for v in _values(session)] == [14.0, 10.0]
+
+
+def test_hub_manager_enters_only_their_own_hub(session: Session, world: dict) -> None:
+    manager = factories.user(session, "m", Role.HUB_MANAGER, region_id=world["region"].id, hub_ids=(world["hub"].id,))
+    record_values(
+        session=session, actor=manager, hub_id=world["hub"].id, period=Q1, entries=[ValueEntry(world["level"].id, 12.0)]
+    )
+    with pytest.raises(PermissionDenied):
+        record_values(
+            session=session,
+            actor=manager,
+            hub_id=world["solo"].id,
+            period=Q1,
+            entries=[ValueEntry(world["level"].id, 12.0)],
+        )
+    council = factories.user(session, "c", Role.COUNCIL_MEMBER, region_id=world["region"].id)
+    with pytest.raises(PermissionDenied):
+        record_values(
+            session=session,
+            actor=council,
+            hub_id=world["hub"].id,
+            period=Q1,
+            entries=[ValueEntry(world["level"].id, 12.0)],
+        )
+
+
+def test_export_rows_are_ordered_and_scoped(session: Session, world: dict) -> None:
+    apply_import(
+        session=session,
+        actor=OPEN_MODE_ADMIN,
+        plan=plan_import(
+            session=session,
+            actor=OPEN_MODE_ADMIN,
+            rows=_file("r1,H1,K01,FY2024Q2,2,", "r1,H1,K01,FY2024Q1,1,", "r2,H1,K01,FY2024Q1,9,"),
+        ),
+    )
+    assert export_rows(session=session, actor=OPEN_MODE_ADMIN, region_code="r1") == [
+        ("r1", "H1", "K01", "FY2024Q1", 1.0, ""),
+        ("r1", "H1", "K01", "FY2024Q2", 2.0, ""),
+    ]
+    assert len(export_rows(session=session, actor=OPEN_MODE_ADMIN)) == 3
