@@ -13,6 +13,7 @@ PAGES = [
     ("pages/indicators.py", "nav.indicators", ":material/target:", "indicators"),
     ("pages/progress.py", "nav.progress", ":material/edit_note:", "progress"),
     ("pages/pdca.py", "nav.pdca", ":material/autorenew:", "pdca"),
+    ("pages/pdca_overview.py", "nav.pdca_overview", ":material/view_kanban:", "pdca-overview"),
     ("pages/dashboard.py", "nav.dashboard", ":material/monitoring:", "dashboard"),
     ("pages/executive.py", "nav.executive", ":material/summarize:", "executive"),
     ("pages/audit.py", "nav.audit", ":material/history:", "audit"),

@@ -119,3 +119,25 @@ def target_path(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[str
         ],
     )
     return _styled(alt.layer(expected, actual_line, points).properties(height=320))
+
+
+def completion_rate(frame: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
+    """A line of the PDCA completion rate (%) by quarter.
+
+    `frame` columns: period (display label, in order), rate (0..100). `titles` keys: period, rate.
+    """
+    order = list(frame["period"])
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True, color="#0072B2")
+        .encode(
+            x=alt.X("period:N", sort=order, title=titles["period"], axis=alt.Axis(labelAngle=-45, labelLimit=200)),
+            y=alt.Y("rate:Q", title=titles["rate"], scale=alt.Scale(domain=[0, 100])),
+            tooltip=[
+                alt.Tooltip("period:N", title=titles["period"]),
+                alt.Tooltip("rate:Q", title=titles["rate"], format=".0f"),
+            ],
+        )
+        .properties(height=280)
+    )
+    return _styled(chart)

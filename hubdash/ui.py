@@ -228,10 +228,19 @@ def write(fn: Callable[..., T], **kwargs: Any) -> T | None:
         st.error(t("app.permission_denied", detail=str(exc)))
         return None
     except ValueError as exc:  # the services' validation errors say what is wrong
-        st.error(str(exc))
+        st.error(_error_text(exc))
         return None
     clear_caches()
     return result
+
+
+def _error_text(exc: ValueError) -> str:
+    # A validation error may carry a catalogue key and values, to be shown in the user's language.
+    key = getattr(exc, "i18n_key", None)
+    if not key:
+        return str(exc)
+    values = {k: label(v) if isinstance(v, StrEnum) else v for k, v in getattr(exc, "i18n_values", {}).items()}
+    return t(key, **values)
 
 
 def status_frame(counts: dict[Status, int]) -> pd.DataFrame:

@@ -1,69 +1,206 @@
-"""PDCA: the stage of every hub's cycle by quarter, and one cycle with its plan, check, act and actions."""
+"""PDCA: one hub's cycle: plan with action items, do, check against the numbers, act; stage moves; export."""
 
 import pandas as pd
 import streamlit as st
 
-from hubdash import ui
-from hubdash.services.pdca import cycle_board, cycle_detail, latest_cycle_period
+from hubdash import pdca_export, ui
+from hubdash.enums import ActionStatus, FutureCourse, PdcaStage
+from hubdash.periods import current_quarter
+from hubdash.permissions import Permission, allows
+from hubdash.services import pdca
 
 region_id = ui.require_region()
 ui.page_title("pdca.title")
+lang = ui.language()
 
-last = ui.read(latest_cycle_period, region_id=region_id)
-if last is None:
-    st.info(ui.t("pdca.empty"))
+hubs = ui.read(pdca.region_hub_cycles, region_id=region_id)
+if not hubs:
+    st.info(ui.t("pdca.no_hubs"))
     st.stop()
-board = ui.read(cycle_board, region_id=region_id, first=last - 7, last=last)
-
-st.subheader(ui.t("pdca.board"))
-periods = sorted({c.period for c in board})
-hubs = sorted({c.hub_code for c in board})
-stage_of = {(c.hub_code, c.period): ui.label(c.stage) for c in board}
-st.dataframe(
-    pd.DataFrame(
-        {ui.period_label(p): [stage_of.get((h, p), "–") for h in hubs] for p in periods},
-        index=pd.Index(hubs, name=ui.t("col.hub")),
-    ),
-    width="stretch",
-)
-
-st.subheader(ui.t("pdca.cycle"))
-cells = {(c.hub_code, c.period): c.cycle_id for c in board}
 left, right = st.columns(2)
-hub_code = left.selectbox(ui.t("col.hub"), hubs)
-period = right.selectbox(ui.t("col.period"), list(reversed(periods)), format_func=ui.period_label)
-cycle_id = cells.get((hub_code, period))
-detail = ui.read(cycle_detail, cycle_id=cycle_id) if cycle_id else None
-if detail is None:
+hub = left.selectbox(ui.t("col.hub"), hubs, format_func=lambda h: f"{h.code} {h.name}", key="pdca_hub")
+can_edit = allows(ui.actor(), Permission.EDIT_PDCA, region_id=region_id, hub_id=hub.hub_id)
+now = pdca.cycle_start(current_quarter(), hub.cadence)
+if can_edit and now not in [p for _, p, _ in hub.cycles]:
+    if st.button(ui.t("pdca.open_current", period=ui.period_label(now)), icon=":material/add:"):
+        if ui.write(pdca.open_cycle, hub_id=hub.hub_id, period=now):
+            st.rerun()
+if not hub.cycles:
     st.info(ui.t("pdca.no_cycle"))
     st.stop()
-
+cycle_id = right.selectbox(
+    ui.t("col.period"),
+    [c for c, _, _ in hub.cycles],
+    format_func=lambda c: next(f"{ui.period_label(p)} · {ui.label(s)}" for i, p, s in hub.cycles if i == c),
+    key=f"pdca_cycle_{hub.hub_id}",
+)
+detail = ui.read(pdca.cycle_detail, cycle_id=cycle_id)
 cycle = detail.cycle
-st.markdown(f"**{detail.hub.name}** · {ui.t('pdca.core_institution')}: {detail.core_institution}")
-st.markdown(f"{ui.t('col.stage')}: **{ui.label(cycle.stage)}**")
-plan, do, check, act = st.tabs([ui.t("stage.plan"), ui.t("stage.do"), ui.t("stage.check"), ui.t("stage.act")])
-plan.markdown(cycle.objectives or "–")
-do.markdown(cycle.do_summary or "–")
-check.markdown(cycle.check_evaluation or "–")
-if cycle.effect_rating:
-    check.caption(ui.t("pdca.effect_rating", rating=cycle.effect_rating))
-if cycle.future_course:
-    check.caption(f"{ui.t('pdca.future_course')}: {ui.label(cycle.future_course)}")
-if cycle.external_opinion:
-    check.caption(f"{ui.t('pdca.external_opinion')}: {cycle.external_opinion}")
-act.markdown(cycle.act_summary or "–")
+editable = can_edit and cycle.stage is not PdcaStage.CLOSED
+st.markdown(f"**{ui.t('col.core_institution')}**: {detail.core_institution or '–'} · {ui.label(hub.cadence)}")
+st.markdown(" → ".join(f"**[{ui.label(s)}]**" if s is cycle.stage else ui.label(s) for s in PdcaStage))
 
-st.markdown(f"**{ui.t('pdca.actions')}**")
-st.dataframe(
-    pd.DataFrame(
-        {
-            ui.t("col.action"): [a.title for a, _ in detail.actions],
-            ui.t("col.owner"): [owner for _, owner in detail.actions],
-            ui.t("col.due"): [a.due_date.isoformat() if a.due_date else "–" for a, _ in detail.actions],
-            ui.t("col.action_status"): [ui.label(a.status) for a, _ in detail.actions],
-            ui.t("col.origin"): [ui.label(a.origin) for a, _ in detail.actions],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+# --- stage moves ------------------------------------------------------------------------------------
+if can_edit:
+    here = list(PdcaStage).index(cycle.stage)
+    if here + 1 < len(PdcaStage):
+        nxt = list(PdcaStage)[here + 1]
+        if st.button(ui.t("pdca.move_forward", stage=ui.label(nxt)), type="primary", icon=":material/arrow_forward:"):
+            if ui.write(pdca.move_stage, cycle_id=cycle.id, version=cycle.version, to_stage=nxt):
+                st.rerun()
+    if here > 0:
+        with st.expander(ui.t("pdca.move_back")), st.form("pdca_back"):
+            back = st.selectbox(ui.t("col.stage"), list(PdcaStage)[:here][::-1], format_func=ui.label)
+            reason = st.text_input(ui.t("col.reason"))
+            if st.form_submit_button(ui.t("pdca.move_back_button")):
+                if ui.write(pdca.move_stage, cycle_id=cycle.id, version=cycle.version, to_stage=back, reason=reason):
+                    st.rerun()
+
+# --- the four sections ----------------------------------------------------------------------------
+SECTIONS = {
+    PdcaStage.PLAN: ["objectives"],
+    PdcaStage.DO: ["do_summary"],
+    PdcaStage.CHECK: ["check_evaluation", "external_opinion"],
+    PdcaStage.ACT: ["act_summary"],
+}
+tabs = dict(zip(SECTIONS, st.tabs([ui.label(s) for s in SECTIONS]), strict=True))
+for stage, fields in SECTIONS.items():
+    with tabs[stage]:
+        if stage is PdcaStage.CHECK:
+            st.dataframe(pdca_export.check_frame(detail.check, lang), hide_index=True, width="stretch")
+            st.caption(ui.t("pdca.check_caption", period=ui.period_label(detail.last_quarter)))
+        if not editable:
+            for name in fields:
+                st.markdown(f"**{ui.t(pdca_export.FIELD_KEYS[name])}**")
+                st.markdown(getattr(cycle, name) or "–")
+            if stage is PdcaStage.CHECK:
+                rating = ui.t("pdca.effect_rating", rating=cycle.effect_rating) if cycle.effect_rating else "–"
+                course = ui.label(cycle.future_course) if cycle.future_course else "–"
+                st.caption(f"{rating} · {ui.t(pdca_export.FIELD_KEYS['future_course'])}: {course}")
+            continue
+        with st.form(f"pdca_{stage.value}"):
+            values = {
+                n: st.text_area(ui.t(pdca_export.FIELD_KEYS[n]), getattr(cycle, n), key=f"{n}_{cycle.id}")
+                for n in fields
+            }
+            if stage is PdcaStage.CHECK:
+                values["effect_rating"] = st.segmented_control(
+                    ui.t(pdca_export.FIELD_KEYS["effect_rating"]),
+                    [1, 2, 3, 4],
+                    default=cycle.effect_rating,
+                    key=f"rating_{cycle.id}",
+                )
+                values["future_course"] = st.selectbox(
+                    ui.t(pdca_export.FIELD_KEYS["future_course"]),
+                    [None, *FutureCourse],
+                    index=[None, *FutureCourse].index(cycle.future_course),
+                    format_func=lambda c: ui.label(c) if c else "–",
+                    key=f"course_{cycle.id}",
+                )
+            if st.form_submit_button(ui.t("pdca.save"), icon=":material/save:"):
+                changes = pdca.CycleChanges(**values)
+                if ui.write(pdca.update_cycle, cycle_id=cycle.id, version=cycle.version, changes=changes):
+                    st.rerun()
+
+# --- action items ----------------------------------------------------------------------------------
+st.subheader(ui.t("pdca.actions"))
+choices = ui.read(pdca.action_choices, hub_id=hub.hub_id)
+owner_of = {name: oid for oid, name in choices.organisations.items()}
+status_of = {ui.label(s): s for s in ActionStatus}
+items = [a.item for a in detail.actions]
+frame = pd.DataFrame(
+    {
+        "title": [a.title for a in items],
+        "owner": [a.owner for a in detail.actions],
+        "due": [a.due_date for a in items],
+        "status": [ui.label(a.status) for a in items],
+        "evidence": [a.evidence for a in items],
+        "origin": [ui.label(a.origin) for a in items],
+        "indicators": [", ".join(choices.indicators.get(i, "?").split(" ")[0] for i in a.indicator_ids) for a in items],
+    }
+)
+columns = {
+    "title": st.column_config.TextColumn(ui.t("col.action"), required=True),
+    "owner": st.column_config.SelectboxColumn(ui.t("col.owner"), options=list(owner_of)),
+    "due": st.column_config.DateColumn(ui.t("col.due")),
+    "status": st.column_config.SelectboxColumn(ui.t("col.action_status"), options=list(status_of), required=True),
+    "evidence": st.column_config.TextColumn(ui.t("pdca.evidence")),
+    "origin": st.column_config.TextColumn(ui.t("col.origin")),
+    "indicators": st.column_config.TextColumn(ui.t("col.indicators")),
+}
+if not editable:
+    st.dataframe(frame, column_config=columns, hide_index=True, width="stretch")
+else:
+    edited = st.data_editor(
+        frame,
+        column_config=columns,
+        disabled=["origin", "indicators"],
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        key=f"actions_{cycle.id}_{cycle.version}",
+    )
+    changed = [
+        pdca.ActionInput(
+            title=row.title or "",
+            owner_organisation_id=owner_of.get(row.owner),
+            due_date=pd.Timestamp(row.due).date() if pd.notna(row.due) else None,
+            indicator_ids=tuple(item.indicator_ids),
+            status=status_of[row.status],
+            evidence=row.evidence or "",
+            action_id=item.id,
+        )
+        for item, row, old in zip(items, edited.itertuples(), frame.itertuples(), strict=True)
+        if row[1:] != old[1:]
+    ]
+    if changed and st.button(ui.t("pdca.save_actions", count=len(changed)), icon=":material/save:"):
+        if ui.write(pdca.update_actions, cycle_id=cycle.id, actions=changed):
+            st.rerun()
+    heading = "pdca.add_act_item" if cycle.stage is PdcaStage.ACT else "pdca.add_action"
+    with (
+        st.expander(ui.t(heading), expanded=cycle.stage is PdcaStage.ACT),
+        st.form(f"add_{cycle.id}", clear_on_submit=True),
+    ):
+        title = st.text_input(ui.t("col.action"))
+        a, b = st.columns(2)
+        owner = a.selectbox(
+            ui.t("col.owner"), list(choices.organisations), index=None, format_func=choices.organisations.__getitem__
+        )
+        due = b.date_input(ui.t("col.due"), value=None)
+        indicators = st.multiselect(
+            ui.t("col.indicators"), list(choices.indicators), format_func=choices.indicators.__getitem__
+        )
+        if st.form_submit_button(ui.t(heading), icon=":material/add:"):
+            new = pdca.ActionInput(
+                title=title, owner_organisation_id=owner, due_date=due, indicator_ids=tuple(indicators)
+            )
+            if ui.write(pdca.add_action, cycle_id=cycle.id, action=new):
+                st.rerun()
+
+# --- history, comments, export ---------------------------------------------------------------------
+with st.expander(ui.t("pdca.history")):
+    for change in detail.history:
+        moved = f"{ui.label(change.from_stage)} → " if change.from_stage else ""
+        st.markdown(
+            f"{ui.when(change.changed_at)} · {change.changed_by_name or '–'} · {moved}**{ui.label(change.to_stage)}**"
+        )
+        if change.reason:
+            st.caption(change.reason)
+st.subheader(ui.t("pdca.comments"))
+for comment in detail.comments:
+    st.caption(f"{comment.author_name} · {ui.when(comment.created_at)}")
+    st.markdown(comment.body)
+if allows(ui.actor(), Permission.COMMENT, region_id=region_id):
+    with st.form(f"comment_{cycle.id}", clear_on_submit=True):
+        body = st.text_area(ui.t("pdca.comment"))
+        if st.form_submit_button(ui.t("pdca.post_comment")) and ui.write(
+            pdca.add_comment, cycle_id=cycle.id, body=body
+        ):
+            st.rerun()
+record = ui.read(pdca.hub_year_record, hub_id=hub.hub_id, fiscal_year=cycle.fiscal_year)
+name = f"pdca-{hub.code}-FY{cycle.fiscal_year}"
+a, b = st.columns(2)
+a.download_button(ui.t("pdca.export_xlsx"), pdca_export.xlsx(record, lang), f"{name}.xlsx", icon=":material/download:")
+b.download_button(
+    ui.t("pdca.export_markdown"), pdca_export.markdown(record, lang), f"{name}.md", icon=":material/download:"
 )

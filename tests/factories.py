@@ -7,7 +7,19 @@ from typing import Any
 from sqlmodel import Session
 
 from hubdash.enums import Direction, IndicatorKind, Measure, Role, Sector
-from hubdash.models import Hub, Indicator, Organisation, Region, StrategicGoal, Target, User, UserHubScope
+from hubdash.models import (
+    ActionItem,
+    Hub,
+    Indicator,
+    Organisation,
+    PdcaCycle,
+    Region,
+    StrategicGoal,
+    Target,
+    User,
+    UserHubScope,
+)
+from hubdash.periods import FiscalQuarter
 from hubdash.permissions import Actor
 from hubdash.services.users import actor_for
 
@@ -106,3 +118,26 @@ def user(
     actor = actor_for(session=session, username=username)
     assert actor is not None
     return actor
+
+
+def pdca_cycle(session: Session, hub_row: Hub, fiscal_year: int = 2024, quarter: int = 1, **fields: Any) -> PdcaCycle:
+    row = PdcaCycle(hub_id=hub_row.id, fiscal_year=fiscal_year, quarter=quarter, cadence=hub_row.pdca_cadence, **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def action_item(
+    session: Session, cycle_row: PdcaCycle, owner: Organisation, title: str = "A1", **fields: Any
+) -> ActionItem:
+    row = ActionItem(
+        cycle_id=cycle_row.id,
+        hub_id=cycle_row.hub_id,
+        title=title,
+        owner_organisation_id=owner.id,
+        due_date=fields.pop("due_date", FiscalQuarter(cycle_row.fiscal_year, cycle_row.quarter).end_date),
+        **fields,
+    )
+    session.add(row)
+    session.flush()
+    return row

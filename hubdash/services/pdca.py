@@ -1,19 +1,88 @@
-"""PDCA cycles of the hubs (read side): the board of stages and one cycle with its action items."""
+"""PDCA cycles of the hubs: open, edit, move through the stages, carry actions forward, and the overview.
+
+A cycle runs over one period of the hub's cadence (a quarter by default; a half year starts in Q1 or
+Q3, a year in Q1). Act improvements are action items with origin "act" in the cycle that decides
+them. Opening the next cycle (or closing this one, which opens the next) copies every open action
+item into it once: Act items keep origin "act", the rest become "carried"; carried_from_id points
+at the source. Both inserts use ON CONFLICT DO NOTHING on the unique constraints, so two people
+opening the same cycle at once end up with one cycle and one copy of each item, and no error.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import and_, exists, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from hubdash.enums import PdcaStage
-from hubdash.models import ActionItem, Hub, Organisation, PdcaCycle
+from hubdash import audit, i18n
+from hubdash.enums import ActionOrigin, ActionStatus, FutureCourse, PdcaCadence, PdcaStage, Status
+from hubdash.models import (
+    ActionItem,
+    Comment,
+    Hub,
+    Indicator,
+    Organisation,
+    PdcaCycle,
+    PdcaStageChange,
+    Region,
+    utcnow,
+)
 from hubdash.periods import FiscalQuarter
+from hubdash.permissions import Actor, Permission, require
+from hubdash.services.progress import hub_quarter
+
+STAGES: tuple[PdcaStage, ...] = tuple(PdcaStage)
+OPEN_STATUSES: tuple[ActionStatus, ...] = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+CADENCE_QUARTERS: dict[PdcaCadence, int] = {PdcaCadence.QUARTER: 1, PdcaCadence.HALF: 2, PdcaCadence.YEAR: 4}
+# A due date later than this after the cycle ends is a typo, not a plan.
+DUE_HORIZON = timedelta(days=2 * 366)
+MAX_TITLE = 300
+MAX_COMMENT = 4000
+
+
+class PdcaInputError(ValueError):
+    """Invalid input for a PDCA change; `key` and `values` give the message in the user's language."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.i18n_key = key
+        self.i18n_values = values
+        plain = {k: v.value if isinstance(v, PdcaStage) else v for k, v in values.items()}
+        super().__init__(i18n.t(key, "en", **plain))
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+def cycle_start(period: FiscalQuarter, cadence: PdcaCadence) -> FiscalQuarter:
+    """The first quarter of the cycle of that cadence that contains `period`."""
+    length = CADENCE_QUARTERS[PdcaCadence(cadence)]
+    return FiscalQuarter(period.fiscal_year, (period.quarter - 1) // length * length + 1)
+
+
+def cycle_quarters(cycle: PdcaCycle) -> list[FiscalQuarter]:
+    """The quarters a cycle covers."""
+    first = FiscalQuarter(cycle.fiscal_year, cycle.quarter)
+    return [first + n for n in range(CADENCE_QUARTERS[PdcaCadence(cycle.cadence)])]
+
+
+def _period_dates(cycle: PdcaCycle) -> tuple[date, date]:
+    quarters = cycle_quarters(cycle)
+    return quarters[0].start_date, quarters[-1].end_date
+
+
+# --- read side ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class BoardCell:
-    """The stage of one hub's cycle starting in one fiscal quarter."""
+    """The stage of one hub's cycle in one fiscal quarter (a longer cycle fills every quarter it covers)."""
 
     hub_id: int
     hub_code: str
@@ -23,13 +92,51 @@ class BoardCell:
 
 
 @dataclass(frozen=True)
+class ActionRow:
+    """An action item with its owner organisation's name."""
+
+    item: ActionItem
+    owner: str
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One indicator of the hub at the end of the cycle, as the status engine judges it."""
+
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    unit: str
+    value: float | None  # measured in the cycle's last quarter
+    change: float | None  # from the last quarter of the previous period
+    actual: float | None  # the compared value the engine sets against the target
+    expected: float | None
+    target: float | None
+    status: Status
+    achievement_pct: float | None
+
+
+@dataclass(frozen=True)
 class CycleDetail:
-    """One cycle with its hub, core institution and action items (with owner names)."""
+    """One cycle with its hub, core institution, action items, Check table, stage history and comments."""
 
     cycle: PdcaCycle
     hub: Hub
     core_institution: str
-    actions: list[tuple[ActionItem, str]]
+    actions: list[ActionRow]
+    check: list[CheckRow] = field(default_factory=list)
+    history: list[PdcaStageChange] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def period(self) -> FiscalQuarter:
+        """The first quarter of the cycle."""
+        return FiscalQuarter(self.cycle.fiscal_year, self.cycle.quarter)
+
+    @property
+    def last_quarter(self) -> FiscalQuarter:
+        """The last quarter of the cycle."""
+        return cycle_quarters(self.cycle)[-1]
 
 
 def cycle_board(*, session: Session, region_id: int, first: FiscalQuarter, last: FiscalQuarter) -> list[BoardCell]:
@@ -62,18 +169,622 @@ def latest_cycle_period(*, session: Session, region_id: int) -> FiscalQuarter | 
     return FiscalQuarter(row[0], row[1]) if row else None
 
 
-def cycle_detail(*, session: Session, cycle_id: int) -> CycleDetail | None:
-    """One cycle, its hub, the hub's core institution and its action items."""
-    cycle = session.get(PdcaCycle, cycle_id)
-    if cycle is None:
-        return None
+@dataclass(frozen=True)
+class HubCycles:
+    """A hub of the region, its core institution and its cycles (id, first quarter, stage), newest first."""
+
+    hub_id: int
+    code: str
+    name: str
+    cadence: PdcaCadence
+    core_institution: str
+    cycles: list[tuple[int, FiscalQuarter, PdcaStage]]
+
+
+def region_hub_cycles(*, session: Session, region_id: int) -> list[HubCycles]:
+    """Every hub of the region with its cycles, for picking one."""
+    hubs = session.exec(select(Hub).where(Hub.region_id == region_id).order_by(Hub.code)).all()
+    query = select(Organisation.id, Organisation.name).where(Organisation.region_id == region_id)
+    orgs = dict(session.exec(query).all())
+    by_hub: dict[int, list[tuple[int, FiscalQuarter, PdcaStage]]] = defaultdict(list)
+    for c in session.exec(
+        select(PdcaCycle)
+        .join(Hub, col(Hub.id) == PdcaCycle.hub_id)
+        .where(Hub.region_id == region_id)
+        .order_by(col(PdcaCycle.fiscal_year).desc(), col(PdcaCycle.quarter).desc())
+    ):
+        by_hub[c.hub_id].append((c.id, FiscalQuarter(c.fiscal_year, c.quarter), c.stage))  # type: ignore[arg-type]
+    return [
+        HubCycles(
+            h.id,  # type: ignore[arg-type]
+            h.code,
+            h.name,
+            h.pdca_cadence,
+            orgs.get(h.core_institution_id, ""),
+            by_hub.get(h.id, []),  # type: ignore[arg-type]
+        )
+        for h in hubs
+    ]
+
+
+def check_table(*, session: Session, cycle: PdcaCycle) -> list[CheckRow]:
+    """The Check table of a cycle: every indicator of the hub at the cycle's last quarter, from the status engine."""
+    quarters = cycle_quarters(cycle)
+    at = quarters[-1]
+    previous = {
+        r.indicator_id: r.value for r in hub_quarter(session=session, hub_id=cycle.hub_id, at=at - len(quarters))
+    }
+    rows = []
+    for r in hub_quarter(session=session, hub_id=cycle.hub_id, at=at):
+        a = r.assessment
+        before = previous.get(r.indicator_id)
+        rows.append(
+            CheckRow(
+                indicator_id=r.indicator_id,
+                indicator_code=r.indicator_code,
+                indicator_name=r.indicator_name,
+                unit=r.unit,
+                value=r.value,
+                change=r.value - before if r.value is not None and before is not None else None,
+                actual=a.actual if a else None,
+                expected=a.expected if a else None,
+                target=a.target if a else None,
+                status=a.status if a else Status.NO_DATA,
+                achievement_pct=a.achievement_pct if a else None,
+            )
+        )
+    return rows
+
+
+def _actions(session: Session, cycle_ids: list[int]) -> dict[int, list[ActionRow]]:
+    rows = session.exec(
+        select(ActionItem, Organisation.name)
+        .join(Organisation, col(Organisation.id) == ActionItem.owner_organisation_id)
+        .where(col(ActionItem.cycle_id).in_(cycle_ids))
+        .order_by(ActionItem.id)
+    ).all()
+    result: dict[int, list[ActionRow]] = defaultdict(list)
+    for item, owner in rows:
+        result[item.cycle_id].append(ActionRow(item, owner))
+    return result
+
+
+def _detail(session: Session, cycle: PdcaCycle, actions: list[ActionRow]) -> CycleDetail:
     hub = session.get(Hub, cycle.hub_id)
     assert hub is not None
     core = session.get(Organisation, hub.core_institution_id) if hub.core_institution_id else None
-    actions = session.exec(
-        select(ActionItem, Organisation.name)
+    history = session.exec(
+        select(PdcaStageChange)
+        .where(PdcaStageChange.cycle_id == cycle.id)
+        .order_by(PdcaStageChange.changed_at, PdcaStageChange.id)
+    ).all()
+    comments = session.exec(
+        select(Comment)
+        .where(Comment.region_id == hub.region_id, Comment.subject == f"pdca:{cycle.id}")
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    return CycleDetail(
+        cycle=cycle,
+        hub=hub,
+        core_institution=core.name if core else "",
+        actions=actions,
+        check=check_table(session=session, cycle=cycle),
+        history=list(history),
+        comments=list(comments),
+    )
+
+
+def cycle_detail(*, session: Session, cycle_id: int) -> CycleDetail | None:
+    """One cycle with everything the PDCA page shows of it."""
+    cycle = session.get(PdcaCycle, cycle_id)
+    if cycle is None:
+        return None
+    return _detail(session, cycle, _actions(session, [cycle_id]).get(cycle_id, []))
+
+
+@dataclass(frozen=True)
+class HubYearRecord:
+    """The PDCA record of a hub for one fiscal year, for export."""
+
+    region: str
+    hub: Hub
+    core_institution: str
+    fiscal_year: int
+    cycles: list[CycleDetail]
+    indicators: dict[int, str]  # id -> code
+
+
+def hub_year_record(*, session: Session, hub_id: int, fiscal_year: int) -> HubYearRecord | None:
+    """Every cycle of a hub starting in a fiscal year, with actions, Check table, history and comments."""
+    hub = session.get(Hub, hub_id)
+    if hub is None:
+        return None
+    region = session.get(Region, hub.region_id)
+    cycles = session.exec(
+        select(PdcaCycle)
+        .where(PdcaCycle.hub_id == hub_id, PdcaCycle.fiscal_year == fiscal_year)
+        .order_by(PdcaCycle.quarter, PdcaCycle.cadence)
+    ).all()
+    actions = _actions(session, [c.id for c in cycles])  # type: ignore[misc]
+    details = [_detail(session, c, actions.get(c.id, [])) for c in cycles]  # type: ignore[arg-type]
+    core = session.get(Organisation, hub.core_institution_id) if hub.core_institution_id else None
+    query = select(Indicator.id, Indicator.code).where(Indicator.region_id == hub.region_id)
+    indicators = dict(session.exec(query).all())
+    return HubYearRecord(
+        region.name if region else "", hub, core.name if core else "", fiscal_year, details, indicators
+    )
+
+
+@dataclass(frozen=True)
+class ActionChoices:
+    """What an action item of a hub may point at: the region's organisations and indicators."""
+
+    organisations: dict[int, str]
+    indicators: dict[int, str]
+
+
+def action_choices(*, session: Session, hub_id: int) -> ActionChoices:
+    """Organisations (hub members first) and indicators of the hub's region, id -> display name."""
+    hub = session.get(Hub, hub_id)
+    if hub is None:
+        return ActionChoices({}, {})
+    orgs = session.exec(
+        select(Organisation).where(Organisation.region_id == hub.region_id).order_by(Organisation.code)
+    ).all()
+    indicators = session.exec(
+        select(Indicator).where(Indicator.region_id == hub.region_id).order_by(Indicator.position, Indicator.code)
+    ).all()
+    return ActionChoices(
+        {o.id: o.name for o in orgs},  # type: ignore[misc]
+        {i.id: f"{i.code} {i.name}" for i in indicators},  # type: ignore[misc]
+    )
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueAction:
+    """An open action item past its due date that has not been carried on into a later cycle."""
+
+    action_id: int
+    hub_code: str
+    title: str
+    owner: str
+    due_date: date
+    status: ActionStatus
+    cycle_period: FiscalQuarter
+
+
+@dataclass(frozen=True)
+class PdcaOverview:
+    """The council's view: stages by hub and quarter, overdue actions, hubs not started, completion rate."""
+
+    current: FiscalQuarter
+    periods: list[FiscalQuarter]
+    hubs: list[str]  # "<region> / <code>" across regions, else the hub code
+    stages: dict[tuple[str, FiscalQuarter], PdcaStage]
+    overdue: list[OverdueAction]
+    not_started: list[str]
+    completion: list[tuple[FiscalQuarter, int, int]]  # quarter, hubs closed, hubs
+
+    def completion_pct(self) -> list[tuple[FiscalQuarter, float]]:
+        """The completion rate (hubs whose cycle of the quarter is closed, in %) of each quarter."""
+        return [(p, 100.0 * done / total if total else 0.0) for p, done, total in self.completion]
+
+
+def pdca_overview(*, session: Session, region_id: int | None, today: date, quarters: int = 8) -> PdcaOverview:
+    """The overview of one region (or every region when None) as of `today`: the board shows `quarters` quarters."""
+    current = FiscalQuarter.from_date(today)
+    hub_query = select(Hub.id, Hub.code, Region.code).join(Region, col(Region.id) == Hub.region_id)
+    cycle_query = select(
+        PdcaCycle.hub_id, PdcaCycle.fiscal_year, PdcaCycle.quarter, PdcaCycle.cadence, PdcaCycle.stage
+    ).join(Hub, col(Hub.id) == PdcaCycle.hub_id)
+    if region_id is not None:
+        hub_query = hub_query.where(Hub.region_id == region_id)
+        cycle_query = cycle_query.where(Hub.region_id == region_id)
+    hubs = {
+        hub_id: (code if region_id is not None else f"{rcode} / {code}")
+        for hub_id, code, rcode in session.exec(hub_query)
+    }
+    stages: dict[tuple[str, FiscalQuarter], PdcaStage] = {}
+    for hub_id, fy, q, cadence, stage in session.exec(cycle_query):
+        first = FiscalQuarter(fy, q)
+        for n in range(CADENCE_QUARTERS[PdcaCadence(cadence)]):
+            stages[(hubs[hub_id], first + n)] = PdcaStage(stage)
+    names = sorted(hubs.values())
+    covered = {p for _, p in stages} | {current}
+    first_period, last_period = min(covered), max(max(covered), current)
+    periods = [first_period + n for n in range(last_period - first_period + 1)]
+    closed: dict[FiscalQuarter, int] = defaultdict(int)
+    for (_, period), stage in stages.items():
+        closed[period] += stage is PdcaStage.CLOSED
+    completion = [(p, closed.get(p, 0), len(names)) for p in periods if p <= current]
+    return PdcaOverview(
+        current=current,
+        periods=[p for p in periods if p > current - quarters],
+        hubs=names,
+        stages=stages,
+        overdue=_overdue(session, region_id, today, hubs),
+        not_started=[name for name in names if (name, current) not in stages],
+        completion=completion,
+    )
+
+
+def _overdue(session: Session, region_id: int | None, today: date, hubs: dict[int, str]) -> list[OverdueAction]:
+    later = aliased(ActionItem)
+    query = (
+        select(ActionItem, Organisation.name, PdcaCycle.fiscal_year, PdcaCycle.quarter)
         .join(Organisation, col(Organisation.id) == ActionItem.owner_organisation_id)
-        .where(ActionItem.cycle_id == cycle_id)
+        .join(PdcaCycle, col(PdcaCycle.id) == ActionItem.cycle_id)
+        .join(Hub, col(Hub.id) == ActionItem.hub_id)
+        .where(
+            col(ActionItem.status).in_(OPEN_STATUSES),
+            col(ActionItem.due_date) < today,
+            ~exists().where(later.carried_from_id == ActionItem.id),
+        )
+        .order_by(ActionItem.due_date, ActionItem.id)
+    )
+    if region_id is not None:
+        query = query.where(Hub.region_id == region_id)
+    return [
+        OverdueAction(
+            a.id,  # type: ignore[arg-type]
+            hubs[a.hub_id],
+            a.title,
+            owner,
+            a.due_date,  # type: ignore[arg-type]
+            a.status,
+            FiscalQuarter(fy, q),
+        )
+        for a, owner, fy, q in session.exec(query)
+    ]
+
+
+# --- writing: opening and carrying over ----------------------------------------------------------
+
+
+def _insert(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _hub(session: Session, hub_id: int) -> Hub:
+    hub = session.get(Hub, hub_id)
+    if hub is None:
+        raise PdcaInputError("pdca.error_no_hub", hub=hub_id)
+    return hub
+
+
+def _ensure_cycle(session: Session, actor: Actor, hub: Hub, start: FiscalQuarter) -> tuple[PdcaCycle, bool]:
+    """The hub's cycle starting at `start`, created in Plan if missing; True when this call created it."""
+    now = utcnow()
+    statement = (
+        _insert(session)(PdcaCycle)
+        .values(
+            hub_id=hub.id,
+            fiscal_year=start.fiscal_year,
+            quarter=start.quarter,
+            cadence=hub.pdca_cadence,
+            stage=PdcaStage.PLAN,
+            objectives="",
+            do_summary="",
+            check_evaluation="",
+            external_opinion="",
+            act_summary="",
+            version=1,
+            opened_at=now,
+            opened_by_name=actor.name,
+        )
+        .on_conflict_do_nothing()
+        .returning(PdcaCycle.id)
+    )
+    new_id = session.execute(statement).scalar_one_or_none()
+    cycle = session.exec(
+        select(PdcaCycle).where(
+            PdcaCycle.hub_id == hub.id,
+            PdcaCycle.fiscal_year == start.fiscal_year,
+            PdcaCycle.quarter == start.quarter,
+            PdcaCycle.cadence == hub.pdca_cadence,
+        )
+    ).one()
+    if new_id is not None:
+        session.add(
+            PdcaStageChange(
+                cycle_id=new_id, from_stage=None, to_stage=PdcaStage.PLAN, changed_at=now, changed_by_name=actor.name
+            )
+        )
+        audit.record(session, actor, "pdca_cycle.open", cycle, region_id=hub.region_id)
+    return cycle, new_id is not None
+
+
+def _carry(session: Session, source: PdcaCycle, target: PdcaCycle) -> int:
+    """Copy the source cycle's open action items into the target cycle; items already there stay as they are."""
+    items = session.exec(
+        select(ActionItem)
+        .where(ActionItem.cycle_id == source.id, col(ActionItem.status).in_(OPEN_STATUSES))
         .order_by(ActionItem.id)
     ).all()
-    return CycleDetail(cycle, hub, core.name if core else "", [(a, name) for a, name in actions])
+    now = utcnow()
+    copied = 0
+    for item in items:
+        decided_here = item.origin is ActionOrigin.ACT and item.carried_from_id is None
+        statement = (
+            _insert(session)(ActionItem)
+            .values(
+                cycle_id=target.id,
+                hub_id=item.hub_id,
+                title=item.title,
+                owner_organisation_id=item.owner_organisation_id,
+                due_date=item.due_date,
+                status=item.status,
+                evidence=item.evidence,
+                origin=ActionOrigin.ACT if decided_here else ActionOrigin.CARRIED,
+                carried_from_id=item.id,
+                indicator_ids=list(item.indicator_ids or []),
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(ActionItem.id)
+        )
+        copied += session.execute(statement).scalar_one_or_none() is not None
+    return copied
+
+
+def _previous_cycle(session: Session, cycle: PdcaCycle) -> PdcaCycle | None:
+    return session.exec(
+        select(PdcaCycle)
+        .where(
+            PdcaCycle.hub_id == cycle.hub_id,
+            PdcaCycle.fiscal_year * 4 + PdcaCycle.quarter < cycle.fiscal_year * 4 + cycle.quarter,
+        )
+        .order_by(col(PdcaCycle.fiscal_year).desc(), col(PdcaCycle.quarter).desc())
+        .limit(1)
+    ).first()
+
+
+def open_cycle(*, session: Session, actor: Actor, hub_id: int, period: FiscalQuarter) -> PdcaCycle:
+    """Open the hub's cycle containing `period` (or return the open one) with the previous cycle's open actions."""
+    hub = _hub(session, hub_id)
+    require(actor, Permission.EDIT_PDCA, region_id=hub.region_id, hub_id=hub_id)
+    cycle, _ = _ensure_cycle(session, actor, hub, cycle_start(period, hub.pdca_cadence))
+    previous = _previous_cycle(session, cycle)
+    if previous is not None:
+        _carry(session, previous, cycle)
+    return cycle
+
+
+# --- writing: the cycle itself ------------------------------------------------------------------
+
+
+def _cycle_for_edit(session: Session, actor: Actor, cycle_id: int) -> tuple[PdcaCycle, Hub]:
+    cycle = session.get(PdcaCycle, cycle_id)
+    if cycle is None:
+        raise PdcaInputError("pdca.error_no_cycle", cycle=cycle_id)
+    hub = _hub(session, cycle.hub_id)
+    require(actor, Permission.EDIT_PDCA, region_id=hub.region_id, hub_id=hub.id)
+    return cycle, hub
+
+
+def _bump(session: Session, cycle: PdcaCycle, version: int, values: dict[str, Any]) -> None:
+    """Write the changes only if nobody saved the cycle since `version` was read."""
+    result = session.execute(
+        update(PdcaCycle)
+        .where(and_(col(PdcaCycle.id) == cycle.id, col(PdcaCycle.version) == version))
+        .values(**values, version=version + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise PdcaInputError("pdca.error_stale")
+    session.refresh(cycle)
+
+
+@dataclass(frozen=True)
+class CycleChanges:
+    """New text of a cycle's sections; None leaves a field as it is."""
+
+    objectives: str | None = None
+    do_summary: str | None = None
+    check_evaluation: str | None = None
+    effect_rating: int | None = None
+    future_course: FutureCourse | None = None
+    external_opinion: str | None = None
+    act_summary: str | None = None
+
+
+def update_cycle(*, session: Session, actor: Actor, cycle_id: int, version: int, changes: CycleChanges) -> PdcaCycle:
+    """Save the text of a cycle's sections (not while it is closed)."""
+    cycle, hub = _cycle_for_edit(session, actor, cycle_id)
+    if cycle.stage is PdcaStage.CLOSED:
+        raise PdcaInputError("pdca.error_closed")
+    values = {k: v for k, v in vars(changes).items() if v is not None}
+    if "effect_rating" in values and values["effect_rating"] not in (1, 2, 3, 4):
+        raise PdcaInputError("pdca.error_rating", rating=values["effect_rating"])
+    if "future_course" in values:
+        values["future_course"] = FutureCourse(values["future_course"])
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    before = audit.snapshot(cycle)
+    _bump(session, cycle, version, values)
+    audit.record(session, actor, "pdca_cycle.update", cycle, region_id=hub.region_id, before=before)
+    return cycle
+
+
+def move_stage(
+    *, session: Session, actor: Actor, cycle_id: int, version: int, to_stage: PdcaStage, reason: str = ""
+) -> PdcaCycle:
+    """Move a cycle one stage forward, or back to any earlier stage with a reason; closing opens the next cycle."""
+    cycle, hub = _cycle_for_edit(session, actor, cycle_id)
+    to_stage = PdcaStage(to_stage)
+    here, there = STAGES.index(cycle.stage), STAGES.index(to_stage)
+    reason = reason.strip()
+    if there == here:
+        raise PdcaInputError("pdca.error_same_stage", stage=to_stage)
+    if there > here + 1:
+        raise PdcaInputError("pdca.error_skip", stage=STAGES[here + 1])
+    if there < here and not reason:
+        raise PdcaInputError("pdca.error_reason")
+    if to_stage is PdcaStage.CLOSED and not cycle.check_evaluation.strip():
+        raise PdcaInputError("pdca.error_no_evaluation")
+    before = audit.snapshot(cycle)
+    from_stage = cycle.stage
+    now = utcnow()
+    _bump(
+        session,
+        cycle,
+        version,
+        {"stage": to_stage, "closed_at": now if to_stage is PdcaStage.CLOSED else None},
+    )
+    session.add(
+        PdcaStageChange(
+            cycle_id=cycle.id,  # type: ignore[arg-type]
+            from_stage=from_stage,
+            to_stage=to_stage,
+            reason=reason,
+            changed_at=now,
+            changed_by_name=actor.name,
+        )
+    )
+    action = "pdca_cycle.reopen" if there < here else "pdca_cycle.stage"
+    audit.record(session, actor, action, cycle, region_id=hub.region_id, before=before)
+    if to_stage is PdcaStage.CLOSED:
+        following, _ = _ensure_cycle(session, actor, hub, cycle_start(cycle_quarters(cycle)[-1] + 1, hub.pdca_cadence))
+        _carry(session, cycle, following)
+    return cycle
+
+
+# --- writing: action items ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """A new action item, or the new fields of an existing one (action_id set)."""
+
+    title: str
+    owner_organisation_id: int | None
+    due_date: date | None
+    indicator_ids: tuple[int, ...] = ()
+    status: ActionStatus = ActionStatus.NOT_STARTED
+    evidence: str = ""
+    action_id: int | None = None
+
+
+def _check_action(
+    session: Session, hub: Hub, cycle: PdcaCycle, row: int, data: ActionInput, old: ActionItem | None
+) -> None:
+    title = data.title.strip()
+    if not title:
+        raise PdcaInputError("pdca.error_title", row=row)
+    if len(title) > MAX_TITLE:
+        raise PdcaInputError("pdca.error_title_long", row=row, limit=MAX_TITLE)
+    if data.owner_organisation_id is None:
+        raise PdcaInputError("pdca.error_owner", row=row, title=title)
+    owner = session.get(Organisation, data.owner_organisation_id)
+    if owner is None or owner.region_id != hub.region_id:
+        raise PdcaInputError("pdca.error_owner", row=row, title=title)
+    if data.due_date is None:
+        raise PdcaInputError("pdca.error_due_missing", row=row, title=title)
+    if old is None or old.due_date != data.due_date:
+        first, last = _period_dates(cycle)
+        if not first <= data.due_date <= last + DUE_HORIZON:
+            raise PdcaInputError(
+                "pdca.error_due_range",
+                row=row,
+                title=title,
+                due=data.due_date.isoformat(),
+                first=first.isoformat(),
+                last=(last + DUE_HORIZON).isoformat(),
+            )
+    if data.indicator_ids:
+        known = set(
+            session.exec(
+                select(Indicator.id).where(
+                    Indicator.region_id == hub.region_id, col(Indicator.id).in_(list(data.indicator_ids))
+                )
+            ).all()
+        )
+        unknown = sorted(set(data.indicator_ids) - known)
+        if unknown:
+            raise PdcaInputError("pdca.error_indicator", row=row, title=title)
+
+
+def add_action(*, session: Session, actor: Actor, cycle_id: int, action: ActionInput) -> ActionItem:
+    """Add an action item to a cycle: an Act improvement while the cycle is at Act, else a Plan item."""
+    cycle, hub = _cycle_for_edit(session, actor, cycle_id)
+    if cycle.stage is PdcaStage.CLOSED:
+        raise PdcaInputError("pdca.error_closed")
+    _check_action(session, hub, cycle, 1, action, None)
+    now = utcnow()
+    item = ActionItem(
+        cycle_id=cycle_id,
+        hub_id=hub.id,  # type: ignore[arg-type]
+        title=action.title.strip(),
+        owner_organisation_id=action.owner_organisation_id,  # type: ignore[arg-type]
+        due_date=action.due_date,
+        status=ActionStatus(action.status),
+        evidence=action.evidence.strip(),
+        origin=ActionOrigin.ACT if cycle.stage is PdcaStage.ACT else ActionOrigin.PLAN,
+        indicator_ids=list(action.indicator_ids),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(item)
+    audit.record(session, actor, "action_item.add", item, region_id=hub.region_id)
+    return item
+
+
+def update_actions(*, session: Session, actor: Actor, cycle_id: int, actions: list[ActionInput]) -> int:
+    """Save changed action items of a cycle (title, owner, due date, status, evidence); all or nothing."""
+    cycle, hub = _cycle_for_edit(session, actor, cycle_id)
+    if cycle.stage is PdcaStage.CLOSED:
+        raise PdcaInputError("pdca.error_closed")
+    ids = [a.action_id for a in actions]
+    existing = {
+        a.id: a
+        for a in session.exec(
+            select(ActionItem).where(ActionItem.cycle_id == cycle_id, col(ActionItem.id).in_(ids))
+        ).all()
+    }
+    for row, data in enumerate(actions, start=1):
+        old = existing.get(data.action_id)
+        if old is None:
+            raise PdcaInputError("pdca.error_no_action", row=row)
+        _check_action(session, hub, cycle, row, data, old)
+    now = utcnow()
+    for data in actions:
+        item = existing[data.action_id]
+        before = audit.snapshot(item)
+        item.title = data.title.strip()
+        item.owner_organisation_id = data.owner_organisation_id  # type: ignore[assignment]
+        item.due_date = data.due_date
+        item.status = ActionStatus(data.status)
+        item.evidence = data.evidence.strip()
+        item.updated_at = now
+        session.add(item)
+        audit.record(session, actor, "action_item.update", item, region_id=hub.region_id, before=before)
+    return len(actions)
+
+
+# --- comments -----------------------------------------------------------------------------------
+
+
+def add_comment(*, session: Session, actor: Actor, cycle_id: int, body: str) -> Comment:
+    """A council comment on a cycle (council members, hub managers and admins)."""
+    cycle = session.get(PdcaCycle, cycle_id)
+    if cycle is None:
+        raise PdcaInputError("pdca.error_no_cycle", cycle=cycle_id)
+    hub = _hub(session, cycle.hub_id)
+    require(actor, Permission.COMMENT, region_id=hub.region_id)
+    body = body.strip()
+    if not body:
+        raise PdcaInputError("pdca.error_comment_empty")
+    if len(body) > MAX_COMMENT:
+        raise PdcaInputError("pdca.error_comment_long", limit=MAX_COMMENT)
+    comment = Comment(
+        region_id=hub.region_id,
+        subject=f"pdca:{cycle_id}",
+        body=body,
+        author_id=actor.user_id,
+        author_name=actor.name,
+    )
+    session.add(comment)
+    audit.record(session, actor, "comment.add", comment)
+    return comment
