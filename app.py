@@ -10,6 +10,10 @@ ui.start()
 PAGES = [
     ("pages/home.py", "nav.home", ":material/home:", "home"),
     ("pages/vision.py", "nav.vision", ":material/visibility:", "vision"),
+    ("pages/vision_history.py", "nav.vision_history", ":material/difference:", "vision-history"),
+    ("pages/endorsements.py", "nav.endorsements", ":material/handshake:", "endorsements"),
+    ("pages/ideas.py", "nav.ideas", ":material/sticky_note_2:", "ideas"),
+    ("pages/presentation.py", "nav.presentation", ":material/present_to_all:", "presentation"),
     ("pages/indicators.py", "nav.indicators", ":material/target:", "indicators"),
     ("pages/progress.py", "nav.progress", ":material/edit_note:", "progress"),
     ("pages/pdca.py", "nav.pdca", ":material/autorenew:", "pdca"),

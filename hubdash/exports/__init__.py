@@ -1,0 +1,1 @@
+"""Documents built from service results (pure: data in, bytes or text out)."""

@@ -1,0 +1,246 @@
+"""The ideas board of a vision workshop: sticky notes (付箋), a fixed vote budget, adoption into the vision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from hubdash import audit
+from hubdash.models import Idea, IdeaVote, StrategicGoal, Workshop, utcnow
+from hubdash.permissions import Actor, Permission, require
+from hubdash.services.vision import (
+    GOAL_PREFIX,
+    STATEMENT,
+    SaveResult,
+    VisionInputError,
+    current_vision,
+    part_text,
+    save_part,
+)
+
+MAX_VOTES = 50
+
+
+class VoteLimitReached(VisionInputError):
+    """A participant has used every vote of the workshop."""
+
+
+def current_workshop(*, session: Session, region_id: int) -> Workshop | None:
+    """The region's open workshop, else its newest one."""
+    return session.exec(
+        select(Workshop)
+        .where(Workshop.region_id == region_id)
+        .order_by(col(Workshop.is_open).desc(), col(Workshop.created_at).desc(), col(Workshop.id).desc())
+    ).first()
+
+
+def _check_budget(votes: int) -> None:
+    if not 1 <= votes <= MAX_VOTES:
+        raise VisionInputError(f"votes per participant must be between 1 and {MAX_VOTES}, not {votes}")
+
+
+def open_workshop(
+    *, session: Session, actor: Actor, region_id: int, title: str, votes_per_participant: int
+) -> Workshop:
+    """Start a new session of the ideas board (earlier ones close)."""
+    require(actor, Permission.FACILITATE_WORKSHOP, region_id=region_id)
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise VisionInputError("a workshop needs a title of 1 to 200 characters")
+    _check_budget(votes_per_participant)
+    session.execute(
+        update(Workshop)
+        .where(col(Workshop.region_id) == region_id, col(Workshop.is_open))
+        .values(is_open=False)
+        .execution_options(synchronize_session=False)
+    )
+    row = Workshop(
+        region_id=region_id, title=title, votes_per_participant=votes_per_participant, created_by_name=actor.name
+    )
+    session.add(row)
+    audit.record(session, actor, "workshop.open", row)
+    return row
+
+
+def set_vote_budget(*, session: Session, actor: Actor, workshop_id: int, votes_per_participant: int) -> Workshop:
+    """Change how many votes each participant has in a workshop."""
+    row = _workshop(session, workshop_id)
+    require(actor, Permission.FACILITATE_WORKSHOP, region_id=row.region_id)
+    _check_budget(votes_per_participant)
+    before = audit.snapshot(row)
+    row.votes_per_participant = votes_per_participant
+    session.add(row)
+    audit.record(session, actor, "workshop.set_votes", row, before=before)
+    return row
+
+
+def _workshop(session: Session, workshop_id: int, *, lock: bool = False) -> Workshop:
+    query = select(Workshop).where(Workshop.id == workshop_id)
+    # votes of one workshop are counted and added one writer at a time (a row lock on PostgreSQL;
+    # SQLite has a single writer anyway)
+    row = session.exec(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise VisionInputError(f"workshop {workshop_id} does not exist")
+    return row
+
+
+def post_idea(*, session: Session, actor: Actor, workshop_id: int, body: str, goal_id: int | None = None) -> Idea:
+    """Post a sticky note to an open workshop, optionally tagged to a goal."""
+    workshop = _workshop(session, workshop_id)
+    require(actor, Permission.POST_IDEA, region_id=workshop.region_id)
+    if not workshop.is_open:
+        raise VisionInputError(f"workshop {workshop.title!r} is closed")
+    body = body.strip()
+    if not body or len(body) > 1000:
+        raise VisionInputError("an idea needs 1 to 1000 characters of text")
+    if goal_id is not None:
+        goal = session.get(StrategicGoal, goal_id)
+        if goal is None or goal.region_id != workshop.region_id:
+            raise VisionInputError(f"goal {goal_id} is not a goal of this region")
+    row = Idea(
+        workshop_id=workshop_id,
+        region_id=workshop.region_id,
+        goal_id=goal_id,
+        body=body,
+        author_key=actor.key,
+        author_name=actor.name,
+    )
+    session.add(row)
+    audit.record(session, actor, "idea.post", row)
+    return row
+
+
+def _idea(session: Session, idea_id: int) -> Idea:
+    row = session.get(Idea, idea_id)
+    if row is None:
+        raise VisionInputError(f"idea {idea_id} does not exist")
+    return row
+
+
+def votes_used(*, session: Session, workshop_id: int, voter_key: str) -> int:
+    """How many votes a participant has given in a workshop."""
+    return session.exec(
+        select(func.count()).where(IdeaVote.workshop_id == workshop_id, IdeaVote.voter_key == voter_key)
+    ).one()
+
+
+def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
+    """Give one of the participant's votes to an idea (one vote per idea), within the workshop's budget."""
+    idea = _idea(session, idea_id)
+    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
+    workshop = _workshop(session, idea.workshop_id, lock=True)
+    if not workshop.is_open:
+        raise VisionInputError(f"workshop {workshop.title!r} is closed")
+    mine = session.exec(select(IdeaVote.id).where(IdeaVote.idea_id == idea_id, IdeaVote.voter_key == actor.key)).first()
+    if mine is not None:
+        raise VisionInputError(f"{actor.name} has already voted for idea {idea_id}")
+    used = votes_used(session=session, workshop_id=workshop.id, voter_key=actor.key)  # type: ignore[arg-type]
+    if used >= workshop.votes_per_participant:
+        raise VoteLimitReached(
+            f"{actor.name} has used all {workshop.votes_per_participant} votes of workshop {workshop.title!r}"
+        )
+    row = IdeaVote(workshop_id=workshop.id, idea_id=idea_id, voter_key=actor.key)  # type: ignore[arg-type]
+    session.add(row)
+    audit.record(session, actor, "idea.vote", row, region_id=idea.region_id)
+    return row
+
+
+def unvote(*, session: Session, actor: Actor, idea_id: int) -> None:
+    """Take back the participant's vote for an idea."""
+    idea = _idea(session, idea_id)
+    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
+    removed = session.execute(
+        delete(IdeaVote).where(col(IdeaVote.idea_id) == idea_id, col(IdeaVote.voter_key) == actor.key)
+    )
+    if removed.rowcount:  # type: ignore[attr-defined]
+        audit.record(session, actor, "idea.unvote", entity_type="idea", entity_id=idea_id, region_id=idea.region_id)
+
+
+def adopt_idea(*, session: Session, actor: Actor, idea_id: int, part_key: str, reason: str) -> SaveResult:
+    """Add an idea's text to a goal or the vision statement, as a revision that credits the idea."""
+    idea = _idea(session, idea_id)
+    require(actor, Permission.FACILITATE_WORKSHOP, region_id=idea.region_id)
+    if part_key != STATEMENT and not part_key.startswith(GOAL_PREFIX):
+        raise VisionInputError(f"an idea is adopted into the vision statement or a goal, not {part_key!r}")
+    if idea.adopted_at is not None:
+        raise VisionInputError(f"idea {idea_id} has been adopted already")
+    vision = current_vision(session=session, region_id=idea.region_id)
+    text, version = part_text(vision, part_key)
+    if version == 0:
+        raise VisionInputError(f"{part_key} does not exist in this region")
+    body = f"{text.body}\n\n{idea.body}" if text.body else idea.body
+    result = save_part(
+        session=session,
+        actor=actor,
+        region_id=idea.region_id,
+        part_key=part_key,
+        body=body,
+        title=text.title,
+        base_version=version,
+        reason=reason,
+    )
+    if result.revision is not None:
+        result.revision.idea_id = idea.id
+        idea.adopted_at = utcnow()
+        session.add_all([result.revision, idea])
+        audit.record(session, actor, "idea.adopt", idea, after={"part": part_key, "revision": result.revision.number})
+    return result
+
+
+@dataclass(frozen=True)
+class IdeaCard:
+    """One sticky note on the board with its votes."""
+
+    id: int
+    body: str
+    goal_code: str | None
+    author_name: str
+    votes: int
+    voted_by_me: bool
+    adopted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Board:
+    """A workshop's ideas, most votes first, and the viewer's remaining votes."""
+
+    workshop: Workshop | None
+    ideas: list[IdeaCard]
+    votes_left: int
+
+
+def ideas_board(*, session: Session, region_id: int, voter_key: str, limit: int | None = None) -> Board:
+    """The current workshop's ideas sorted by votes (then oldest first), with the voter's own votes marked."""
+    workshop = current_workshop(session=session, region_id=region_id)
+    if workshop is None:
+        return Board(None, [], 0)
+    counts = (
+        select(IdeaVote.idea_id, func.count().label("votes"))
+        .where(IdeaVote.workshop_id == workshop.id)
+        .group_by(IdeaVote.idea_id)
+        .subquery()
+    )
+    query = (
+        select(Idea, StrategicGoal.code, func.coalesce(counts.c.votes, 0))
+        .join(counts, counts.c.idea_id == Idea.id, isouter=True)
+        .join(StrategicGoal, col(StrategicGoal.id) == Idea.goal_id, isouter=True)
+        .where(Idea.workshop_id == workshop.id)
+        .order_by(func.coalesce(counts.c.votes, 0).desc(), Idea.created_at, Idea.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.exec(query).all()
+    mine = set(
+        session.exec(
+            select(IdeaVote.idea_id).where(IdeaVote.workshop_id == workshop.id, IdeaVote.voter_key == voter_key)
+        ).all()
+    )
+    ideas = [
+        IdeaCard(idea.id, idea.body, code, idea.author_name, votes, idea.id in mine, idea.adopted_at)  # type: ignore[arg-type]
+        for idea, code, votes in rows
+    ]
+    left = max(0, workshop.votes_per_participant - len(mine))
+    return Board(workshop, ideas, left)

@@ -1,0 +1,73 @@
+"""Ideas board (付箋) of a vision workshop: post, vote within a fixed budget, adopt into the vision."""
+
+import streamlit as st
+
+from hubdash import ui
+from hubdash.services import vision as vision_svc
+from hubdash.services import workshop as svc
+from hubdash.vision_text import safe_markdown
+
+region_id = ui.require_region()
+ui.page_title("ideas.title")
+ui.participant_name_input()
+vision = ui.read(vision_svc.current_vision, region_id=region_id)
+goals = {g.id: f"{g.code}　{g.title}" for g in vision.goals}
+targets = {vision_svc.STATEMENT: ui.t("vision.statement")} | {vision_svc.goal_key(g.code): g.code for g in vision.goals}
+
+with st.expander(ui.t("ideas.facilitator")):
+    with st.form("workshop"):
+        title = st.text_input(ui.t("ideas.workshop_title"))
+        votes = st.number_input(ui.t("ideas.votes_per_participant"), 1, svc.MAX_VOTES, 5)
+        if st.form_submit_button(ui.t("ideas.open_workshop")):
+            if ui.write(svc.open_workshop, region_id=region_id, title=title, votes_per_participant=int(votes)):
+                st.rerun()
+
+board = ui.read_fresh(svc.ideas_board, region_id=region_id, voter_key=ui.actor().key)
+if board.workshop is None:
+    st.info(ui.t("ideas.no_workshop"))
+    st.stop()
+workshop = board.workshop
+st.subheader(workshop.title)
+
+with st.form("post_idea", clear_on_submit=True):
+    body = st.text_area(ui.t("ideas.new_idea"), max_chars=1000, height=80)
+    goal = st.selectbox(ui.t("col.goal"), [None, *goals], format_func=lambda g: goals.get(g, ui.t("common.none")))
+    if st.form_submit_button(ui.t("ideas.post"), type="primary"):
+        ui.write(svc.post_idea, workshop_id=workshop.id, body=body, goal_id=goal)
+
+
+@st.fragment(run_every=5)
+def live_board() -> None:
+    board = ui.read_fresh(svc.ideas_board, region_id=region_id, voter_key=ui.actor().key)
+    budget = board.workshop.votes_per_participant if board.workshop else 0
+    st.caption(ui.t("ideas.votes_left", left=board.votes_left, budget=budget))
+    for idea in board.ideas:
+        with st.container(border=True, key=f"idea-{idea.id}"):
+            text, votes = st.columns([6, 1])
+            text.markdown(safe_markdown(idea.body))
+            tag = f"{idea.goal_code} · " if idea.goal_code else ""
+            adopted = ui.t("ideas.adopted") if idea.adopted_at else ""
+            text.caption(f"{tag}{idea.author_name} {adopted}")
+            votes.metric(ui.t("ideas.votes"), idea.votes)
+            if idea.voted_by_me:
+                if votes.button(ui.t("ideas.unvote"), key=f"unvote-{idea.id}"):
+                    ui.write(svc.unvote, idea_id=idea.id)
+                    st.rerun(scope="fragment")
+            elif votes.button(ui.t("ideas.vote"), key=f"vote-{idea.id}", disabled=board.votes_left == 0):
+                ui.write(svc.vote, idea_id=idea.id)
+                st.rerun(scope="fragment")
+            if idea.adopted_at is None:
+                with text.popover(ui.t("ideas.adopt")):
+                    into = st.selectbox(
+                        ui.t("ideas.adopt_into"), list(targets), format_func=targets.__getitem__, key=f"into-{idea.id}"
+                    )
+                    if st.button(ui.t("ideas.adopt"), key=f"adopt-{idea.id}", type="primary"):
+                        reason = ui.t("ideas.adopt_reason", idea=idea.body[:40])
+                        result = ui.write(svc.adopt_idea, idea_id=idea.id, part_key=into, reason=reason)
+                        if result and result.conflict:
+                            st.error(ui.t("ideas.adopt_conflict"))
+                        elif result:
+                            st.rerun()
+
+
+live_board()

@@ -1,0 +1,47 @@
+"""Presentation mode for the projector: the vision, goals, endorsement coverage and top ideas, large and live."""
+
+import streamlit as st
+
+from hubdash import charts, ui
+from hubdash.services import vision as svc
+from hubdash.services import workshop
+from hubdash.vision_text import safe_markdown
+
+region_id = ui.require_region()
+# static styling only (no user text): large type for the projector (collapse the sidebar by its arrow)
+st.html(
+    """<style>
+    [data-testid="stMain"] .stMarkdown p, [data-testid="stMain"] .stMarkdown li { font-size: 1.7rem; line-height: 1.6; }
+    [data-testid="stMain"] h1 { font-size: 3rem; }
+    [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem; }
+    </style>"""
+)
+ui.page_title("presentation.title")
+
+
+@st.fragment(run_every=5)
+def live() -> None:
+    vision = ui.read_fresh(svc.current_vision, region_id=region_id)
+    if vision.statement:
+        st.markdown(safe_markdown(vision.statement.body))
+    st.subheader(ui.t("vision.goals"))
+    for row in range(0, len(vision.goals), 3):
+        for column, goal in zip(st.columns(3), vision.goals[row : row + 3], strict=False):
+            with column.container(border=True):
+                st.markdown(f"**{safe_markdown(goal.code)}　{safe_markdown(goal.title)}**")
+    coverage, ideas = st.columns(2)
+    rows = ui.read_fresh(svc.endorsement_coverage, region_id=region_id)
+    with coverage:
+        st.subheader(ui.t("vision.endorsements"))
+        endorsed = sum(r.is_current for r in rows)
+        st.markdown(ui.t("presentation.endorsed", endorsed=endorsed, total=len(rows)))
+        view = charts.endorsement_coverage(ui.coverage_frame(svc.sector_coverage(rows)), ui.language())
+        st.altair_chart(view.chart, width="stretch")
+    board = ui.read_fresh(workshop.ideas_board, region_id=region_id, voter_key="", limit=5)
+    with ideas:
+        st.subheader(ui.t("presentation.top_ideas"))
+        for idea in board.ideas:
+            st.markdown(f"**{idea.votes}** · {safe_markdown(idea.body)}")
+
+
+live()

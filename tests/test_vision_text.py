@@ -1,0 +1,48 @@
+"""The vision's pure text helpers: a diff for Japanese and English, and Markdown that cannot run anything."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubdash.vision_text import diff, diff_markdown, safe_markdown, tokens
+
+
+def test_japanese_diffs_by_character_and_english_by_word() -> None:
+    assert tokens("大学と企業") == ["大", "学", "と", "企", "業"]
+    assert tokens("joint research") == ["joint", " ", "research"]
+    assert [(s.op, s.text) for s in diff("The region shares one vision.", "The region writes one vision.")] == [
+        ("equal", "The region "),
+        ("delete", "shares"),
+        ("insert", "writes"),
+        ("equal", " one vision."),
+    ]
+    assert [(s.op, s.text) for s in diff("県と大学", "県と高専と大学")] == [
+        ("equal", "県"),
+        ("insert", "と高専"),
+        ("equal", "と大学"),
+    ]
+
+
+def test_diff_markdown_highlights_and_escapes() -> None:
+    rendered = diff_markdown(diff("a *b*", "a [x](javascript:alert(1))"))
+    assert ":red-background[~~" in rendered and ":green-background[" in rendered
+    assert "](javascript" not in rendered  # escaped: shows as text, never a link
+    assert "\\*" in rendered
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("<script>alert(1)</script>", "\\<script>alert(1)\\</script>"),
+        ("<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert(1)>"),
+        ("[click](javascript:alert(1))", "[click]\\(javascript:alert(1))"),
+        ("[click]( JavaScript:alert(1))", "[click]\\(JavaScript:alert(1))"),
+        ("[e](&#106;avascript:alert(1))", "[e]\\(&#106;avascript:alert(1))"),
+        ("[r]: javascript:alert(1)", "\\[r]: javascript:alert(1)"),
+        ("<javascript:alert(1)>", "\\<javascript:alert(1)>"),
+        ("[site](https://example.org/a) **太字**", "[site](https://example.org/a) **太字**"),
+        ("`<b>` stays code", "`<b>` stays code"),
+    ],
+)
+def test_safe_markdown_makes_html_and_script_links_inert(written: str, shown: str) -> None:
+    assert safe_markdown(written) == shown
