@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
-from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -18,13 +16,18 @@ from sqlmodel import Session
 from streamlit.runtime.pages_manager import PagesManager
 
 from hubdash import db, i18n
-from hubdash.enums import Sector, Status
+from hubdash.enums import Accumulation, Sector, Status
+from hubdash.importers import ImportFileError, RowError
+from hubdash.models import Hub, Indicator, Target
 from hubdash.periods import FiscalQuarter
 from hubdash.permissions import OPEN_MODE_ADMIN, SYSTEM, Actor, PermissionDenied
 from hubdash.services import regions as region_service
+from hubdash.services.indicators import CatalogueEntry
+from hubdash.services.measurements import NOTE_JUMP, NOTE_OFF_TRACK, ImportPlan, NoteRequired
+from hubdash.services.progress_entry import CorrectionRow
 from hubdash.services.regions import GoalSummary, HubSummary
 from hubdash.services.samples import load_sample
-from hubdash.services.vision import EndorsementRow, SectorCoverage
+from hubdash.services.targets import TargetHistoryEntry
 from hubdash.status import STATUS_COLORS, STATUS_SYMBOLS
 
 T = TypeVar("T")
@@ -126,43 +129,9 @@ def language_switch() -> None:
 # --- actor ------------------------------------------------------------------------------
 
 
-PARTICIPANT_KEY = "participant"
-
-
-def participant() -> tuple[str, str]:
-    """This browser's own (key, name): two browsers are two people for drafts, presence and votes.
-
-    Kept in the URL (?who=&as=) as well, so that a reload keeps the same participant and drafts.
-    """
-    found = st.session_state.get(PARTICIPANT_KEY)
-    if found is None:
-        key, name = st.query_params.get("who", ""), st.query_params.get("as", "")
-        found = (key if key.isalnum() and len(key) <= 32 else uuid4().hex[:16], name.strip()[:80])
-        st.session_state[PARTICIPANT_KEY] = found
-    for param, value in zip(("who", "as"), found, strict=True):
-        if value and st.query_params.get(param) != value:
-            st.query_params[param] = value
-    return found
-
-
-def set_participant_name(name: str) -> None:
-    """The name this browser's participant goes by (typed once per workshop)."""
-    st.session_state[PARTICIPANT_KEY] = (participant()[0], name.strip()[:80])
-    participant()
-
-
-def participant_name_input() -> None:
-    """A sidebar field where a workshop participant types their name once."""
-    _, name = participant()
-    typed = st.sidebar.text_input(t("vision.your_name"), value=name, max_chars=80, key="participant_name")
-    if typed.strip() != name:
-        set_participant_name(typed)
-
-
 def actor() -> Actor:
-    """Who is using this session: until sign-in exists, the local open-mode administrator (as this participant)."""
-    key, name = participant()
-    return replace(OPEN_MODE_ADMIN, name=name or OPEN_MODE_ADMIN.name, username=f"open:{key}")
+    """Who is using this session: until sign-in exists, the local open-mode administrator."""
+    return OPEN_MODE_ADMIN
 
 
 def actor_badge() -> None:
@@ -252,11 +221,11 @@ def read_fresh(fn: Callable[..., T], **kwargs: Any) -> T:
         return fn(session=session, **kwargs)
 
 
-def write(fn: Callable[..., T], keep_cache: bool = False, **kwargs: Any) -> T | None:
+def write(fn: Callable[..., T], **kwargs: Any) -> T | None:
     """Run one mutating service as the current actor in one transaction, then clear cached reads.
 
     Refusals and invalid input are shown to the user as one message and change nothing; the
-    caller gets None. keep_cache: the write changes nothing a cached read shows (drafts, presence).
+    caller gets None.
     """
     try:
         with db.session_scope(engine()) as session:
@@ -267,8 +236,7 @@ def write(fn: Callable[..., T], keep_cache: bool = False, **kwargs: Any) -> T | 
     except ValueError as exc:  # the services' validation errors say what is wrong
         st.error(_error_text(exc))
         return None
-    if not keep_cache:
-        clear_caches()
+    clear_caches()
     return result
 
 
@@ -364,34 +332,230 @@ def when(moment: datetime | None, *, with_time: bool = True) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
-def coverage_frame(coverage: list[SectorCoverage]) -> pd.DataFrame:
-    """One row per sector and endorsement state (current | earlier | none), for charts.endorsement_coverage."""
+# --- progress entry: errors that come with a table ------------------------------------------
+
+
+def write_checked(fn: Callable[..., T], **kwargs: Any) -> tuple[T | None, ImportFileError | NoteRequired | None]:
+    """Like write(), but a file's bad rows and values that need a note come back to the page as the error."""
+    try:
+        with db.session_scope(engine()) as session:
+            result = fn(session=session, actor=actor(), **kwargs)
+    except (ImportFileError, NoteRequired) as exc:
+        return None, exc
+    except PermissionDenied as exc:
+        st.error(t("app.permission_denied", detail=str(exc)))
+        return None, None
+    except ValueError as exc:
+        st.error(str(exc))
+        return None, None
+    clear_caches()
+    return result, None
+
+
+def row_errors_table(errors: list[RowError]) -> pd.DataFrame:
+    """A file's bad rows: row as the spreadsheet shows it, column, value, reason."""
     return pd.DataFrame(
-        [
-            {"sector": c.sector.value, "state": state, "organisations": getattr(c, state)}
-            for c in coverage
-            for state in ("current", "earlier", "none")
-        ],
-        columns=["sector", "state", "organisations"],
+        {
+            t("progress.error_row"): [e.row or "–" for e in errors],
+            t("progress.error_column"): [e.column for e in errors],
+            t("progress.error_value"): [e.value for e in errors],
+            t("progress.error_reason"): [e.reason for e in errors],
+        }
     )
 
 
-def endorsement_table(rows: list[EndorsementRow]) -> pd.DataFrame:
-    """Every council organisation with its endorsement state, person, time and comment."""
+def notes_needed_table(exc: NoteRequired) -> pd.DataFrame:
+    """Which values need a note before they save, and why, in the user's language."""
+    why = {NOTE_JUMP: t("progress.note_jump"), NOTE_OFF_TRACK: t("progress.note_off_track")}
     return pd.DataFrame(
         {
-            t("col.organisation"): [r.organisation for r in rows],
-            t("col.sector"): [label(r.sector) for r in rows],
-            t("col.endorsement"): [
-                t("vision.endorsed")
-                if r.is_current
-                else t("vision.endorsed_earlier", number=r.revision_number)
-                if r.revision_number
-                else t("vision.not_endorsed")
-                for r in rows
+            t("col.indicator"): [exc.labels[i] for i in exc.reasons],
+            t("progress.note_why"): [why.get(r, r) for r in exc.reasons.values()],
+        }
+    )
+
+
+def plan_table(plan: ImportPlan) -> pd.DataFrame:
+    """An upload's preview: each row of the file, new, changed or unchanged, with the stored and the new value."""
+    kinds = (
+        (plan.new, t("progress.new")),
+        (plan.changed, t("progress.changed")),
+        (plan.unchanged, t("progress.unchanged")),
+    )
+    rows = sorted(((v, kind) for values, kind in kinds for v in values), key=lambda pair: pair[0].row)
+    return pd.DataFrame(
+        {
+            t("progress.error_row"): [v.row for v, _ in rows],
+            t("progress.change"): [kind for _, kind in rows],
+            t("progress.what"): [v.label for v, _ in rows],
+            t("progress.stored"): [v.existing_value for v, _ in rows],
+            t("col.value"): [v.value for v, _ in rows],
+            t("col.note"): [v.note for v, _ in rows],
+        }
+    )
+
+
+def corrections_table(rows: list[CorrectionRow]) -> pd.DataFrame:
+    """Corrections of values: old and new value and note, who and when, typed or imported."""
+    return pd.DataFrame(
+        {
+            t("col.indicator"): [f"{r.indicator_code} {r.indicator_name}" for r in rows],
+            t("progress.old_value"): [r.old_value for r in rows],
+            t("progress.new_value"): [r.new_value for r in rows],
+            t("progress.old_note"): [r.old_note for r in rows],
+            t("progress.new_note"): [r.new_note for r in rows],
+            t("col.when"): [when(r.corrected_at) for r in rows],
+            t("col.who"): [r.corrected_by for r in rows],
+            t("progress.source"): [
+                t("progress.source_import") if r.source == "import" else t("progress.source_manual") for r in rows
             ],
-            t("col.person"): [r.person_name for r in rows],
-            t("col.when"): [when(r.endorsed_at) if r.endorsed_at else "" for r in rows],
-            t("vision.endorse_comment"): [r.comment for r in rows],
+        }
+    )
+
+
+# --- indicators and targets -----------------------------------------------------------------
+
+_ENUM_T = TypeVar("_ENUM_T", bound=StrEnum)
+MILESTONE_FY, MILESTONE_VALUE = "fy", "value"
+
+
+def coded(row: Any) -> str:
+    """A hub, goal or indicator as "code name"."""
+    return f"{row.code} {getattr(row, 'name', None) or getattr(row, 'title', '')}"
+
+
+def enum_select(container: Any, key: str, enum: type[_ENUM_T], current: _ENUM_T | None) -> _ENUM_T:
+    """A selectbox over an enum's members with translated labels, starting at `current`."""
+    options = list(enum)
+    return container.selectbox(t(key), options, options.index(enum(current)) if current else 0, format_func=label)
+
+
+def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
+    """The indicator catalogue with translated headers and labels."""
+    return pd.DataFrame(
+        {
+            t("col.code"): [e.indicator.code for e in entries],
+            t("col.indicator"): [e.indicator.name for e in entries],
+            t("col.unit"): [e.indicator.unit for e in entries],
+            t("col.kind"): [label(e.indicator.kind) for e in entries],
+            t("col.measure"): [label(e.indicator.measure) for e in entries],
+            t("col.direction"): [label(e.indicator.direction) for e in entries],
+            t("col.goal"): [e.goal_code or "–" for e in entries],
+            t("col.targets"): [e.targets for e in entries],
+            t("col.definition"): [e.indicator.definition for e in entries],
+            t("indicators.data_source"): [e.indicator.data_source for e in entries],
+        }
+    )
+
+
+def targets_table(targets: list[tuple[Target, Indicator, Hub | None]]) -> pd.DataFrame:
+    """Targets with baseline, target, periods, milestones and tolerance, with translated headers."""
+    return pd.DataFrame(
+        {
+            t("col.hub"): [hub.name if hub else t("indicators.whole_region") for _, _, hub in targets],
+            t("col.indicator"): [coded(ind) for _, ind, _ in targets],
+            t("col.baseline"): [number(tg.baseline_value) for tg, _, _ in targets],
+            t("col.baseline_period"): [
+                period_label(FiscalQuarter(tg.baseline_fy, tg.baseline_quarter)) for tg, _, _ in targets
+            ],
+            t("col.target"): [number(tg.target_value) for tg, _, _ in targets],
+            t("col.target_period"): [
+                period_label(FiscalQuarter(tg.target_fy, tg.target_quarter)) for tg, _, _ in targets
+            ],
+            t("col.unit"): [ind.unit for _, ind, _ in targets],
+            t("col.accumulation"): [label(tg.accumulation) if ind.measure == "flow" else "–" for tg, ind, _ in targets],
+            t("indicators.milestones"): [
+                ", ".join(f"FY{fy}: {number(v)}" for fy, v in sorted((tg.milestones or {}).items()))
+                for tg, _, _ in targets
+            ],
+            t("indicators.tolerance"): [number(tg.tolerance * 100) for tg, _, _ in targets],
+        }
+    )
+
+
+def target_form(existing: Target | None, *, is_flow: bool) -> dict[str, Any]:
+    """The fields of a target (inside the caller's st.form), prefilled from `existing`; TargetInput keywords."""
+    this_year = FiscalQuarter.from_date(datetime.now(UTC).date()).fiscal_year
+    quarters = [FiscalQuarter(fy, q) for fy in range(this_year - 10, this_year + 11) for q in (1, 2, 3, 4)]
+    baseline = (
+        FiscalQuarter(existing.baseline_fy, existing.baseline_quarter) if existing else FiscalQuarter(this_year - 1, 4)
+    )
+    deadline = (
+        FiscalQuarter(existing.target_fy, existing.target_quarter) if existing else FiscalQuarter(this_year + 3, 4)
+    )
+    left, right = st.columns(2)
+    values: dict[str, Any] = {
+        "baseline_value": left.number_input(t("col.baseline"), value=existing.baseline_value if existing else 0.0),
+        "baseline_period": right.selectbox(
+            t("col.baseline_period"),
+            quarters,
+            quarters.index(baseline) if baseline in quarters else 0,
+            format_func=period_label,
+        ),
+        "target_value": left.number_input(t("col.target"), value=existing.target_value if existing else 0.0),
+        "target_period": right.selectbox(
+            t("col.target_period"),
+            quarters,
+            quarters.index(deadline) if deadline in quarters else 0,
+            format_func=period_label,
+        ),
+    }
+    accumulation = Accumulation(existing.accumulation) if existing else Accumulation.ANNUAL
+    options = list(Accumulation)
+    values["accumulation"] = left.selectbox(
+        t("col.accumulation"),
+        options,
+        options.index(accumulation),
+        format_func=label,
+        disabled=not is_flow,
+        help=t("indicators.accumulation_help"),
+    )
+    percent = right.number_input(
+        t("indicators.tolerance"),
+        min_value=0,
+        max_value=100,
+        value=round((existing.tolerance if existing else 0.1) * 100),
+        help=t("indicators.tolerance_help"),
+    )
+    values["tolerance"] = percent / 100
+    st.caption(t("indicators.milestones_help"))
+    frame = pd.DataFrame(
+        {
+            MILESTONE_FY: [int(fy) for fy in sorted((existing.milestones or {}) if existing else {})],
+            MILESTONE_VALUE: [float(v) for _, v in sorted(((existing.milestones or {}) if existing else {}).items())],
+        },
+        dtype="float64",
+    )
+    edited = st.data_editor(
+        frame,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            MILESTONE_FY: st.column_config.NumberColumn(t("indicators.milestone_fy"), format="%d", step=1),
+            MILESTONE_VALUE: st.column_config.NumberColumn(t("indicators.milestone_value")),
+        },
+        key=f"milestones_{existing.id if existing else 'new'}_{existing.version if existing else 0}",
+    )
+    values["milestones"] = {
+        int(row[MILESTONE_FY]): float(row[MILESTONE_VALUE]) for _, row in edited.dropna().iterrows()
+    }
+    return values
+
+
+def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
+    """Re-baselinings: when, who, which target, why, and each changed field as before -> after."""
+
+    def changes(entry: TargetHistoryEntry) -> str:
+        keys = [k for k in entry.after if entry.before.get(k) != entry.after.get(k)]
+        return "; ".join(f"{k}: {entry.before.get(k)} → {entry.after.get(k)}" for k in keys)
+
+    return pd.DataFrame(
+        {
+            t("col.when"): [when(h.changed_at) for h in history],
+            t("col.who"): [h.changed_by for h in history],
+            t("col.hub"): [h.hub_code or t("indicators.whole_region") for h in history],
+            t("col.indicator"): [h.indicator_code for h in history],
+            t("col.reason"): [h.reason for h in history],
+            t("indicators.change"): [changes(h) for h in history],
         }
     )

@@ -1,56 +1,121 @@
-"""Indicators: the region's KPI catalogue and the baselines and targets of each hub."""
+"""Indicators: the KPI catalogue with quality hints, adding and editing indicators, targets and their history."""
 
-import pandas as pd
 import streamlit as st
 
 from hubdash import ui
-from hubdash.periods import FiscalQuarter
-from hubdash.services.indicators import indicator_catalogue, region_targets
+from hubdash.enums import Direction, IndicatorKind, Measure
+from hubdash.kpi_hints import HintRule
+from hubdash.services.indicators import (
+    IndicatorInput,
+    catalogue_hints,
+    create_indicator,
+    indicator_catalogue,
+    region_goals,
+    region_targets,
+    update_indicator,
+)
+from hubdash.services.regions import list_hubs
+from hubdash.services.targets import TargetInput, create_target, target_history, update_target
+
+HINT_TEXT = {
+    HintRule.GOAL_WITHOUT_OUTCOME: "indicators.hint_goal_without_outcome",
+    HintRule.INDICATOR_WITHOUT_TARGET: "indicators.hint_indicator_without_target",
+    HintRule.TARGET_WITHOUT_BASELINE: "indicators.hint_target_without_baseline",
+    HintRule.TARGET_WITHOUT_DEADLINE: "indicators.hint_target_without_deadline",
+    HintRule.TARGET_NOT_AHEAD: "indicators.hint_target_not_ahead",
+    HintRule.HUB_ONLY_INPUTS: "indicators.hint_hub_only_inputs",
+}
 
 region_id = ui.require_region()
 ui.page_title("indicators.title")
-
+if flash := st.session_state.pop("indicators_flash", None):
+    st.success(flash)
 catalogue = ui.read(indicator_catalogue, region_id=region_id)
-st.subheader(ui.t("indicators.catalogue"))
-st.dataframe(
-    pd.DataFrame(
-        {
-            ui.t("col.code"): [e.indicator.code for e in catalogue],
-            ui.t("col.indicator"): [e.indicator.name for e in catalogue],
-            ui.t("col.unit"): [e.indicator.unit for e in catalogue],
-            ui.t("col.kind"): [ui.label(e.indicator.kind) for e in catalogue],
-            ui.t("col.measure"): [ui.label(e.indicator.measure) for e in catalogue],
-            ui.t("col.direction"): [ui.label(e.indicator.direction) for e in catalogue],
-            ui.t("col.goal"): [e.goal_code or "–" for e in catalogue],
-            ui.t("col.targets"): [e.targets for e in catalogue],
-            ui.t("col.definition"): [e.indicator.definition for e in catalogue],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+goals = {g.id: g for g in ui.read(region_goals, region_id=region_id)}
+tab_catalogue, tab_edit, tab_targets, tab_history = st.tabs(
+    [ui.t("indicators.catalogue"), ui.t("indicators.edit"), ui.t("indicators.targets"), ui.t("indicators.history")]
 )
 
-st.subheader(ui.t("indicators.targets"))
-targets = ui.read(region_targets, region_id=region_id)
-st.dataframe(
-    pd.DataFrame(
-        {
-            ui.t("col.hub"): [hub.name if hub else ui.t("indicators.whole_region") for _, _, hub in targets],
-            ui.t("col.indicator"): [f"{ind.code} {ind.name}" for _, ind, _ in targets],
-            ui.t("col.baseline"): [ui.number(tg.baseline_value) for tg, _, _ in targets],
-            ui.t("col.baseline_period"): [
-                ui.period_label(FiscalQuarter(tg.baseline_fy, tg.baseline_quarter)) for tg, _, _ in targets
-            ],
-            ui.t("col.target"): [ui.number(tg.target_value) for tg, _, _ in targets],
-            ui.t("col.target_period"): [
-                ui.period_label(FiscalQuarter(tg.target_fy, tg.target_quarter)) for tg, _, _ in targets
-            ],
-            ui.t("col.unit"): [ind.unit for _, ind, _ in targets],
-            ui.t("col.accumulation"): [
-                ui.label(tg.accumulation) if ind.measure == "flow" else "–" for tg, ind, _ in targets
-            ],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+with tab_catalogue:
+    table, hints_column = st.columns([3, 1])
+    table.dataframe(ui.catalogue_table(catalogue), hide_index=True, width="stretch")
+    hints = ui.read(catalogue_hints, region_id=region_id)
+    with hints_column.container(border=True):
+        st.markdown(f"**{ui.t('indicators.hints', count=len(hints))}**")
+        st.caption(ui.t("indicators.hints_basis"))
+        for hint in hints:
+            detail = hint.detail or ui.t("indicators.whole_region")
+            st.markdown(f"- {ui.t(HINT_TEXT[hint.rule], subject=hint.subject, detail=detail)}")
+
+with tab_edit:
+    by_id = {e.indicator.id: e.indicator for e in catalogue}
+    chosen = st.selectbox(
+        ui.t("indicators.pick"),
+        [None, *by_id],
+        format_func=lambda i: ui.t("indicators.new") if i is None else ui.coded(by_id[i]),
+    )
+    current = by_id.get(chosen)
+    with st.form(f"indicator_form_{chosen}"):
+        code = st.text_input(ui.t("col.code"), value=current.code if current else "", max_chars=40)
+        name = st.text_input(ui.t("col.indicator"), value=current.name if current else "", max_chars=300)
+        unit = st.text_input(ui.t("col.unit"), value=current.unit if current else "", max_chars=40)
+        left, middle, right = st.columns(3)
+        kind = ui.enum_select(left, "col.kind", IndicatorKind, current.kind if current else None)
+        measure = ui.enum_select(middle, "col.measure", Measure, current.measure if current else None)
+        direction = ui.enum_select(right, "col.direction", Direction, current.direction if current else None)
+        goal_options = [None, *goals]
+        goal_id = st.selectbox(
+            ui.t("col.goal"),
+            goal_options,
+            goal_options.index(current.goal_id) if current and current.goal_id in goals else 0,
+            lambda g: "–" if g is None else f"{goals[g].code} {goals[g].title}",
+        )
+        definition = st.text_area(ui.t("col.definition"), value=current.definition if current else "")
+        data_source = st.text_input(ui.t("indicators.data_source"), value=current.data_source if current else "")
+        if st.form_submit_button(ui.t("indicators.save"), type="primary"):
+            data = IndicatorInput(code, name, unit, kind, measure, direction, goal_id, definition, data_source)
+            if current is None:
+                saved = ui.write(create_indicator, region_id=region_id, data=data)
+            else:
+                saved = ui.write(update_indicator, indicator_id=current.id, data=data)
+            if saved is not None:
+                st.session_state["indicators_flash"] = ui.t("indicators.saved", code=saved.code)
+                st.rerun()
+
+with tab_targets:
+    targets = ui.read(region_targets, region_id=region_id)
+    st.dataframe(ui.targets_table(targets), hide_index=True, width="stretch")
+    st.markdown(f"**{ui.t('indicators.set_target')}**")
+    hubs = {h.id: h for h in ui.read(list_hubs, region_id=region_id)}
+    left, right = st.columns(2)
+    indicator = left.selectbox(ui.t("col.indicator"), [e.indicator for e in catalogue], format_func=ui.coded)
+    hub_id = right.selectbox(
+        ui.t("col.hub"),
+        [None, *hubs],
+        format_func=lambda h: ui.t("indicators.whole_region") if h is None else ui.coded(hubs[h]),
+    )
+    existing = next(
+        (tg for tg, ind, hub in targets if indicator and ind.id == indicator.id and hub_id == tg.hub_id), None
+    )
+    if indicator is not None:
+        with st.form(f"target_form_{indicator.id}_{hub_id}_{existing.version if existing else 0}"):
+            st.caption(ui.t("indicators.target_unit", unit=indicator.unit, direction=ui.label(indicator.direction)))
+            form = ui.target_form(existing, is_flow=indicator.measure == Measure.FLOW)
+            reason = st.text_input(ui.t("col.reason"), help=ui.t("indicators.reason_help"), disabled=existing is None)
+            if st.form_submit_button(ui.t("indicators.save_target"), type="primary"):
+                data = TargetInput(indicator_id=indicator.id, hub_id=hub_id, **form)
+                if existing is None:
+                    saved = ui.write(create_target, region_id=region_id, data=data)
+                else:
+                    saved = ui.write(
+                        update_target, target_id=existing.id, data=data, reason=reason, version=existing.version
+                    )
+                if saved is not None:
+                    st.session_state["indicators_flash"] = ui.t("indicators.target_saved", code=indicator.code)
+                    st.rerun()
+
+with tab_history:
+    history = ui.read(target_history, region_id=region_id)
+    if not history:
+        st.info(ui.t("indicators.no_history"))
+    st.dataframe(ui.target_history_table(history), hide_index=True, width="stretch")

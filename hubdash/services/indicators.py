@@ -1,12 +1,20 @@
-"""The indicator catalogue of a region and its targets (read side)."""
+"""The indicator catalogue of a region: reading, adding and editing indicators, and its KPI quality hints."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from hubdash.models import Hub, Indicator, StrategicGoal, Target
+from hubdash import audit
+from hubdash.enums import Direction, IndicatorKind, Measure
+from hubdash.kpi_hints import GoalFacts, Hint, IndicatorFacts, TargetFacts, kpi_hints
+from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
+from hubdash.periods import FiscalQuarter
+from hubdash.permissions import Actor, Permission, require
 
 
 @dataclass(frozen=True)
@@ -42,4 +50,142 @@ def region_targets(*, session: Session, region_id: int) -> list[tuple[Target, In
             .where(Target.region_id == region_id)
             .order_by(col(Hub.code).nulls_first(), Indicator.position, Indicator.code)
         ).all()
+    )
+
+
+# --- editing ------------------------------------------------------------------------------------
+
+
+class IndicatorError(ValueError):
+    """An indicator that cannot be saved as given; the message names the field and why."""
+
+
+@dataclass(frozen=True)
+class IndicatorInput:
+    """What a council member types for an indicator."""
+
+    code: str
+    name: str
+    unit: str
+    kind: IndicatorKind
+    measure: Measure
+    direction: Direction
+    goal_id: int | None = None
+    definition: str = ""
+    data_source: str = ""
+
+
+_FIELDS = ("code", "name", "unit", "kind", "measure", "direction", "goal_id", "definition", "data_source")
+
+
+def region_goals(*, session: Session, region_id: int) -> list[StrategicGoal]:
+    """The region's active strategic goals, in order."""
+    return list(
+        session.exec(
+            select(StrategicGoal)
+            .where(StrategicGoal.region_id == region_id, col(StrategicGoal.is_active).is_(True))
+            .order_by(StrategicGoal.position, StrategicGoal.code)
+        ).all()
+    )
+
+
+def _validated(session: Session, region_id: int, data: IndicatorInput, indicator_id: int | None) -> dict[str, Any]:
+    values = {
+        "code": unicodedata.normalize("NFKC", data.code).strip(),
+        "name": data.name.strip(),
+        "unit": data.unit.strip(),
+        "definition": data.definition.strip(),
+        "data_source": data.data_source.strip(),
+        "goal_id": data.goal_id,
+    }
+    for name, enum in (("kind", IndicatorKind), ("measure", Measure), ("direction", Direction)):
+        try:
+            values[name] = enum(getattr(data, name))
+        except ValueError:
+            allowed = ", ".join(m.value for m in enum)
+            raise IndicatorError(f"{name}: {getattr(data, name)!r} is not one of {allowed}") from None
+    for name, limit in (("code", 40), ("name", 300), ("unit", 40)):
+        if not values[name]:
+            raise IndicatorError(f"{name}: must not be empty")
+        if len(values[name]) > limit:
+            raise IndicatorError(f"{name}: at most {limit} characters, not {len(values[name])}")
+    if any(ch.isspace() for ch in values["code"]):
+        raise IndicatorError(f"code: {values['code']!r} must not contain spaces (it is used in import files)")
+    clash = session.exec(
+        select(Indicator.id).where(Indicator.region_id == region_id, Indicator.code == values["code"])
+    ).first()
+    if clash is not None and clash != indicator_id:
+        raise IndicatorError(f"code: {values['code']!r} is already used by another indicator of this region")
+    if data.goal_id is not None:
+        goal = session.get(StrategicGoal, data.goal_id)
+        if goal is None or goal.region_id != region_id:
+            raise IndicatorError(f"goal: strategic goal {data.goal_id} does not belong to this region")
+    return values
+
+
+def create_indicator(*, session: Session, actor: Actor, region_id: int, data: IndicatorInput) -> Indicator:
+    """Add an indicator to the region's catalogue (at the end)."""
+    require(actor, Permission.EDIT_INDICATORS, region_id=region_id)
+    values = _validated(session, region_id, data, None)
+    last = session.exec(select(func.max(Indicator.position)).where(Indicator.region_id == region_id)).one()
+    indicator = Indicator(region_id=region_id, position=(last or 0) + 1, **values)
+    session.add(indicator)
+    audit.record(session, actor, "indicator.create", indicator)
+    return indicator
+
+
+def update_indicator(*, session: Session, actor: Actor, indicator_id: int, data: IndicatorInput) -> Indicator:
+    """Change an indicator; its measure (flow or level) is fixed once values have been entered."""
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise IndicatorError(f"no indicator {indicator_id}")
+    require(actor, Permission.EDIT_INDICATORS, region_id=indicator.region_id)
+    values = _validated(session, indicator.region_id, data, indicator_id)
+    if values["measure"] != indicator.measure:
+        entered = session.exec(
+            select(func.count()).select_from(Measurement).where(Measurement.indicator_id == indicator_id)
+        ).one()
+        if entered:
+            # The same numbers would mean something else: per-quarter counts read as stocks, or the reverse.
+            raise IndicatorError(
+                f"measure: {indicator.code} already has {entered} values entered as {indicator.measure.value}; "
+                "add a new indicator instead of changing how its values add up"
+            )
+    before = audit.snapshot({name: getattr(indicator, name) for name in _FIELDS})
+    if before == audit.snapshot(values):
+        return indicator
+    for name, value in values.items():
+        setattr(indicator, name, value)
+    session.add(indicator)
+    audit.record(session, actor, "indicator.update", indicator, before=before)
+    return indicator
+
+
+# --- quality hints --------------------------------------------------------------------------
+
+
+def catalogue_hints(*, session: Session, region_id: int) -> list[Hint]:
+    """The KPI quality hints of a region's catalogue (see kpi_hints)."""
+    catalogue = indicator_catalogue(session=session, region_id=region_id)
+    hubs = session.exec(select(Hub.code).where(Hub.region_id == region_id)).all()
+    return kpi_hints(
+        goals=[GoalFacts(g.code, g.title) for g in region_goals(session=session, region_id=region_id)],
+        indicators=[
+            IndicatorFacts(
+                e.indicator.id, e.indicator.code, e.indicator.name, e.indicator.kind, e.indicator.direction, e.goal_code
+            )  # type: ignore[arg-type]
+            for e in catalogue
+        ],
+        targets=[
+            TargetFacts(
+                indicator_id=target.indicator_id,
+                hub_code=hub.code if hub else None,
+                baseline_value=target.baseline_value,
+                baseline_index=FiscalQuarter(target.baseline_fy, target.baseline_quarter).index,
+                target_value=target.target_value,
+                target_index=FiscalQuarter(target.target_fy, target.target_quarter).index,
+            )
+            for target, _, hub in region_targets(session=session, region_id=region_id)
+        ],
+        hub_codes=hubs,
     )

@@ -1,0 +1,131 @@
+"""The progress page's services: which typed rows are saved, correction history, uploads and downloads."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from hubdash.enums import Measure
+from hubdash.importers import ImportFileError
+from hubdash.periods import FiscalQuarter
+from hubdash.permissions import SYSTEM
+from hubdash.services.measurements import ValueEntry, apply_import, record_values
+from hubdash.services.progress import hub_quarter
+from hubdash.services.progress_entry import (
+    changed_entries,
+    entered_values,
+    entry_workbook,
+    export_file,
+    plan_upload,
+    quarter_corrections,
+)
+from tests import factories
+
+Q = FiscalQuarter(2024, 1)
+
+
+@pytest.fixture
+def hub_with_two_indicators(session: Session):
+    region = factories.region(session, "r1")
+    hub = factories.hub(session, region.id, "H1")
+    k1 = factories.indicator(session, region.id, "K01", measure=Measure.LEVEL)
+    k2 = factories.indicator(session, region.id, "K02", measure=Measure.LEVEL)
+    factories.target(session, k1, hub, baseline_value=10, target_value=50)
+    factories.target(session, k2, hub, baseline_value=10, target_value=50)
+    session.commit()
+    return region, hub, k1, k2
+
+
+def test_only_changed_rows_are_entries_and_blank_cells_are_skipped(session: Session, hub_with_two_indicators) -> None:
+    _, hub, k1, k2 = hub_with_two_indicators
+    record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12)])
+    session.commit()
+    rows = hub_quarter(session=session, hub_id=hub.id, at=Q)
+    stored = entered_values(session=session, hub_id=hub.id, at=Q)
+    assert changed_entries(rows, {k1.id: 12.0, k2.id: float("nan")}, {}, stored) == []
+    assert changed_entries(rows, {k1.id: 12.0, k2.id: 11.0}, {}, stored) == [ValueEntry(k2.id, 11.0, "", None)]
+    assert changed_entries(rows, {k1.id: 12.0}, {k1.id: " late invoice "}, stored) == [
+        ValueEntry(k1.id, 12.0, "late invoice", 1)
+    ]
+
+
+def test_a_correction_keeps_the_old_value_in_the_quarter_history(session: Session, hub_with_two_indicators) -> None:
+    _, hub, k1, _ = hub_with_two_indicators
+    record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12)])
+    session.commit()
+    record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 14, "", 1)])
+    session.commit()
+    [correction] = quarter_corrections(session=session, hub_id=hub.id, at=Q)
+    assert (correction.indicator_code, correction.old_value, correction.new_value, correction.source) == (
+        "K01",
+        12.0,
+        14.0,
+        "manual",
+    )
+    assert quarter_corrections(session=session, hub_id=hub.id, at=Q.next()) == []
+
+
+def test_a_cp932_upload_with_japanese_headers_is_planned_then_applied(
+    session: Session, hub_with_two_indicators
+) -> None:
+    _, hub, k1, k2 = hub_with_two_indicators
+    data = "拠点,指標,期間,実績値,備考\r\nH1,K01,２０２４年度第１四半期,１２,年度初め\r\nH1,K02,R6Q1,,\r\n".encode(
+        "cp932"
+    )
+    upload = plan_upload(session=session, actor=SYSTEM, data=data, filename="進捗.csv")
+    assert [(v.label, v.value, v.note) for v in upload.plan.new] == [("H1 / K01 / FY2024Q1", 12.0, "年度初め")]
+    assert upload.blank_rows == [3]
+    apply_import(session=session, actor=SYSTEM, plan=upload.plan, filename="進捗.csv")
+    session.commit()
+    assert entered_values(session=session, hub_id=hub.id, at=Q)[k1.id].value == 12.0
+
+
+def test_a_bad_upload_lists_every_bad_row(session: Session, hub_with_two_indicators) -> None:
+    data = b"hub,indicator,period,value\nH1,K01,2024Q1,abc\nH9,K01,2024Q1,3\n"
+    with pytest.raises(ImportFileError) as caught:
+        plan_upload(session=session, actor=SYSTEM, data=data, filename="bad.csv")
+    assert [(e.row, e.column) for e in caught.value.errors] == [(2, "value")]
+    with pytest.raises(ImportFileError) as caught:
+        plan_upload(session=session, actor=SYSTEM, data=data.replace(b"abc", b"1"), filename="bad.csv")
+    assert [(e.row, e.column, e.value) for e in caught.value.errors] == [(3, "hub", "H9")]
+
+
+def test_exports_of_the_region_and_of_one_hub(session: Session, hub_with_two_indicators) -> None:
+    region, hub, k1, _ = hub_with_two_indicators
+    other = factories.hub(session, region.id, "H2")
+    factories.target(session, k1, other)
+    record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12, "=1+1")])
+    record_values(session=session, actor=SYSTEM, hub_id=other.id, period=Q, entries=[ValueEntry(k1.id, 7)])
+    session.commit()
+    csv_text = export_file(session=session, actor=SYSTEM, region_id=region.id, hub_id=None, fmt="csv").decode(
+        "utf-8-sig"
+    )
+    assert csv_text.splitlines() == [
+        "region,hub,indicator,period,value,note",
+        "r1,H1,K01,FY2024Q1,12,'=1+1",
+        "r1,H2,K01,FY2024Q1,7,",
+    ]
+    workbook = load_workbook(
+        io.BytesIO(export_file(session=session, actor=SYSTEM, region_id=region.id, hub_id=other.id, fmt="xlsx"))
+    )
+    assert [list(r) for r in workbook.active.iter_rows(values_only=True)][1:] == [
+        ["r1", "H2", "K01", "FY2024Q1", 7, None]
+    ]
+
+
+def test_the_entry_workbook_lists_the_hubs_indicators_with_an_empty_value_column(
+    session: Session, hub_with_two_indicators
+) -> None:
+    _, hub, k1, _ = hub_with_two_indicators
+    record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12)])
+    session.commit()
+    data = entry_workbook(session=session, actor=SYSTEM, hub_id=hub.id, at=Q.next(), lang="ja")
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("拠点", "指標", "期間", "実績値", "備考")
+    assert [(r[0], r[1], r[2], r[3], r[7]) for r in rows[1:]] == [
+        ("H1", "K01", "FY2024Q2", None, 12),
+        ("H1", "K02", "FY2024Q2", None, None),
+    ]
