@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
+from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -28,6 +30,7 @@ from hubdash.services.progress_entry import CorrectionRow
 from hubdash.services.regions import GoalSummary, HubSummary
 from hubdash.services.samples import load_sample
 from hubdash.services.targets import TargetHistoryEntry
+from hubdash.services.vision import EndorsementRow, SectorCoverage
 from hubdash.status import STATUS_COLORS, STATUS_SYMBOLS
 
 T = TypeVar("T")
@@ -129,9 +132,43 @@ def language_switch() -> None:
 # --- actor ------------------------------------------------------------------------------
 
 
+PARTICIPANT_KEY = "participant"
+
+
+def participant() -> tuple[str, str]:
+    """This browser's own (key, name): two browsers are two people for drafts, presence and votes.
+
+    Kept in the URL (?who=&as=) as well, so that a reload keeps the same participant and drafts.
+    """
+    found = st.session_state.get(PARTICIPANT_KEY)
+    if found is None:
+        key, name = st.query_params.get("who", ""), st.query_params.get("as", "")
+        found = (key if key.isalnum() and len(key) <= 32 else uuid4().hex[:16], name.strip()[:80])
+        st.session_state[PARTICIPANT_KEY] = found
+    for param, value in zip(("who", "as"), found, strict=True):
+        if value and st.query_params.get(param) != value:
+            st.query_params[param] = value
+    return found
+
+
+def set_participant_name(name: str) -> None:
+    """The name this browser's participant goes by (typed once per workshop)."""
+    st.session_state[PARTICIPANT_KEY] = (participant()[0], name.strip()[:80])
+    participant()
+
+
+def participant_name_input() -> None:
+    """A sidebar field where a workshop participant types their name once."""
+    _, name = participant()
+    typed = st.sidebar.text_input(t("vision.your_name"), value=name, max_chars=80, key="participant_name")
+    if typed.strip() != name:
+        set_participant_name(typed)
+
+
 def actor() -> Actor:
-    """Who is using this session: until sign-in exists, the local open-mode administrator."""
-    return OPEN_MODE_ADMIN
+    """Who is using this session: until sign-in exists, the local open-mode administrator (as this participant)."""
+    key, name = participant()
+    return replace(OPEN_MODE_ADMIN, name=name or OPEN_MODE_ADMIN.name, username=f"open:{key}")
 
 
 def actor_badge() -> None:
@@ -221,11 +258,11 @@ def read_fresh(fn: Callable[..., T], **kwargs: Any) -> T:
         return fn(session=session, **kwargs)
 
 
-def write(fn: Callable[..., T], **kwargs: Any) -> T | None:
+def write(fn: Callable[..., T], keep_cache: bool = False, **kwargs: Any) -> T | None:
     """Run one mutating service as the current actor in one transaction, then clear cached reads.
 
     Refusals and invalid input are shown to the user as one message and change nothing; the
-    caller gets None.
+    caller gets None. keep_cache: the write changes nothing a cached read shows (drafts, presence).
     """
     try:
         with db.session_scope(engine()) as session:
@@ -236,7 +273,8 @@ def write(fn: Callable[..., T], **kwargs: Any) -> T | None:
     except ValueError as exc:  # the services' validation errors say what is wrong
         st.error(_error_text(exc))
         return None
-    clear_caches()
+    if not keep_cache:
+        clear_caches()
     return result
 
 
@@ -330,6 +368,39 @@ def when(moment: datetime | None, *, with_time: bool = True) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("Asia/Tokyo")
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def coverage_frame(coverage: list[SectorCoverage]) -> pd.DataFrame:
+    """One row per sector and endorsement state (current | earlier | none), for charts.endorsement_coverage."""
+    return pd.DataFrame(
+        [
+            {"sector": c.sector.value, "state": state, "organisations": getattr(c, state)}
+            for c in coverage
+            for state in ("current", "earlier", "none")
+        ],
+        columns=["sector", "state", "organisations"],
+    )
+
+
+def endorsement_table(rows: list[EndorsementRow]) -> pd.DataFrame:
+    """Every council organisation with its endorsement state, person, time and comment."""
+    return pd.DataFrame(
+        {
+            t("col.organisation"): [r.organisation for r in rows],
+            t("col.sector"): [label(r.sector) for r in rows],
+            t("col.endorsement"): [
+                t("vision.endorsed")
+                if r.is_current
+                else t("vision.endorsed_earlier", number=r.revision_number)
+                if r.revision_number
+                else t("vision.not_endorsed")
+                for r in rows
+            ],
+            t("col.person"): [r.person_name for r in rows],
+            t("col.when"): [when(r.endorsed_at) if r.endorsed_at else "" for r in rows],
+            t("vision.endorse_comment"): [r.comment for r in rows],
+        }
+    )
 
 
 # --- progress entry: errors that come with a table ------------------------------------------
