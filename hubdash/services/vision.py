@@ -71,7 +71,10 @@ def current_vision(*, session: Session, region_id: int) -> Vision:
         .order_by(StrategicGoal.position, StrategicGoal.code)
     ).all()
     latest = session.exec(
-        select(VisionRevision).where(VisionRevision.region_id == region_id).order_by(col(VisionRevision.number).desc())
+        select(VisionRevision)
+        .where(VisionRevision.region_id == region_id)
+        .order_by(col(VisionRevision.number).desc())
+        .limit(1)
     ).first()
     commitments = {s: parts[commitment_key(s)] for s in Sector if commitment_key(s) in parts}
     return Vision(parts.get(STATEMENT), commitments, list(goals), latest)
@@ -94,6 +97,7 @@ def endorsement_coverage(*, session: Session, region_id: int) -> list[Endorsemen
         select(VisionRevision.number)
         .where(VisionRevision.region_id == region_id)
         .order_by(col(VisionRevision.number).desc())
+        .limit(1)
     ).first()
     newest: dict[int, tuple[Endorsement, int]] = {}
     for endorsement, number in session.exec(
@@ -374,6 +378,7 @@ def save_part(
             select(VisionRevision.number, VisionRevision.author_name)
             .where(VisionRevision.region_id == region_id)
             .order_by(col(VisionRevision.number).desc())
+            .limit(1)
         ).first()
         return SaveResult(
             conflict=Conflict(
@@ -389,6 +394,7 @@ def save_part(
         select(VisionRevision.snapshot)
         .where(VisionRevision.region_id == region_id)
         .order_by(col(VisionRevision.number).desc())
+        .limit(1)
     ).first()
     revision = _new_revision(session, actor, region_id, [part_key], reason)
     _delete_drafts(session, actor.key, region_id, part_key)
@@ -637,7 +643,10 @@ def endorse(
     if len(person_name) > 200 or len(comment) > MAX_COMMENT:
         raise VisionInputError(f"the name may have 200 characters and the comment {MAX_COMMENT}")
     latest = session.exec(
-        select(VisionRevision).where(VisionRevision.region_id == region_id).order_by(col(VisionRevision.number).desc())
+        select(VisionRevision)
+        .where(VisionRevision.region_id == region_id)
+        .order_by(col(VisionRevision.number).desc())
+        .limit(1)
     ).first()
     if latest is None:
         raise VisionInputError("this region has no revision of the vision to endorse yet")

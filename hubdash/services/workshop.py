@@ -224,7 +224,9 @@ def ideas_board(*, session: Session, region_id: int, voter_key: str, limit: int 
         .subquery()
     )
     query = (
-        select(Idea, StrategicGoal.code, func.coalesce(counts.c.votes, 0))
+        select(
+            Idea.id, Idea.body, StrategicGoal.code, Idea.author_name, func.coalesce(counts.c.votes, 0), Idea.adopted_at
+        )
         .join(counts, counts.c.idea_id == Idea.id, isouter=True)
         .join(StrategicGoal, col(StrategicGoal.id) == Idea.goal_id, isouter=True)
         .where(Idea.workshop_id == workshop.id)
@@ -239,8 +241,8 @@ def ideas_board(*, session: Session, region_id: int, voter_key: str, limit: int 
         ).all()
     )
     ideas = [
-        IdeaCard(idea.id, idea.body, code, idea.author_name, votes, idea.id in mine, idea.adopted_at)  # type: ignore[arg-type]
-        for idea, code, votes in rows
+        IdeaCard(idea_id, body, code, author, votes, idea_id in mine, adopted_at)
+        for idea_id, body, code, author, votes, adopted_at in rows
     ]
     left = max(0, workshop.votes_per_participant - len(mine))
     return Board(workshop, ideas, left)
