@@ -11,9 +11,11 @@ import io
 import math
 import unicodedata
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
+
+import pandas as pd
 
 from hubdash.periods import FiscalQuarter, PeriodError
 
@@ -65,9 +67,8 @@ class ImportFileError(ValueError):
         super().__init__("nothing was imported:\n" + "\n".join(shown))
 
 
-@dataclass(frozen=True)
-class ProgressRow:
-    """One valid row of a progress file, codes not yet resolved."""
+class ProgressRow(NamedTuple):
+    """One valid row of a progress file, codes not yet resolved (a tuple: files hold many of them)."""
 
     row: int
     region: str
@@ -86,10 +87,12 @@ class ProgressFile:
     blank_rows: list[int]
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Table:
+    """A sheet as text: the header, and every row below it (row 2 onwards, as the spreadsheet numbers them)."""
+
     header: list[str]
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    body: pd.DataFrame  # columns 0..n-1, all str; index = spreadsheet row number
 
 
 def clean_text(value: object) -> str:
@@ -116,6 +119,16 @@ def parse_number(text: str) -> float:
         if cleaned.startswith(mark):
             cleaned = "-" + cleaned[len(mark) :]
     number = float(cleaned)  # raises ValueError for anything else
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+def _number(text: str) -> float:
+    try:  # the common case: plain ASCII digits
+        number = float(text)
+    except ValueError:
+        return parse_number(text)
     if not math.isfinite(number):
         raise ValueError(text)
     return number
@@ -179,13 +192,27 @@ def _decodes(raw: bytes, encoding: str) -> bool:
     return True
 
 
+def _table(records: list[list[str]]) -> _Table:
+    width = max((len(r) for r in records), default=0)
+    padded = [r + [""] * (width - len(r)) for r in records]
+    header = padded[0] if padded else []
+    body = pd.DataFrame(padded[1:], columns=range(width), dtype=object)
+    body.index = pd.RangeIndex(2, len(body) + 2)
+    return _Table(header=[str(h) for h in header], body=body)
+
+
 def _csv_table(text: str) -> _Table:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    table = _Table(header=list(header or []))
-    for line, row in enumerate(reader, start=2):
-        table.rows.append((line, row))
-    return table
+    try:
+        # pandas' C parser reads large files many times faster than the csv module
+        frame = pd.read_csv(
+            io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return _table([list(r) for r in csv.reader(io.StringIO(text, newline=""))])  # ragged rows
+    header = [str(h) for h in frame.iloc[0].tolist()] if len(frame) else []
+    body = frame.iloc[1:].astype(object)
+    body.index = pd.RangeIndex(2, len(body) + 2)
+    return _Table(header=header, body=body)
 
 
 def _xlsx_table(data: bytes, filename: str) -> _Table:
@@ -197,12 +224,7 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
         raise ImportFileError([RowError(0, "", filename, f"the workbook cannot be read ({exc})")]) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        table = _Table(header=["" if v is None else str(v) for v in (header or [])])
-        for line, row in enumerate(rows, start=2):
-            table.rows.append((line, ["" if v is None else _cell_text(v) for v in row]))
-        return table
+        return _table([["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)])
     finally:
         workbook.close()
 
@@ -236,7 +258,7 @@ def read_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
         found = ", ".join(h for h in table.header if h) or "nothing"
         raise ImportFileError([RowError(1, c, "", f"the column '{c}' is missing (found: {found})") for c in missing])
     position = {name: names.index(name) for name in COLUMNS if name in names}
-    rows, blank, errors = _validate(table.rows, position)
+    rows, blank, errors = _validate(table.body, position)
     if not rows and not errors:
         errors.append(RowError(0, "", filename, "the file has no rows with a value"))
     if errors:
@@ -244,42 +266,60 @@ def read_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
     return ProgressFile(rows, blank)
 
 
-def _validate(
-    raw_rows: Iterable[tuple[int, list[str]]], position: dict[str, int]
-) -> tuple[list[ProgressRow], list[int], list[RowError]]:
+def _text(value: str) -> str:
+    """clean_text for a cell already known to be a str, with the formula apostrophe undone."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    value = value.strip()
+    return unquote_formula(value) if value.startswith("'") else value
+
+
+def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[ProgressRow], list[int], list[RowError]]:
+    """Check every row; a file may hold hundreds of thousands, so the loop works on plain lists."""
+    columns = [body[c].astype(object).tolist() for c in body.columns]
+    lines = body.index.tolist()
+    empty = [""] * len(lines)
+
+    def column(name: str) -> list[str]:
+        return columns[position[name]] if name in position else empty
+
     rows: list[ProgressRow] = []
     blank: list[int] = []
     errors: list[RowError] = []
     first_seen: dict[tuple[str, str, str, FiscalQuarter], int] = {}
-    width = max(position.values()) + 1
-
-    for line, raw in raw_rows:
-        if not any(cell.strip() for cell in raw):
-            continue  # blank lines between blocks are common in hand-made files
-        cells = raw + [""] * (width - len(raw))
-        get = {name: cells[index] for name, index in position.items()}
-        if not get["value"].strip():
-            blank.append(line)  # not filled in: nothing to enter, whatever the other cells say
-            continue
+    for at, (line, raw_hub, raw_indicator, raw_period, raw_value, raw_region, raw_note) in enumerate(
+        zip(
+            lines,
+            column("hub"),
+            column("indicator"),
+            column("period"),
+            column("value"),
+            column("region"),
+            column("note"),
+            strict=True,
+        )
+    ):
+        value_text = raw_value.strip()
+        if not value_text:
+            if any(str(c[at]).strip() for c in columns):
+                blank.append(line)  # not filled in: nothing to enter, whatever the other cells say
+            continue  # a row with no text at all is spacing, not data
+        hub, indicator, region = _text(raw_hub), _text(raw_indicator), _text(raw_region)
         row_errors = []
-        hub = unquote_formula(clean_text(get["hub"]))
-        indicator = unquote_formula(clean_text(get["indicator"]))
-        region = unquote_formula(clean_text(get.get("region", "")))
         if not hub:
             row_errors.append(RowError(line, "hub", "", "the hub code is empty"))
         if not indicator:
             row_errors.append(RowError(line, "indicator", "", "the indicator code is empty"))
-        period_text = clean_text(get["period"])
-        period = None
+        period_text = clean_text(raw_period)
         try:
             period = _period(period_text)
         except PeriodError as exc:
+            period = None
             row_errors.append(RowError(line, "period", period_text, str(exc)))
-        value_text = get["value"].strip()
-        value = 0.0
         try:
-            value = parse_number(value_text)
+            value = _number(value_text)
         except ValueError:
+            value = 0.0
             row_errors.append(RowError(line, "value", value_text, "not a number"))
         if row_errors:
             errors.extend(row_errors)
@@ -287,16 +327,14 @@ def _validate(
         assert period is not None
         key = (region, hub, indicator, period)
         if key in first_seen:
+            what = f"{hub} / {indicator} / {period}"
             errors.append(
-                RowError(
-                    line,
-                    "period",
-                    period_text,
-                    f"{hub} / {indicator} / {period} appears twice (first at row {first_seen[key]})",
-                )
+                RowError(line, "period", period_text, f"{what} appears twice (first at row {first_seen[key]})")
             )
             continue
         first_seen[key] = line
-        note = unquote_formula(get.get("note", "").strip())  # free text: kept as written, no NFKC
+        note = raw_note.strip()  # free text: kept as written, no NFKC
+        if note.startswith("'"):
+            note = unquote_formula(note)
         rows.append(ProgressRow(line, region, hub, indicator, period, value, note))
     return rows, blank, errors

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, insert, tuple_, update
+from sqlalchemy import Column, Connection, Table, and_, bindparam, insert, tuple_, update
 from sqlmodel import Session, col, select
 
 from hubdash import audit
@@ -44,8 +45,7 @@ class NoteRequired(ValueError):
         )
 
 
-@dataclass(frozen=True)
-class PlannedValue:
+class PlannedValue(NamedTuple):
     """One value of an import or an entry, resolved to ids, with what is stored now (if anything)."""
 
     row: int
@@ -106,50 +106,47 @@ def plan_import(*, session: Session, actor: Actor, rows: Sequence[ProgressRow]) 
         (i.region_id, i.code): i
         for i in session.exec(select(Indicator).where(col(Indicator.region_id).in_(region_ids))).all()
     }
-    errors: list[RowError] = []
-    resolved: list[tuple[ProgressRow, Hub, Indicator]] = []
-    for row in rows:
+    # Resolve each distinct (region, hub, indicator) once: a file repeats them for every quarter.
+    resolutions: dict[tuple[str, str, str], tuple[int, int, str] | tuple[str, str]] = {}
+
+    def resolve(row: ProgressRow) -> tuple[int, int, str] | tuple[str, str]:
         matches = hubs.get(row.hub, [])
         if row.region:
             matches = [(h, r) for h, r in matches if row.region in (r.code, r.name)]
         if not matches:
             where = f" in region {row.region!r}" if row.region else ""
-            errors.append(RowError(row.row, "hub", row.hub, f"no hub has this code{where}"))
-            continue
+            return ("hub", f"no hub has this code{where}")
         if len(matches) > 1:
             names = ", ".join(r.code for _, r in matches)
-            errors.append(
-                RowError(
-                    row.row, "hub", row.hub, f"several regions have this hub code ({names}): add a 'region' column"
-                )
-            )
-            continue
+            return ("hub", f"several regions have this hub code ({names}): add a 'region' column")
         hub, region = matches[0]
         indicator = indicators.get((region.id, row.indicator))  # type: ignore[arg-type]
         if indicator is None:
-            errors.append(RowError(row.row, "indicator", row.indicator, f"no indicator has this code in {region.name}"))
-            continue
+            return ("indicator", f"no indicator has this code in {region.name}")
         if not allows(actor, Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub.id):
-            errors.append(RowError(row.row, "hub", row.hub, f"{actor.name} may not enter progress for this hub"))
+            return ("hub", f"{actor.name} may not enter progress for this hub")
+        return (hub.id, indicator.id, f"{hub.code} / {indicator.code}")  # type: ignore[return-value]
+
+    errors: list[RowError] = []
+    values: list[PlannedValue] = []
+    for row in rows:
+        key = (row.region, row.hub, row.indicator)
+        found = resolutions.get(key)
+        if found is None:
+            found = resolutions[key] = resolve(row)
+        if len(found) == 2:
+            column, reason = found  # type: ignore[misc]
+            errors.append(RowError(row.row, column, row.hub if column == "hub" else row.indicator, reason))
             continue
-        resolved.append((row, hub, indicator))
+        hub_id, indicator_id, label = found  # type: ignore[misc]
+        values.append(
+            PlannedValue(
+                row.row, hub_id, indicator_id, row.period, row.value, row.note, label=f"{label} / {row.period}"
+            )
+        )
     if errors:
         raise ImportFileError(errors)
-    planned = _with_existing(
-        session,
-        [
-            PlannedValue(
-                row=row.row,
-                hub_id=hub.id,  # type: ignore[arg-type]
-                indicator_id=indicator.id,  # type: ignore[arg-type]
-                period=row.period,
-                value=row.value,
-                note=row.note,
-                label=f"{hub.code} / {indicator.code} / {row.period}",
-            )
-            for row, hub, indicator in resolved
-        ],
-    )
+    planned = _with_existing(session, values)
     plan = ImportPlan()
     for value in planned:
         if value.existing_id is None:
@@ -164,34 +161,66 @@ def plan_import(*, session: Session, actor: Actor, rows: Sequence[ProgressRow]) 
 def _with_existing(session: Session, values: list[PlannedValue]) -> list[PlannedValue]:
     """Attach the stored measurement (id, value, note, version) to each planned value, in few queries."""
     pairs = sorted({(v.hub_id, v.indicator_id) for v in values})
-    stored: dict[tuple[int, int, int, int], Measurement] = {}
+    stored: dict[tuple[int, int, int, int], tuple[int, float, str, int]] = {}
     for start in range(0, len(pairs), 500):
         chunk = pairs[start : start + 500]
-        for m in session.exec(
-            select(Measurement).where(tuple_(Measurement.hub_id, Measurement.indicator_id).in_(chunk))
+        for hub_id, indicator_id, fy, q, m_id, value, note, version in session.exec(
+            select(
+                Measurement.hub_id,
+                Measurement.indicator_id,
+                Measurement.fiscal_year,
+                Measurement.quarter,
+                Measurement.id,
+                Measurement.value,
+                Measurement.note,
+                Measurement.version,
+            ).where(tuple_(Measurement.hub_id, Measurement.indicator_id).in_(chunk))
         ).all():
-            stored[(m.hub_id, m.indicator_id, m.fiscal_year, m.quarter)] = m
+            stored[(hub_id, indicator_id, fy, q)] = (m_id, value, note, version)  # type: ignore[assignment]
     out = []
     for v in values:
-        m = stored.get((v.hub_id, v.indicator_id, v.period.fiscal_year, v.period.quarter))
-        if m is None:
+        found = stored.get((v.hub_id, v.indicator_id, v.period.fiscal_year, v.period.quarter))
+        if found is None:
             out.append(v)
         else:
-            out.append(
-                PlannedValue(
-                    **{
-                        **v.__dict__,
-                        "existing_id": m.id,
-                        "existing_value": m.value,
-                        "existing_note": m.note,
-                        "existing_version": m.version,
-                    }
-                )
-            )
+            m_id, value, note, version = found
+            out.append(v._replace(existing_id=m_id, existing_value=value, existing_note=note, existing_version=version))
     return out
 
 
 # --- writing ------------------------------------------------------------------------------
+
+
+_INSERT_COLUMNS = (
+    "hub_id",
+    "indicator_id",
+    "fiscal_year",
+    "quarter",
+    "value",
+    "note",
+    "version",
+    "entered_at",
+    "entered_by_name",
+)
+
+
+def _bound(connection: Connection, column: Column, value: object) -> object:
+    """A value as the driver receives it, after the column type's own conversion (done once, not per row)."""
+    processor = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+    return processor(value) if processor else value
+
+
+def _driver_insert(connection: Connection, table: Table, columns: Sequence[str]) -> Callable[[list[tuple]], None]:
+    """An executemany INSERT straight to the driver: bulk rows skip SQLAlchemy's per-row parameter handling."""
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
+    sql = str(compiled)
+    positional = connection.dialect.positional
+    names = list(compiled.params)  # the named placeholders (pyformat drivers), in column order
+
+    def run(rows: list[tuple]) -> None:
+        connection.exec_driver_sql(sql, rows if positional else [dict(zip(names, row, strict=True)) for row in rows])
+
+    return run
 
 
 def _write_values(
@@ -206,24 +235,26 @@ def _write_values(
     now = utcnow()
     total = max(1, len(new) + len(changed))
     done = 0
+    connection = session.connection()
+    insert_rows = _driver_insert(connection, Measurement.__table__, _INSERT_COLUMNS)  # type: ignore[arg-type]
+    entered_at = _bound(connection, Measurement.__table__.c.entered_at, now)  # type: ignore[attr-defined]
     for start in range(0, len(new), _CHUNK):
         chunk = new[start : start + _CHUNK]
-        session.execute(
-            insert(Measurement),
+        insert_rows(
             [
-                {
-                    "hub_id": v.hub_id,
-                    "indicator_id": v.indicator_id,
-                    "fiscal_year": v.period.fiscal_year,
-                    "quarter": v.period.quarter,
-                    "value": v.value,
-                    "note": v.note,
-                    "version": 1,
-                    "entered_at": now,
-                    "entered_by_name": actor.name,
-                }
+                (
+                    v.hub_id,
+                    v.indicator_id,
+                    v.period.fiscal_year,
+                    v.period.quarter,
+                    v.value,
+                    v.note,
+                    1,
+                    entered_at,
+                    actor.name,
+                )
                 for v in chunk
-            ],
+            ]
         )
         done += len(chunk)
         if progress:
@@ -243,7 +274,7 @@ def _write_values(
     for start in range(0, len(changed), _CHUNK):
         chunk = changed[start : start + _CHUNK]
         # The version check is part of the UPDATE: a value changed since it was read matches no row.
-        result = session.execute(
+        result = session.connection().execute(
             statement,
             [
                 {"m_id": v.existing_id, "m_version": v.existing_version, "m_value": v.value, "m_note": v.note}
@@ -252,8 +283,8 @@ def _write_values(
         )
         if result.rowcount != len(chunk):  # type: ignore[attr-defined]
             raise MeasurementConflict(_conflict_message(session, chunk))
-        session.execute(
-            insert(MeasurementCorrection),
+        session.connection().execute(
+            insert(MeasurementCorrection.__table__),
             [
                 {
                     "measurement_id": v.existing_id,
