@@ -50,7 +50,8 @@ from hubdash.services.demo import (
     region_code,
     region_name,
 )
-from hubdash.status import TargetSpec, assess
+from hubdash.services.progress import target_spec
+from hubdash.status import assess
 
 END = FiscalQuarter(2025, 3)
 SMALL: dict[str, Any] = {"regions": 2, "hubs_per_region": 2, "indicators": 6, "years": 2, "end": END}
@@ -237,17 +238,7 @@ def test_statuses_at_the_last_quarter_mix_like_a_real_region(engine: Engine) -> 
     statuses: Counter[Status] = Counter()
     toward = 0
     for target, indicator in rows:
-        spec = TargetSpec(
-            baseline_value=target.baseline_value,
-            baseline_index=FiscalQuarter(target.baseline_fy, target.baseline_quarter).index,
-            target_value=target.target_value,
-            target_index=FiscalQuarter(target.target_fy, target.target_quarter).index,
-            measure=indicator.measure,
-            direction=indicator.direction,
-            accumulation=target.accumulation,
-            tolerance=target.tolerance,
-        )
-        assessment = assess(spec, actuals[(target.hub_id, indicator.id)], END.index)
+        assessment = assess(target_spec(target, indicator), actuals[(target.hub_id, indicator.id)], END.index)
         statuses[assessment.status] += 1
         achieved = assessment.achievement_pct
         toward += achieved is not None and achieved > 0
