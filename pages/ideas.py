@@ -36,9 +36,13 @@ with st.form("post_idea", clear_on_submit=True):
         ui.write(svc.post_idea, workshop_id=workshop.id, body=body, goal_id=goal)
 
 
+SHOWN = 50  # a projector-sized board; the rest on request
+
+
 @st.fragment(run_every=5)
 def live_board() -> None:
-    board = ui.read_fresh(svc.ideas_board, region_id=region_id, voter_key=ui.actor().key)
+    limit = None if st.toggle(ui.t("ideas.show_all", count=SHOWN), key="ideas_all") else SHOWN
+    board = ui.read_fresh(svc.ideas_board, region_id=region_id, voter_key=ui.actor().key, limit=limit)
     budget = board.workshop.votes_per_participant if board.workshop else 0
     st.caption(ui.t("ideas.votes_left", left=board.votes_left, budget=budget))
     for idea in board.ideas:
