@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import altair as alt
 import pandas as pd
 
-from hubdash.enums import Status
-from hubdash.status import STATUS_COLORS
+from hubdash import i18n
+from hubdash.enums import PdcaStage, Sector, Status
+from hubdash.periods import FiscalQuarter
+from hubdash.status import STATUS_COLORS, STATUS_SYMBOLS
+
+if TYPE_CHECKING:
+    from hubdash.services.reports import ExecutiveSummary
 
 # Japanese glyphs need a CJK font; browsers pick the first one installed.
 FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif'
@@ -119,6 +128,469 @@ def target_path(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[str
         ],
     )
     return _styled(alt.layer(expected, actual_line, points).properties(height=320))
+
+
+# --- dashboard and executive summary (issue 6) ---------------------------------------------------
+# Builders below take the language and return a ChartView: the chart and a table of the same numbers,
+# with translated headers, so that every chart has a table view.
+
+STAGE_COLORS: dict[PdcaStage, str] = {
+    PdcaStage.PLAN: "#56B4E9",
+    PdcaStage.DO: "#009E73",
+    PdcaStage.CHECK: "#F0E442",
+    PdcaStage.ACT: "#CC79A7",
+    PdcaStage.CLOSED: "#BBBBBB",
+}
+ENDORSEMENT_STATES: dict[str, str] = {
+    "current": "dashboard.endorsement_current",
+    "earlier": "dashboard.endorsement_earlier",
+    "none": "dashboard.endorsement_none",
+}
+ENDORSEMENT_COLORS: tuple[str, ...] = ("#009E73", "#56B4E9", "#BBBBBB")
+EVENT_COLOR = "#CC79A7"
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart and the table view of the same numbers."""
+
+    chart: alt.TopLevelMixin
+    table: pd.DataFrame
+
+
+def _t(key: str, lang: str) -> str:
+    return i18n.t(key, lang)
+
+
+def _status_labels(lang: str) -> dict[Status, str]:
+    return {s: f"{STATUS_SYMBOLS[s]} {i18n.label(s, lang)}" for s in Status}
+
+
+def fiscal_year_axis(lang: str, title: str | None = None) -> alt.Axis:
+    """A continuous quarter axis (fiscal year + share) labelled by fiscal year: 2024年度 / FY2024."""
+    expr = "format(datum.value, 'd') + '年度'" if lang == "ja" else "'FY' + format(datum.value, 'd')"
+    return alt.Axis(title=title, labelExpr=expr, tickMinStep=1, labelAngle=0, grid=True)
+
+
+def _period_labels(frame: pd.DataFrame, lang: str) -> list[str | None]:
+    return [
+        FiscalQuarter(int(fy), int(q)).label(lang) if pd.notna(fy) and pd.notna(q) else None
+        for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
+    ]
+
+
+def _two_line_period_axis(title: str | None = None) -> alt.Axis:
+    # "2024年度 第1四半期" / "FY2024 Q1" on two lines: readable, never truncated.
+    return alt.Axis(title=title, labelExpr="split(datum.label, ' ')", labelAngle=0, labelLimit=0)
+
+
+def indicator_paths(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
+    """Small multiples (one panel per hub): actual against the expected path, projection, re-baselinings.
+
+    `frame`: rows of services.reports.IndicatorPaths.frame (layer path/projection/baseline/target/event).
+    """
+    labels = _status_labels(lang)
+    whole = _t("indicators.whole_region", lang)
+    data = frame.assign(
+        panel=[p or whole for p in frame["panel"]],
+        period=_period_labels(frame, lang),
+        status_label=[labels[Status(s)] if isinstance(s, str) else None for s in frame["status"]],
+    )
+    x = alt.X("x:Q", axis=fiscal_year_axis(lang), scale=alt.Scale(zero=False, nice=False))
+    value_title = f"{_t('col.value', lang)} ({unit})"
+    period_tip = alt.Tooltip("period:N", title=_t("col.period", lang))
+    base = alt.Chart()
+    path = base.transform_filter(alt.datum.layer == "path")
+    expected = path.mark_line(color="#777777", strokeWidth=1.5).encode(
+        x=x,
+        y=alt.Y("expected:Q", title=value_title),
+        tooltip=[period_tip, alt.Tooltip("expected:Q", title=_t("col.expected", lang), format=",.2f")],
+    )
+    actual = path.transform_filter("isValid(datum.actual)")
+    actual_line = actual.mark_line(color="#222222").encode(x=x, y="actual:Q")
+    points = actual.mark_point(filled=True, size=70, opacity=1).encode(
+        x=x,
+        y="actual:Q",
+        color=alt.Color("status_label:N", scale=status_scale(labels), title=_t("col.status", lang)),
+        shape=alt.Shape("status_label:N", scale=status_shape_scale(labels), title=_t("col.status", lang)),
+        tooltip=[
+            period_tip,
+            alt.Tooltip("actual:Q", title=_t("col.compared", lang), format=",.2f"),
+            alt.Tooltip("expected:Q", title=_t("col.expected", lang), format=",.2f"),
+            alt.Tooltip("status_label:N", title=_t("col.status", lang)),
+        ],
+    )
+    projection = (
+        base.transform_filter(alt.datum.layer == "projection")
+        .mark_line(strokeDash=[6, 4], color="#0072B2", strokeWidth=2)
+        .encode(x=x, y="value:Q", tooltip=[alt.Tooltip("value:Q", title=_t("dashboard.projection", lang))])
+    )
+    ends = (
+        base.transform_filter((alt.datum.layer == "baseline") | (alt.datum.layer == "target"))
+        .transform_calculate(
+            mark=f"datum.layer == 'baseline' ? '{_t('col.baseline', lang)}' : '{_t('col.target', lang)}'"
+        )
+        .encode(x=x, y="value:Q")
+    )
+    end_marks = ends.mark_point(shape="diamond", size=110, filled=True, color="#000000").encode(
+        tooltip=[alt.Tooltip("mark:N", title=""), alt.Tooltip("value:Q", title=value_title, format=",.2f")]
+    )
+    end_text = ends.mark_text(dy=-12, fontSize=11, color="#000000").encode(text="mark:N")
+    events = base.transform_filter(alt.datum.layer == "event")
+    event_rules = events.mark_rule(color=EVENT_COLOR, strokeWidth=2).encode(
+        x=x,
+        tooltip=[period_tip, alt.Tooltip("reason:N", title=_t("dashboard.rebaselined", lang))],
+    )
+    event_text = events.mark_text(text="↻", dy=-4, fontSize=16, color=EVENT_COLOR, baseline="top", y=0).encode(x=x)
+    layered = alt.layer(
+        expected, actual_line, points, projection, end_marks, end_text, event_rules, event_text, data=data
+    ).properties(width=370, height=220)
+    chart = layered.facet(
+        facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontSize=13)), columns=2
+    ).resolve_scale(y="independent")
+    path_rows = data[data["layer"] == "path"]
+    table = pd.DataFrame(
+        {
+            _t("col.hub", lang): path_rows["panel"],
+            _t("col.period", lang): path_rows["period"],
+            _t("col.compared", lang): path_rows["actual"],
+            _t("col.expected", lang): path_rows["expected"],
+            _t("col.status", lang): path_rows["status_label"],
+        }
+    )
+    return ChartView(_styled(chart), table)
+
+
+def target_summary_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each target of the charted indicator: baseline, target, where it stands and when the trend reaches it."""
+    labels = _status_labels(lang)
+
+    def period(value: object) -> str:
+        return value.label(lang) if isinstance(value, FiscalQuarter) else "–"
+
+    return pd.DataFrame(
+        {
+            _t("col.hub", lang): [p or _t("indicators.whole_region", lang) for p in frame["panel"]],
+            _t("col.baseline", lang): frame["baseline"],
+            _t("col.baseline_period", lang): [period(v) for v in frame["baseline_period"]],
+            _t("col.target", lang): frame["target"],
+            _t("col.target_period", lang): [period(v) for v in frame["target_period"]],
+            _t("col.compared", lang): frame["actual"],
+            _t("col.expected", lang): frame["expected"],
+            f"{_t('col.achievement', lang)} (%)": frame["achievement"],
+            _t("col.status", lang): [labels[Status(s)] for s in frame["status"]],
+            _t("dashboard.reach", lang): [period(v) for v in frame["reach"]],
+            _t("dashboard.rebaselined", lang): frame["rebaselined"],
+        }
+    )
+
+
+def achievement_heatmap(frame: pd.DataFrame, lang: str) -> ChartView:
+    """Hubs by indicators, coloured by achievement (%), with the status symbol in each cell.
+
+    `frame`: services.reports.Dashboard.heatmap.
+    """
+    labels = _status_labels(lang)
+    data = frame.assign(
+        symbol=[STATUS_SYMBOLS[Status(s)] for s in frame["status"]],
+        status_label=[labels[Status(s)] for s in frame["status"]],
+    )
+    achievement_title = f"{_t('col.achievement', lang)} (%)"
+    base = alt.Chart(data).encode(
+        x=alt.X("indicator:N", title=_t("col.indicator", lang), axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=0)),
+        tooltip=[
+            alt.Tooltip("hub:N", title=_t("col.hub", lang)),
+            alt.Tooltip("indicator_name:N", title=_t("col.indicator", lang)),
+            alt.Tooltip("achievement:Q", title=achievement_title, format=",.1f"),
+            alt.Tooltip("actual:Q", title=_t("col.compared", lang), format=",.2f"),
+            alt.Tooltip("expected:Q", title=_t("col.expected", lang), format=",.2f"),
+            alt.Tooltip("unit:N", title=_t("col.unit", lang)),
+            alt.Tooltip("status_label:N", title=_t("col.status", lang)),
+        ],
+    )
+    cells = base.mark_rect(stroke="#ffffff").encode(
+        color=alt.Color(
+            "achievement:Q",
+            title=achievement_title,
+            # viridis stays readable for the common colour-vision deficiencies
+            scale=alt.Scale(scheme="viridis", domain=[0, 100], clamp=True),
+        )
+    )
+    text = base.mark_text(fontSize=13).encode(
+        text="symbol:N",
+        color=alt.condition("datum.achievement > 55", alt.value("#000000"), alt.value("#ffffff")),
+    )
+    chart = alt.layer(cells, text).properties(height=alt.Step(34), width=alt.Step(44))
+    table = pd.DataFrame(
+        {
+            _t("col.hub", lang): data["hub"],
+            _t("col.code", lang): data["indicator"],
+            _t("col.indicator", lang): data["indicator_name"],
+            _t("col.compared", lang): data["actual"],
+            _t("col.expected", lang): data["expected"],
+            achievement_title: data["achievement"],
+            _t("col.unit", lang): data["unit"],
+            _t("col.status", lang): data["status_label"],
+        }
+    )
+    return ChartView(_styled(chart), table)
+
+
+def pdca_timeline(frame: pd.DataFrame, lang: str) -> ChartView:
+    """The stage of each hub's PDCA cycles along the fiscal quarters (services.reports.Dashboard.pdca)."""
+    stage_labels = {s: i18n.label(s, lang) for s in PdcaStage}
+    data = frame.assign(
+        period=_period_labels(frame, lang), stage_label=[stage_labels[PdcaStage(s)] for s in frame["stage"]]
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("start:Q", axis=fiscal_year_axis(lang), scale=alt.Scale(zero=False, nice=False)),
+        x2="end:Q",
+        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=0)),
+        tooltip=[
+            alt.Tooltip("hub:N", title=_t("col.hub", lang)),
+            alt.Tooltip("period:N", title=_t("col.period", lang)),
+            alt.Tooltip("stage_label:N", title=_t("col.stage", lang)),
+        ],
+    )
+    bars = base.mark_bar(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.Color(
+            "stage_label:N",
+            title=_t("col.stage", lang),
+            scale=alt.Scale(domain=list(stage_labels.values()), range=[STAGE_COLORS[s] for s in PdcaStage]),
+            legend=alt.Legend(orient="bottom"),
+        )
+    )
+    text = (
+        base.transform_calculate(mid="(datum.start + datum.end) / 2")
+        .mark_text(fontSize=11, color="#000000")
+        .encode(x="mid:Q", text="stage_label:N")
+    )
+    chart = alt.layer(bars, text).properties(height=alt.Step(34))
+    table = pd.DataFrame(
+        {
+            _t("col.hub", lang): data["hub"],
+            _t("col.period", lang): data["period"],
+            _t("col.stage", lang): data["stage_label"],
+        }
+    )
+    return ChartView(_styled(chart), table)
+
+
+def endorsement_coverage(frame: pd.DataFrame, lang: str) -> ChartView:
+    """Council organisations per sector by whether they endorse the current revision of the vision."""
+    state_labels = {state: _t(key, lang) for state, key in ENDORSEMENT_STATES.items()}
+    sector_labels = {s.value: i18n.label(s, lang) for s in Sector}
+    data = frame.assign(
+        sector_label=[sector_labels[s] for s in frame["sector"]],
+        state_label=[state_labels[s] for s in frame["state"]],
+        order=[list(ENDORSEMENT_STATES).index(s) for s in frame["state"]],
+    )
+    count_title = _t("col.organisations", lang)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("sector_label:N", title=None, sort=list(sector_labels.values()), axis=alt.Axis(labelLimit=0)),
+            x=alt.X("organisations:Q", title=count_title, axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "state_label:N",
+                title=None,
+                scale=alt.Scale(domain=list(state_labels.values()), range=list(ENDORSEMENT_COLORS)),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("sector_label:N", title=_t("col.sector", lang)),
+                alt.Tooltip("state_label:N", title=_t("col.endorsement", lang)),
+                alt.Tooltip("organisations:Q", title=count_title),
+            ],
+        )
+        .properties(height=alt.Step(30))
+    )
+    table = pd.DataFrame(
+        {
+            _t("col.sector", lang): data["sector_label"],
+            _t("col.endorsement", lang): data["state_label"],
+            count_title: data["organisations"],
+        }
+    )
+    return ChartView(_styled(chart), table)
+
+
+def status_counts(counts: dict[Status, int], lang: str) -> ChartView:
+    """How many targets are in each status, as bars in the engine's colours and with its symbols."""
+    labels = _status_labels(lang)
+    frame = pd.DataFrame(
+        {
+            "status": [s.value for s in Status],
+            "label": [labels[s] for s in Status],
+            "count": [counts[s] for s in Status],
+        }
+    )
+    chart = status_bar(frame, _t("home.targets", lang))
+    table = pd.DataFrame({_t("col.status", lang): frame["label"], _t("home.targets", lang): frame["count"]})
+    return ChartView(chart, table)
+
+
+def traffic_lights(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView:
+    """Rows (hubs, or regions) by strategic goal, each cell the status of its furthest-behind indicator.
+
+    `frame`: services.reports.ExecutiveSummary.lights (row, goal, status).
+    """
+    labels = _status_labels(lang)
+    data = frame[["row", "goal", "status"]].assign(
+        symbol=[STATUS_SYMBOLS[Status(s)] for s in frame["status"]],
+        status_label=[labels[Status(s)] for s in frame["status"]],
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("goal:N", title=_t("col.goal", lang), axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("row:N", title=None, sort=list(dict.fromkeys(data["row"])), axis=alt.Axis(labelLimit=0)),
+        tooltip=[
+            alt.Tooltip("row:N", title=row_title),
+            alt.Tooltip("goal:N", title=_t("col.goal", lang)),
+            alt.Tooltip("status_label:N", title=_t("col.status", lang)),
+        ],
+    )
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.Color("status_label:N", scale=status_scale(labels), title=None, legend=alt.Legend(orient="bottom"))
+    )
+    text = base.mark_text(fontSize=13, color="#000000").encode(text="symbol:N")
+    chart = alt.layer(cells, text).properties(height=alt.Step(22), width=alt.Step(56))
+    rows = frame.drop_duplicates("row")
+    table = data.pivot(index="row", columns="goal", values="status_label").reindex(list(rows["row"]))
+    table.index.name = row_title
+    table.columns.name = None
+    table = table.reset_index()
+    table[_t("executive.detail", lang)] = [
+        detail_link(r, h) for r, h in zip(rows["row_region_id"], rows["row_hub_id"], strict=True)
+    ]
+    return ChartView(_styled(chart), table)
+
+
+def detail_link(region_id: object, hub_id: object = None) -> str:
+    """The relative URL behind an executive item: the hub on the dashboard, or the region's own summary."""
+    if hub_id is None or pd.isna(hub_id):
+        return f"executive?region={int(region_id)}"  # type: ignore[call-overload]
+    return f"dashboard?region={int(region_id)}&hub={int(hub_id)}"  # type: ignore[call-overload]
+
+
+def risk_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The top risks (services.reports.ExecutiveSummary.risks) with translated headers and detail links."""
+    labels = _status_labels(lang)
+    return pd.DataFrame(
+        {
+            _t("app.region", lang): frame["region"],
+            _t("col.hub", lang): [_t("indicators.whole_region", lang) if pd.isna(h) else h for h in frame["hub"]],
+            _t("col.indicator", lang): frame["indicator"],
+            _t("col.compared", lang): frame["actual"],
+            _t("col.expected", lang): frame["expected"],
+            _t("col.unit", lang): frame["unit"],
+            f"{_t('col.achievement', lang)} (%)": frame["achievement"],
+            _t("executive.behind", lang): frame["behind"],
+            _t("col.status", lang): [labels[Status(s)] for s in frame["status"]],
+            _t("executive.detail", lang): [
+                f"dashboard?region={r}" + ("" if pd.isna(h) else f"&hub={int(h)}") + f"&indicator={i}"
+                for r, h, i in zip(frame["region_id"], frame["hub_id"], frame["indicator_id"], strict=True)
+            ],
+        }
+    )
+
+
+def status_trend(frame: pd.DataFrame, lang: str) -> ChartView:
+    """How many targets were in each status, quarter by quarter (services.reports.ExecutiveSummary.trend)."""
+    labels = _status_labels(lang)
+    data = frame.assign(
+        period=_period_labels(frame, lang),
+        status_label=[labels[Status(s)] for s in frame["status"]],
+        order=[list(Status).index(Status(s)) for s in frame["status"]],
+    )
+    order = list(dict.fromkeys(data["period"]))
+    count_title = _t("home.targets", lang)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("period:N", sort=order, axis=_two_line_period_axis()),
+            y=alt.Y("targets:Q", title=count_title, stack="zero"),
+            color=alt.Color(
+                "status_label:N", scale=status_scale(labels), title=None, legend=alt.Legend(orient="bottom")
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("period:N", title=_t("col.period", lang)),
+                alt.Tooltip("status_label:N", title=_t("col.status", lang)),
+                alt.Tooltip("targets:Q", title=count_title),
+            ],
+        )
+        .properties(height=260)
+    )
+    table = data.pivot(index="period", columns="status_label", values="targets").reindex(order)
+    table = table[[labels[s] for s in Status]]
+    table.index.name = _t("col.period", lang)
+    table.columns.name = None
+    return ChartView(_styled(chart), table.reset_index())
+
+
+def achievement_by_quarter(frame: pd.DataFrame, lang: str) -> ChartView:
+    """The median achievement (%) of all targets, quarter by quarter (ExecutiveSummary.achievement)."""
+    data = frame.assign(period=_period_labels(frame, lang))
+    title = _t("executive.median_achievement", lang)
+    base = alt.Chart(data).encode(
+        x=alt.X("period:N", sort=list(data["period"]), axis=_two_line_period_axis()),
+        y=alt.Y("achievement:Q", title=title),
+        tooltip=[
+            alt.Tooltip("period:N", title=_t("col.period", lang)),
+            alt.Tooltip("achievement:Q", title=title, format=",.1f"),
+        ],
+    )
+    chart = alt.layer(base.mark_line(color="#0072B2"), base.mark_point(filled=True, size=60, color="#0072B2"))
+    table = pd.DataFrame({_t("col.period", lang): data["period"], title: data["achievement"]})
+    return ChartView(_styled(chart.properties(height=260)), table)
+
+
+def pdca_completion(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView:
+    """Share of PDCA cycles closed in the fiscal year so far, per hub or region (ExecutiveSummary.pdca)."""
+    title = _t("executive.pdca_completion_axis", lang)
+    data = frame[["row", "cycles", "closed", "completion"]]
+    base = alt.Chart(data).encode(
+        y=alt.Y("row:N", title=None, sort=list(data["row"]), axis=alt.Axis(labelLimit=0)),
+        x=alt.X("completion:Q", title=title, scale=alt.Scale(domain=[0, 100])),
+        tooltip=[
+            alt.Tooltip("row:N", title=row_title),
+            alt.Tooltip("closed:Q", title=_t("executive.closed_cycles", lang)),
+            alt.Tooltip("cycles:Q", title=_t("executive.cycles", lang)),
+            alt.Tooltip("completion:Q", title=title, format=".1f"),
+        ],
+    )
+    chart = alt.layer(base.mark_bar(color="#009E73"), base.mark_text(align="left", dx=4).encode(text="completion:Q"))
+    table = pd.DataFrame(
+        {
+            row_title: data["row"],
+            _t("executive.closed_cycles", lang): data["closed"],
+            _t("executive.cycles", lang): data["cycles"],
+            title: data["completion"],
+            _t("executive.detail", lang): [f"pdca?region={int(r)}" for r in frame["row_region_id"]],
+        }
+    )
+    return ChartView(_styled(chart.properties(height=alt.Step(22))), table)
+
+
+def executive_views(summary: ExecutiveSummary, lang: str) -> dict[str, ChartView]:
+    """Every chart of the executive summary page, built from the summary alone."""
+    row_title = _t("col.hub", lang) if summary.region_id is not None else _t("app.region", lang)
+    return {
+        "counts": status_counts(summary.counts, lang),
+        "lights": traffic_lights(summary.lights, lang, row_title),
+        "trend": status_trend(summary.trend, lang),
+        "achievement": achievement_by_quarter(summary.achievement, lang),
+        "pdca": pdca_completion(summary.pdca, lang, row_title),
+    }
+
+
+def payload_bytes(chart: alt.TopLevelMixin) -> int:
+    """The size of a chart's spec with its inlined data, as JSON: about what the browser receives."""
+    return len(json.dumps(chart.to_dict(), ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def completion_rate(frame: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:

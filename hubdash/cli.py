@@ -168,3 +168,32 @@ def export_progress(file: Path, region_code: str | None, hub_code: str | None) -
     data = write_csv(EXPORT_HEADER, rows) if suffix == ".csv" else write_xlsx(EXPORT_HEADER, rows)
     file.write_bytes(data)
     click.echo(f"{file}: {len(rows)} values written")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--region", "region_code", default=None, help="Region code (default: every region).")
+@click.option("--fy", "fiscal_year", default=None, help="Fiscal year, e.g. 2024 or 令和6年度 (default: the latest).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="ja", show_default=True, help="Language of the report.")
+@_one_line_errors
+def report(file: str, region_code: str | None, fiscal_year: str | None, lang: str) -> None:
+    """Write the executive report: FILE ending in .pptx (PowerPoint) or .xlsx (Excel)."""
+    from pathlib import Path
+
+    from hubdash.periods import parse_fiscal_year
+    from hubdash.services.reports import REPORT_FORMATS, UnknownRegion, export_report, region_id_for
+
+    fmt = Path(file).suffix.lower().lstrip(".")
+    if fmt not in REPORT_FORMATS:
+        click.echo(f"error: {file}: the file name must end in .pptx or .xlsx", err=True)
+        sys.exit(1)
+    year = parse_fiscal_year(fiscal_year) if fiscal_year else None
+    with db.session_scope(_engine()) as session:
+        try:
+            region_id = region_id_for(session=session, code=region_code) if region_code else None
+        except UnknownRegion as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        data = export_report(session=session, actor=SYSTEM, fmt=fmt, lang=lang, region_id=region_id, fiscal_year=year)
+    Path(file).write_bytes(data)
+    click.echo(f"{file}: {len(data):,} bytes")

@@ -303,6 +303,13 @@ def status_metrics(counts: dict[Status, int]) -> None:
         column.metric(status_text(status), counts.get(status, 0))
 
 
+def chart_view(view: Any, column_config: dict[str, Any] | None = None) -> None:
+    """A chart (charts.ChartView) with a tab holding the table of the same numbers."""
+    chart_tab, table_tab = st.tabs([t("common.chart"), t("common.table")])
+    chart_tab.altair_chart(view.chart, width="stretch")
+    table_tab.dataframe(view.table, hide_index=True, width="stretch", column_config=column_config)
+
+
 def page_title(key: str) -> None:
     """The page's h1, from the catalogue."""
     st.title(t(key))

@@ -1,55 +1,92 @@
-"""Dashboard: one target's actual values against its expected path, quarter by quarter."""
+"""Dashboard (detail): each indicator against its path per hub, achievement heatmap, PDCA stages, endorsements."""
 
-import pandas as pd
 import streamlit as st
 
 from hubdash import charts, ui
-from hubdash.enums import Status
-from hubdash.services.indicators import region_targets
-from hubdash.services.progress import target_series
+from hubdash.enums import IndicatorKind
+from hubdash.periods import fiscal_year_label
+from hubdash.services.reports import dashboard, dashboard_options, indicator_paths
 
 region_id = ui.require_region()
 ui.page_title("dashboard.title")
-
-targets = ui.read(region_targets, region_id=region_id)
-if not targets:
+options = ui.read(dashboard_options, region_id=region_id)
+if not options.indicators:
     st.info(ui.t("dashboard.empty"))
     st.stop()
-scopes = list(dict.fromkeys(hub.code if hub else "" for _, _, hub in targets))
-hub_names = {hub.code: hub.name for _, _, hub in targets if hub}
-left, right = st.columns(2)
-scope = left.selectbox(ui.t("col.hub"), scopes, format_func=lambda c: hub_names.get(c, ui.t("indicators.whole_region")))
-choices = [(tg, ind) for tg, ind, hub in targets if (hub.code if hub else "") == scope]
-target, indicator = right.selectbox(ui.t("col.indicator"), choices, format_func=lambda p: f"{p[1].code} {p[1].name}")
+lang = ui.language()
+kind_names = {k: ui.label(k) for k in IndicatorKind}
 
-spec, points = ui.read(target_series, target_id=target.id)
-labels = {s: ui.label(s) for s in Status}
-frame = pd.DataFrame(
-    {
-        "period": [ui.period_label(p.period) for p in points],
-        "actual": [p.actual for p in points],
-        "expected": [p.expected for p in points],
-        "status_label": [labels[p.status] for p in points],
-    }
+
+def _from_url(name: str, choices: list) -> int:
+    # Links from the executive summary open the dashboard on one hub and indicator.
+    wanted = st.query_params.get(name)
+    ids = [getattr(c, "id", c) for c in choices]
+    return ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
+
+
+hub_col, goal_col, kind_col, year_col = st.columns(4)
+hub_choices = [None, *options.hubs]
+hub_id = hub_col.selectbox(
+    ui.t("col.hub"),
+    hub_choices,
+    index=_from_url("hub", hub_choices),
+    format_func=lambda h: options.hubs[h] if h else ui.t("dashboard.all_hubs"),
 )
-titles = {
-    "period": ui.t("col.period"),
-    "value": f"{indicator.name} ({indicator.unit})",
-    "expected": ui.t("col.expected"),
-    "actual": ui.t("col.compared"),
-}
-chart_tab, table_tab = st.tabs([ui.t("common.chart"), ui.t("common.table")])
-chart_tab.altair_chart(charts.target_path(frame, labels, titles), width="stretch")
-table_tab.dataframe(
-    frame.rename(
-        columns={
-            "period": titles["period"],
-            "actual": titles["actual"],
-            "expected": titles["expected"],
-            "status_label": ui.t("col.status"),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+goal_code = goal_col.selectbox(
+    ui.t("col.goal"),
+    [None, *options.goals],
+    format_func=lambda g: f"{g} {options.goals[g]}" if g else ui.t("dashboard.all_goals"),
 )
-st.caption(ui.t("progress.compared_help"))
+kind = kind_col.selectbox(
+    ui.t("col.kind"), [None, *IndicatorKind], format_func=lambda k: kind_names[k] if k else ui.t("dashboard.all_kinds")
+)
+fiscal_year = year_col.selectbox(
+    ui.t("dashboard.fiscal_year"),
+    [None, *reversed(options.fiscal_years)],
+    format_func=lambda y: fiscal_year_label(y, lang) if y else ui.t("dashboard.latest"),
+)
+kind_value = kind.value if kind else None
+
+view = ui.read(
+    dashboard, region_id=region_id, hub_id=hub_id, goal_code=goal_code, kind=kind_value, fiscal_year=fiscal_year
+)
+st.caption(ui.t("dashboard.as_of", period=ui.period_label(view.as_of)))
+
+st.subheader(ui.t("dashboard.paths"))
+indicators = [
+    o for o in options.indicators if (goal_code in (None, o.goal_code)) and (kind_value in (None, o.kind.value))
+]
+if not indicators:
+    st.info(ui.t("dashboard.no_match"))
+else:
+    indicator = st.selectbox(
+        ui.t("col.indicator"),
+        indicators,
+        index=_from_url("indicator", indicators),
+        format_func=lambda o: f"{o.code} {o.name} ({o.unit}) · {kind_names[o.kind]}",
+    )
+    paths = ui.read(
+        indicator_paths, region_id=region_id, indicator_id=indicator.id, hub_id=hub_id, fiscal_year=fiscal_year
+    )
+    ui.chart_view(charts.indicator_paths(paths.frame, lang, indicator.unit))
+    st.caption(ui.t("dashboard.paths_help"))
+    with st.expander(ui.t("dashboard.targets_table")):
+        st.dataframe(charts.target_summary_table(paths.targets, lang), hide_index=True, width="stretch")
+
+st.subheader(ui.t("dashboard.heatmap"))
+if view.heatmap.empty:
+    st.info(ui.t("dashboard.no_match"))
+else:
+    ui.chart_view(charts.achievement_heatmap(view.heatmap, lang))
+    st.caption(ui.t("dashboard.heatmap_help"))
+
+st.subheader(ui.t("dashboard.pdca"))
+if view.pdca.empty:
+    st.info(ui.t("dashboard.no_cycles"))
+else:
+    ui.chart_view(charts.pdca_timeline(view.pdca, lang))
+
+st.subheader(ui.t("dashboard.endorsements"))
+st.metric(ui.t("dashboard.endorsed_current"), f"{view.endorsed_current} / {view.council_organisations}", border=False)
+if not view.endorsements.empty:
+    ui.chart_view(charts.endorsement_coverage(view.endorsements, lang))

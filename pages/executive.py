@@ -1,56 +1,93 @@
-"""Executive summary: status counts, hubs by strategic goal as traffic lights, the top risks."""
+"""Executive summary of one region or all regions: statuses, traffic lights, top risks, trend, PDCA; reports."""
 
-import pandas as pd
 import streamlit as st
 
 from hubdash import charts, ui
-from hubdash.enums import IndicatorKind, Status
-from hubdash.services.progress import traffic_lights
-from hubdash.services.regions import region_overview
+from hubdash.periods import fiscal_year_label
+from hubdash.permissions import Permission, allows
+from hubdash.services.reports import dashboard_options, executive_summary, export_report
 
 region_id = ui.require_region()
 ui.page_title("executive.title")
-overview = ui.read(region_overview, region_id=region_id)
-if overview is None:
-    st.stop()
+lang = ui.language()
+link = {ui.t("executive.detail"): st.column_config.LinkColumn(display_text=ui.t("executive.open"))}
 
-st.caption(ui.t("executive.as_of", region=overview.region.name, period=ui.period_label(overview.latest)))
-ui.status_metrics(overview.statuses)
-st.altair_chart(charts.status_bar(ui.status_frame(overview.statuses), ui.t("home.targets")), width="stretch")
+scope_col, year_col = st.columns(2)
+scope = scope_col.segmented_control(
+    ui.t("executive.scope"),
+    ["region", "all"],
+    format_func=lambda s: ui.t("executive.this_region") if s == "region" else ui.t("executive.all_regions"),
+    default="region",
+)
+years = ui.read(dashboard_options, region_id=region_id).fiscal_years
+fiscal_year = year_col.selectbox(
+    ui.t("dashboard.fiscal_year"),
+    [None, *reversed(years)],
+    format_func=lambda y: fiscal_year_label(y, lang) if y else ui.t("dashboard.latest"),
+)
+scope_region = None if scope == "all" else region_id
+summary = ui.read(executive_summary, region_id=scope_region, fiscal_year=fiscal_year)
+views = charts.executive_views(summary, lang)
+name = summary.regions[0].name if scope_region and summary.regions else ui.t("executive.all_regions")
+st.caption(ui.t("executive.as_of", region=name, period=ui.period_label(summary.as_of)))
+
+st.subheader(ui.t("executive.statuses"))
+ui.status_metrics(summary.counts)
+ui.chart_view(views["counts"])
+if scope_region:
+    st.markdown(f"[{ui.t('executive.to_dashboard')}](dashboard?region={region_id})")
 
 st.subheader(ui.t("executive.traffic_lights"))
-lights = traffic_lights(overview.progress)
-st.dataframe(
-    pd.DataFrame(
-        {
-            goal.code: [
-                ui.status_text(lights[(hub.code, goal.code)]) if (hub.code, goal.code) in lights else ""
-                for hub in overview.hubs
-            ]
-            for goal in overview.goals
-        },
-        index=pd.Index([f"{h.code} {h.name}" for h in overview.hubs], name=ui.t("col.hub")),
-    ),
-    width="stretch",
-)
-st.caption(" / ".join(f"{g.code}: {g.title}" for g in overview.goals))
+ui.chart_view(views["lights"], column_config=link)
+if summary.goal_titles:
+    st.caption(" / ".join(f"{code}: {title}" for code, title in summary.goal_titles.items()))
 
 st.subheader(ui.t("executive.top_risks"))
-risks = sorted(
-    (p for p in overview.progress if p.kind is IndicatorKind.OUTCOME and p.status is Status.OFF_TRACK),
-    key=lambda p: p.assessment.achievement_pct if p.assessment.achievement_pct is not None else 0.0,
-)[:10]
-st.dataframe(
-    pd.DataFrame(
-        {
-            ui.t("col.hub"): [p.hub_name or ui.t("indicators.whole_region") for p in risks],
-            ui.t("col.indicator"): [f"{p.indicator_code} {p.indicator_name}" for p in risks],
-            ui.t("col.compared"): [ui.number(p.assessment.actual) for p in risks],
-            ui.t("col.expected"): [ui.number(p.assessment.expected) for p in risks],
-            ui.t("col.achievement"): [ui.number(p.assessment.achievement_pct, 0) + " %" for p in risks],
-            ui.t("col.unit"): [p.unit for p in risks],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+if summary.risks.empty:
+    st.info(ui.t("executive.no_risks"))
+else:
+    st.dataframe(charts.risk_table(summary.risks, lang), hide_index=True, width="stretch", column_config=link)
+    st.caption(ui.t("executive.behind_help"))
+
+st.subheader(ui.t("executive.by_quarter"))
+trend_col, achievement_col = st.columns(2)
+with trend_col:
+    ui.chart_view(views["trend"])
+with achievement_col:
+    ui.chart_view(views["achievement"])
+
+st.subheader(ui.t("executive.pdca_completion"))
+if summary.pdca.empty:
+    st.info(ui.t("dashboard.no_cycles"))
+else:
+    ui.chart_view(views["pdca"], column_config=link)
+    st.caption(ui.t("executive.pdca_help"))
+
+if allows(ui.actor(), Permission.EXPORT_REPORTS, region_id=scope_region):
+    st.subheader(ui.t("executive.reports"))
+    pptx_col, xlsx_col = st.columns(2)
+    for column, fmt, label, mime in (
+        (
+            pptx_col,
+            "pptx",
+            "executive.download_pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        (
+            xlsx_col,
+            "xlsx",
+            "executive.download_xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ):
+        column.download_button(
+            ui.t(label),
+            # made when clicked: a report of every region takes a few seconds
+            data=lambda fmt=fmt: ui.read_fresh(
+                export_report, actor=ui.actor(), fmt=fmt, lang=lang, region_id=scope_region, fiscal_year=fiscal_year
+            ),
+            file_name=f"hubdash-{'all' if scope_region is None else region_id}.{fmt}",
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+        )

@@ -141,3 +141,31 @@ def action_item(
     session.add(row)
     session.flush()
     return row
+
+
+def quarterly_values(session: Session, hub_row: Hub, indicator_row: Indicator, values: dict[str, float]) -> None:
+    """Measurements of one hub and indicator, keyed by period text ("FY2024Q1": 3.0, ...)."""
+    from hubdash.models import Measurement
+
+    for text, value in values.items():
+        period = FiscalQuarter.parse(text)
+        session.add(
+            Measurement(
+                hub_id=hub_row.id,
+                indicator_id=indicator_row.id,
+                fiscal_year=period.fiscal_year,
+                quarter=period.quarter,
+                value=value,
+            )
+        )
+    session.flush()
+
+
+def target_change(session: Session, target_row: Target, reason: str = "re-baselined", **fields: Any) -> Any:
+    """A re-baselining event (目標の見直し) of a target."""
+    from hubdash.models import TargetChange
+
+    row = TargetChange(target_id=target_row.id, reason=reason, **fields)
+    session.add(row)
+    session.flush()
+    return row

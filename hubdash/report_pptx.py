@@ -1,0 +1,211 @@
+"""The executive report as PowerPoint: native, editable charts and Japanese text (python-pptx).
+
+One title slide; per region a summary slide (status counts as a bar chart, goals as a traffic-light
+table); per off-track goal a slide with its indicators that are behind their path. Every number comes
+from services.reports.ExecutiveSummary, the object the executive summary page draws.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.text.text import Font
+from pptx.util import Inches, Pt
+
+from hubdash import i18n
+from hubdash.enums import Status
+from hubdash.periods import FiscalQuarter
+from hubdash.services.reports import ExecutiveSummary, GoalStatus, RegionSummary, TargetRow
+from hubdash.status import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS
+
+# Latin text in a plain face; Japanese in a face every Japanese Windows and macOS has.
+LATIN_FONT = "Arial"
+EAST_ASIAN_FONT = "Meiryo"
+GOAL_SLIDE_ROWS = 12
+TITLE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
+
+
+def status_text(status: Status, lang: str) -> str:
+    """A status with its symbol, as on the page."""
+    return f"{STATUS_SYMBOLS[status]} {i18n.label(status, lang)}"
+
+
+def _period(period: FiscalQuarter | None, lang: str) -> str:
+    return period.label(lang) if period else i18n.t("common.none", lang)
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _fonts(font: Font, size: int | None = None) -> None:
+    font.name = LATIN_FONT
+    if size:
+        font.size = Pt(size)
+    latin = font._rPr.get_or_add_latin()  # noqa: SLF001 - python-pptx has no API for the East Asian face
+    if latin.getnext() is None or latin.getnext().tag != latin.tag.replace("latin", "ea"):
+        ea = OxmlElement("a:ea")
+        ea.set("typeface", EAST_ASIAN_FONT)
+        latin.addnext(ea)
+
+
+def _title(slide: Slide, text: str, size: int = 28) -> None:
+    title = slide.shapes.title
+    assert title is not None
+    title.text = text
+    for paragraph in title.text_frame.paragraphs:
+        for run in paragraph.runs:
+            _fonts(run.font, size)
+
+
+def _text(slide: Slide, text: str, left: float, top: float, width: float, height: float, size: int = 14) -> None:
+    frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height)).text_frame
+    frame.word_wrap = True
+    for n, line in enumerate(text.split("\n")):
+        paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
+        run = paragraph.add_run()
+        run.text = line
+        _fonts(run.font, size)
+
+
+def _table(slide: Slide, header: list[str], rows: list[list[str]], left: float, top: float, width: float) -> None:
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(header), Inches(left), Inches(top), Inches(width), Inches(0.3 * (len(rows) + 1))
+    )
+    table = shape.table
+    for c, text in enumerate(header):
+        table.cell(0, c).text = text
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    for r in range(len(rows) + 1):
+        for c in range(len(header)):
+            for paragraph in table.cell(r, c).text_frame.paragraphs:
+                for run in paragraph.runs:
+                    _fonts(run.font, 11)
+
+
+def _bar_chart(
+    slide: Slide,
+    categories: list[str],
+    series_name: str,
+    values: list[float | None],
+    colors: list[str],
+    box: tuple[float, float, float, float],
+    number_format: str = "#,##0",
+) -> None:
+    data = CategoryChartData(number_format=number_format)
+    data.categories = categories
+    data.add_series(series_name, values)
+    left, top, width, height = box
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, Inches(left), Inches(top), Inches(width), Inches(height), data
+    ).chart
+    chart.has_legend = False
+    chart.font.size = Pt(12)
+    chart.font.name = LATIN_FONT
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = number_format
+    plot.data_labels.number_format_is_linked = False
+    category_axis = chart.category_axis
+    category_axis.reverse_order = True  # first category on top, as on the page
+    for point, color in zip(plot.series[0].points, colors, strict=True):
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = RGBColor.from_string(color.lstrip("#"))
+
+
+def _region_slide(prs: PresentationType, region: RegionSummary, lang: str) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
+    _title(slide, i18n.t("report.region_slide", lang, region=region.name, period=_period(region.as_of, lang)))
+    total = sum(region.counts.values())
+    _text(
+        slide,
+        i18n.t("report.on_track_share", lang, on_track=region.counts[Status.ON_TRACK], total=total),
+        0.5,
+        1.4,
+        6.0,
+        0.5,
+        16,
+    )
+    _bar_chart(
+        slide,
+        [status_text(s, lang) for s in STATUS_ORDER],
+        i18n.t("home.targets", lang),
+        [region.counts[s] for s in STATUS_ORDER],
+        [STATUS_COLORS[s] for s in STATUS_ORDER],
+        (0.5, 2.0, 6.0, 4.5),
+    )
+    rows = [[g.code, g.title, status_text(g.status, lang)] for g in region.goals]
+    header = [i18n.t("col.code", lang), i18n.t("col.goal", lang), i18n.t("col.status", lang)]
+    _table(slide, header, rows, 6.9, 2.0, 6.0)
+
+
+def _behind_first(goal: GoalStatus) -> list[TargetRow]:
+    behind = [t for t in goal.targets if t.status in (Status.OFF_TRACK, Status.AT_RISK)]
+    return sorted(behind, key=lambda t: -(t.behind or 0.0))[:GOAL_SLIDE_ROWS]
+
+
+def _goal_slide(prs: PresentationType, region: RegionSummary, goal: GoalStatus, lang: str) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
+    _title(slide, i18n.t("report.goal_slide", lang, region=region.name, code=goal.code, goal=goal.title), 24)
+    targets = _behind_first(goal)
+    _text(slide, i18n.t("report.goal_caption", lang, shown=len(targets), total=len(goal.targets)), 0.5, 1.3, 12, 0.4)
+    _bar_chart(
+        slide,
+        [f"{t.hub} / {t.indicator}" for t in targets],
+        f"{i18n.t('col.achievement', lang)} (%)",
+        [round(t.achievement, 1) if t.achievement is not None else None for t in targets],
+        [STATUS_COLORS[t.status] for t in targets],
+        (0.5, 1.8, 5.8, 5.4),
+        "0.0",
+    )
+    header = [
+        i18n.t("col.hub", lang),
+        i18n.t("col.indicator", lang),
+        i18n.t("col.compared", lang),
+        i18n.t("col.expected", lang),
+        i18n.t("col.status", lang),
+    ]
+    rows = [
+        [t.hub or "", t.indicator, f"{_number(t.actual)} {t.unit}", _number(t.expected), status_text(t.status, lang)]
+        for t in targets
+    ]
+    _table(slide, header, rows, 6.5, 1.8, 6.5)
+
+
+def executive_pptx(summary: ExecutiveSummary, lang: str) -> bytes:
+    """The executive report of a summary as a .pptx file."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_LAYOUT])
+    scope = summary.regions[0].name if summary.region_id is not None and summary.regions else None
+    _title(slide, i18n.t("report.title", lang), 36)
+    subtitle = slide.placeholders[1]
+    subtitle.text = i18n.t(
+        "report.subtitle",
+        lang,
+        scope=scope or i18n.t("executive.all_regions", lang),
+        period=_period(summary.as_of, lang),
+    )
+    for paragraph in subtitle.text_frame.paragraphs:
+        for run in paragraph.runs:
+            _fonts(run.font, 20)
+    for region in summary.regions:
+        _region_slide(prs, region, lang)
+        for goal in region.goals:
+            if goal.status is Status.OFF_TRACK:
+                _goal_slide(prs, region, goal, lang)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
