@@ -18,12 +18,14 @@ if not hubs:
     st.info(ui.t("pdca.no_hubs"))
     st.stop()
 left, right = st.columns(2)
-hub = left.selectbox(ui.t("col.hub"), hubs, format_func=lambda h: f"{h.code} {h.name}", key="pdca_hub")
+by_id = {h.hub_id: h for h in hubs}
+hub = by_id[left.selectbox(ui.t("col.hub"), list(by_id), format_func=lambda i: f"{by_id[i].code} {by_id[i].name}")]
 can_edit = allows(ui.actor(), Permission.EDIT_PDCA, region_id=region_id, hub_id=hub.hub_id)
 now = pdca.cycle_start(current_quarter(), hub.cadence)
 if can_edit and now not in [p for _, p, _ in hub.cycles]:
     if st.button(ui.t("pdca.open_current", period=ui.period_label(now)), icon=":material/add:"):
-        if ui.write(pdca.open_cycle, hub_id=hub.hub_id, period=now):
+        if opened := ui.write(pdca.open_cycle, hub_id=hub.hub_id, period=now):
+            st.session_state[f"pdca_cycle_{hub.hub_id}"] = opened.id
             st.rerun()
 if not hub.cycles:
     st.info(ui.t("pdca.no_cycle"))
@@ -66,6 +68,10 @@ SECTIONS = {
 tabs = dict(zip(SECTIONS, st.tabs([ui.label(s) for s in SECTIONS]), strict=True))
 for stage, fields in SECTIONS.items():
     with tabs[stage]:
+        carried = [a for a in detail.actions if a.item.carried_from_id is not None]
+        if stage is PdcaStage.PLAN and carried:
+            st.markdown(f"**{ui.t('pdca.carried_in')}**")
+            st.markdown("\n".join(f"- {a.item.title} ({ui.label(a.item.origin)} · {a.owner})" for a in carried))
         if stage is PdcaStage.CHECK:
             st.dataframe(pdca_export.check_frame(detail.check, lang), hide_index=True, width="stretch")
             st.caption(ui.t("pdca.check_caption", period=ui.period_label(detail.last_quarter)))

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, update
+from sqlalchemy import and_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from hubdash import audit, i18n
@@ -412,21 +411,21 @@ def pdca_overview(*, session: Session, region_id: int | None, today: date, quart
 
 
 def _overdue(session: Session, region_id: int | None, today: date, hubs: dict[int, str]) -> list[OverdueAction]:
-    later = aliased(ActionItem)
     query = (
         select(ActionItem, Organisation.name, PdcaCycle.fiscal_year, PdcaCycle.quarter)
         .join(Organisation, col(Organisation.id) == ActionItem.owner_organisation_id)
         .join(PdcaCycle, col(PdcaCycle.id) == ActionItem.cycle_id)
         .join(Hub, col(Hub.id) == ActionItem.hub_id)
-        .where(
-            col(ActionItem.status).in_(OPEN_STATUSES),
-            col(ActionItem.due_date) < today,
-            ~exists().where(later.carried_from_id == ActionItem.id),
-        )
+        .where(col(ActionItem.status).in_(OPEN_STATUSES), col(ActionItem.due_date) < today)
         .order_by(ActionItem.due_date, ActionItem.id)
     )
+    # Items copied into a later cycle are followed up there; carried_from_id has no index, so one
+    # scan for all of them beats a NOT EXISTS per candidate.
+    carried = select(ActionItem.carried_from_id).where(col(ActionItem.carried_from_id).is_not(None))
     if region_id is not None:
         query = query.where(Hub.region_id == region_id)
+        carried = carried.where(col(ActionItem.hub_id).in_(list(hubs)))
+    carried_on = set(session.exec(carried).all())
     return [
         OverdueAction(
             a.id,  # type: ignore[arg-type]
@@ -438,6 +437,7 @@ def _overdue(session: Session, region_id: int | None, today: date, hubs: dict[in
             FiscalQuarter(fy, q),
         )
         for a, owner, fy, q in session.exec(query)
+        if a.id not in carried_on
     ]
 
 
