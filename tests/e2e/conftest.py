@@ -189,6 +189,9 @@ def launch_app(
         "127.0.0.1",
         "--browser.gatherUsageStats",
         "false",
+        # the app under test must not reload itself when source files change during a run
+        "--server.fileWatcherType",
+        "none",
     ]
     log_file = open(log_path, "wb")  # noqa: SIM115 - the child keeps writing after we return
     try:
