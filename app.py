@@ -26,10 +26,7 @@ pages = [
     st.Page(path, title=ui.t(title), icon=icon, url_path=url, default=(url == "home"))
     for path, title, icon, url in PAGES
 ]
-navigation = st.navigation(pages, position="hidden")
-for page in pages:
-    st.sidebar.page_link(page)
-st.sidebar.divider()
+navigation = st.navigation(pages, position="sidebar", expanded=True)
 ui.language_switch()
 ui.region_picker()
 ui.actor_badge()

@@ -60,10 +60,12 @@ def start() -> Engine:
 
 def _leave_folder_navigation() -> None:
     # Until app.py has called st.navigation once in this server process, Streamlit runs a pages/
-    # folder in its older multipage mode, where a page opened by its URL runs without app.py (no
-    # language switch, no region picker). Switch to app.py's navigation and run again.
+    # folder in its older multipage mode: a page opened by its URL would run without app.py, and
+    # the sidebar would list file names. config.toml hides that folder menu; here we switch to
+    # app.py's navigation, show its (translated) menu and run again.
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+        st.set_option("client.showSidebarNavigation", True)
         st.rerun()
 
 
