@@ -9,8 +9,6 @@ from playwright.sync_api import Page, expect
 from .conftest import assert_no_exception, wait_for_app
 
 STATEMENT = ".st-key-part-statement"
-# Others edit the working tree while these tests run; a file watcher would re-import hubdash mid-test.
-QUIET = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
 
 
 def _open_as(new_page, server, name: str) -> Page:
@@ -44,7 +42,7 @@ def _type_and_save(page: Page, body: str, reason: str) -> None:
 
 
 def test_two_editors_from_one_revision_lose_no_words_and_see_each_other_live(start_app, new_page) -> None:
-    server = start_app(lang="ja", env=QUIET)
+    server = start_app(lang="ja")
     alice = _open_as(new_page, server, "青木")
     bob = _open_as(new_page, server, "馬場")
     _start_editing(alice)
@@ -76,7 +74,7 @@ def test_two_editors_from_one_revision_lose_no_words_and_see_each_other_live(sta
 
 
 def test_unsaved_text_survives_a_reload(start_app, new_page) -> None:
-    server = start_app(lang="ja", env=QUIET)
+    server = start_app(lang="ja")
     page = _open_as(new_page, server, "千葉")
     _start_editing(page)
     area = page.locator(STATEMENT).get_by_label("本文（Markdown）")
@@ -94,7 +92,7 @@ XSS = '<script>window.__xss = 1</script> <img src=x onerror="window.__xss = 2"> 
 
 
 def test_script_typed_into_the_vision_and_a_comment_shows_as_text(start_app, new_page) -> None:
-    server = start_app(lang="ja", env=QUIET)
+    server = start_app(lang="ja")
     page = _open_as(new_page, server, "江口")
     _start_editing(page)
     _type_and_save(page, XSS, "XSS")
