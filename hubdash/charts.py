@@ -189,7 +189,7 @@ def indicator_paths(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
 
     `frame`: rows of services.reports.IndicatorPaths.frame (layer path/projection/baseline/target/event).
     """
-    labels = _status_labels(lang)
+    labels = {s: i18n.label(s, lang) for s in Status}  # the legend's marker already shows the shape
     whole = _t("indicators.whole_region", lang)
     data = frame.assign(
         panel=[p or whole for p in frame["panel"]],
