@@ -41,17 +41,24 @@ entered = sum(r.value is not None for r in rows)
 st.caption(ui.t("progress.entered", entered=entered, total=len(rows), period=ui.period_label(period)))
 editor_key = f"progress_editor_{hub.id}_{period.index}_{state.get('progress_round', 0)}"
 COL_VALUE, COL_NOTE = ui.t("col.value"), ui.t("col.note")
+
+
+def numbers(values: list[float | None]) -> list[float]:
+    """Numbers for the editor, blank (NaN) where nothing is entered, so that the column stays numeric."""
+    return [float("nan") if v is None else v for v in values]
+
+
 edited = st.data_editor(
     pd.DataFrame(
         {
             ui.t("col.code"): [r.indicator_code for r in rows],
             ui.t("col.indicator"): [r.indicator_name for r in rows],
             ui.t("col.unit"): [r.unit for r in rows],
-            ui.t("col.previous"): [r.previous for r in rows],
-            ui.t("col.expected"): [r.expected for r in rows],
-            COL_VALUE: [r.value for r in rows],
+            ui.t("col.previous"): numbers([r.previous for r in rows]),
+            ui.t("col.expected"): numbers([r.expected for r in rows]),
+            COL_VALUE: numbers([r.value for r in rows]),
             COL_NOTE: [r.note for r in rows],
-            ui.t("col.compared"): [r.assessment.actual if r.assessment else None for r in rows],
+            ui.t("col.compared"): numbers([r.assessment.actual if r.assessment else None for r in rows]),
             ui.t("col.status"): [ui.status_text(r.assessment.status) if r.assessment else "–" for r in rows],
         },
         index=[r.indicator_id for r in rows],
@@ -63,6 +70,7 @@ edited = st.data_editor(
     disabled=[ui.t(f"col.{c}") for c in ("code", "indicator", "unit", "previous", "expected", "compared", "status")],
     hide_index=True,
     width="stretch",
+    placeholder="–",
     key=editor_key,
 )
 st.caption(ui.t("progress.compared_help"))
