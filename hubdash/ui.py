@@ -625,9 +625,19 @@ def target_form(existing: Target | None, *, is_flow: bool) -> dict[str, Any]:
 def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
     """Re-baselinings: when, who, which target, why, and each changed field as before -> after."""
 
+    names = {
+        "baseline_value": t("col.baseline"),
+        "baseline_period": t("col.baseline_period"),
+        "target_value": t("col.target"),
+        "target_period": t("col.target_period"),
+        "accumulation": t("col.accumulation"),
+        "tolerance": t("indicators.tolerance"),
+        "milestones": t("indicators.milestones"),
+    }
+
     def changes(entry: TargetHistoryEntry) -> str:
         keys = [k for k in entry.after if entry.before.get(k) != entry.after.get(k)]
-        return "; ".join(f"{k}: {entry.before.get(k)} → {entry.after.get(k)}" for k in keys)
+        return "; ".join(f"{names.get(k, k)}: {entry.before.get(k)} → {entry.after.get(k)}" for k in keys)
 
     return pd.DataFrame(
         {
