@@ -126,17 +126,18 @@ def import_progress(file: Path, dry_run: bool) -> None:
     Columns: hub, indicator, period, value, note (or 拠点, 指標, 期間, 実績値, 備考), and region
     where a hub code is used in several regions. Exit status 1 lists every bad row on stderr.
     """
-    from hubdash.importers import ImportFileError, read_progress_file
-    from hubdash.services.measurements import apply_import, plan_import
+    from hubdash.importers import ImportFileError
+    from hubdash.services.measurements import apply_import
+    from hubdash.services.progress_entry import plan_upload
 
     engine = _engine()
     try:
-        parsed = read_progress_file(file.read_bytes(), file.name)
         with db.session_scope(engine) as session:
-            plan = plan_import(session=session, actor=SYSTEM, rows=parsed.rows)
+            upload = plan_upload(session=session, actor=SYSTEM, data=file.read_bytes(), filename=file.name)
+            plan = upload.plan
             summary = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
-            if parsed.blank_rows:
-                summary += f", {len(parsed.blank_rows)} rows without a value left out"
+            if upload.blank_rows:
+                summary += f", {len(upload.blank_rows)} rows without a value left out"
             if dry_run:
                 session.rollback()
                 click.echo(f"{file.name}: valid; would write {summary}")

@@ -81,10 +81,11 @@ class ProgressRow(NamedTuple):
 
 @dataclass(frozen=True)
 class ProgressFile:
-    """The valid rows of a progress file, and the rows left out because their value was blank."""
+    """The valid rows of a progress file, the rows left out because their value was blank, and the bad rows."""
 
     rows: list[ProgressRow]
     blank_rows: list[int]
+    errors: list[RowError]
 
 
 @dataclass(frozen=True)
@@ -246,10 +247,19 @@ def read_table(data: bytes, filename: str = "file") -> _Table:
 
 
 def read_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
-    """Validate a whole progress file; return its rows or raise ImportFileError listing every bad row.
+    """Validate a whole progress file; return its rows or raise ImportFileError listing every bad row."""
+    parsed = parse_progress_file(data, filename)
+    if parsed.errors:
+        raise ImportFileError(parsed.errors)
+    return parsed
 
-    A row with a blank value is left out (a pre-filled entry workbook has one row per indicator,
-    and a hub manager fills in the ones they have); its row number is reported.
+
+def parse_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
+    """Check every row of a progress file, keeping the bad ones as errors (so that code checks can join them).
+
+    Raises ImportFileError only when the file as a whole cannot be read. A row with a blank value is
+    left out (a pre-filled entry workbook has one row per indicator, and a hub manager fills in the
+    ones they have); its row number is reported.
     """
     table = read_table(data, filename)
     names = [_header_name(h) for h in table.header]
@@ -260,10 +270,8 @@ def read_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
     position = {name: names.index(name) for name in COLUMNS if name in names}
     rows, blank, errors = _validate(table.body, position)
     if not rows and not errors:
-        errors.append(RowError(0, "", filename, "the file has no rows with a value"))
-    if errors:
-        raise ImportFileError(errors)
-    return ProgressFile(rows, blank)
+        raise ImportFileError([RowError(0, "", filename, "the file has no rows with a value")])
+    return ProgressFile(rows, blank, errors)
 
 
 def _text(value: str) -> str:

@@ -87,6 +87,18 @@ def test_bad_file_exits_1_with_the_row_and_writes_nothing(sample_engine: Engine,
     assert (_count(sample_engine), _count(sample_engine, MeasurementCorrection)) == before
 
 
+def test_bad_values_and_unknown_codes_are_reported_together(sample_engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "two.csv"
+    path.write_text("hub,indicator,period,value\nH1,K01,FY2024Q9,1\nH1,K99,FY2024Q1,1\nH7,K01,FY2024Q1,1\n")
+    result = _run(sample_engine, "import-progress", str(path))
+    assert result.exit_code == 1
+    assert [
+        "row 2, column 'period'" in result.stderr,
+        "row 3, column 'indicator'" in result.stderr,
+        "row 4, column 'hub'" in result.stderr,
+    ] == [True, True, True]
+
+
 def test_one_bad_row_keeps_every_good_row_out(sample_engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_text("hub,indicator,period,value\nH1,K01,FY2024Q1,500\nH1,K01,FY2024Q2,oops\n", encoding="utf-8")

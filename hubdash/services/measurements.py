@@ -96,8 +96,13 @@ def _hubs_by_code(session: Session, codes: set[str]) -> dict[str, list[tuple[Hub
     return found
 
 
-def plan_import(*, session: Session, actor: Actor, rows: Sequence[ProgressRow]) -> ImportPlan:
-    """Resolve a validated file's codes and compare with stored values; raise ImportFileError for bad rows."""
+def plan_import(
+    *, session: Session, actor: Actor, rows: Sequence[ProgressRow], known_errors: Sequence[RowError] = ()
+) -> ImportPlan:
+    """Resolve a file's codes and compare with stored values; raise ImportFileError listing every bad row.
+
+    `known_errors` are the rows the file check already found bad, so that one report lists them all.
+    """
     if Permission.ENTER_PROGRESS not in ROLE_PERMISSIONS[actor.role]:
         raise PermissionDenied(actor, Permission.ENTER_PROGRESS)  # hub by hub is checked below
     hubs = _hubs_by_code(session, {r.hub for r in rows})
@@ -127,7 +132,7 @@ def plan_import(*, session: Session, actor: Actor, rows: Sequence[ProgressRow]) 
             return ("hub", f"{actor.name} may not enter progress for this hub")
         return (hub.id, indicator.id, f"{hub.code} / {indicator.code}")  # type: ignore[return-value]
 
-    errors: list[RowError] = []
+    errors: list[RowError] = list(known_errors)
     values: list[PlannedValue] = []
     for row in rows:
         key = (row.region, row.hub, row.indicator)
@@ -145,7 +150,7 @@ def plan_import(*, session: Session, actor: Actor, rows: Sequence[ProgressRow]) 
             )
         )
     if errors:
-        raise ImportFileError(errors)
+        raise ImportFileError(sorted(errors, key=lambda e: e.row))
     planned = _with_existing(session, values)
     plan = ImportPlan()
     for value in planned:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from hubdash.importers import read_progress_file
+from hubdash.importers import parse_progress_file
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region
 from hubdash.periods import FiscalQuarter
 from hubdash.permissions import Actor, Permission, require
@@ -127,8 +127,9 @@ def plan_upload(*, session: Session, actor: Actor, data: bytes, filename: str) -
 
     Raises ImportFileError listing every bad row.
     """
-    parsed = read_progress_file(data, filename)
-    return UploadPlan(plan_import(session=session, actor=actor, rows=parsed.rows), parsed.blank_rows)
+    parsed = parse_progress_file(data, filename)
+    plan = plan_import(session=session, actor=actor, rows=parsed.rows, known_errors=parsed.errors)
+    return UploadPlan(plan, parsed.blank_rows)
 
 
 def export_file(*, session: Session, actor: Actor, region_id: int, hub_id: int | None, fmt: str) -> bytes:
