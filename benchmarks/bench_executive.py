@@ -22,8 +22,9 @@ from hubdash.services.reports import executive_summary
 
 NAME = "executive summary, 47 regions"
 PAYLOAD_LIMIT_BYTES = 300 * 1024
-# Every target is judged by the status engine at 8 quarters in Python; the floor only sums in SQL.
-TIME_LIMIT = 40.0
+# Every target is judged by the status engine (8 quarters of trend, one projection) in Python; the floor only
+# sums in SQL. Measured about 8x after sharing one read of the values between the views.
+TIME_LIMIT = 15.0
 
 FLOOR_SQL = text(
     "SELECT h.region_id, m.indicator_id, m.fiscal_year, m.quarter, SUM(m.value) "

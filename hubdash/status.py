@@ -218,8 +218,19 @@ def project(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Pr
     )
 
 
-def assess(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Assessment:
-    """The status, gap, achievement and projection of a target at a quarter."""
+@dataclass(frozen=True)
+class Standing:
+    """Where a target stands at a quarter: an Assessment without the projection (cheaper, for long histories)."""
+
+    status: Status
+    actual: float | None
+    expected: float
+    gap: float | None
+    achievement_pct: float | None
+
+
+def standing(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Standing:
+    """The status, gap and achievement of a target at a quarter."""
     expected = expected_value(spec, at_index)
     actual, magnitude = _compared(spec, actuals, at_index)
     baseline, target = _scaled_ends(spec, at_index)
@@ -234,14 +245,20 @@ def assess(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Ass
             achievement = (actual - baseline) / (target - baseline) * 100
         elif gap >= 0:
             achievement = 100.0
+    return Standing(status_of(gap, abs(target - baseline), spec.tolerance), actual, expected, gap, achievement)
+
+
+def assess(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Assessment:
+    """The status, gap, achievement and projection of a target at a quarter."""
+    now = standing(spec, actuals, at_index)
     return Assessment(
-        status=status_of(gap, abs(target - baseline), spec.tolerance),
+        status=now.status,
         at_index=at_index,
-        actual=actual,
-        expected=expected,
+        actual=now.actual,
+        expected=now.expected,
         target=spec.target_value,
-        gap=gap,
-        achievement_pct=achievement,
+        gap=now.gap,
+        achievement_pct=now.achievement_pct,
         projection=project(spec, actuals, at_index),
     )
 

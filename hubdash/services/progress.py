@@ -92,7 +92,13 @@ def _region_series(actuals: dict[tuple[int, int], dict[int, float]], indicator_i
     return dict(series)
 
 
-def region_progress(*, session: Session, region_id: int, at: FiscalQuarter | None = None) -> list[IndicatorProgress]:
+def region_progress(
+    *,
+    session: Session,
+    region_id: int,
+    at: FiscalQuarter | None = None,
+    actuals: dict[tuple[int, int], dict[int, float]] | None = None,
+) -> list[IndicatorProgress]:
     """Every target of the region assessed at `at` (default: the latest quarter with data)."""
     at = at or latest_quarter(session=session, region_id=region_id)
     rows = session.exec(
@@ -103,7 +109,8 @@ def region_progress(*, session: Session, region_id: int, at: FiscalQuarter | Non
         .where(Target.region_id == region_id)
         .order_by(col(Hub.code).nulls_first(), Indicator.position, Indicator.code)
     ).all()
-    actuals = region_actuals(session=session, region_id=region_id)
+    if actuals is None:
+        actuals = region_actuals(session=session, region_id=region_id)
     result = []
     for target, indicator, hub, goal in rows:
         spec = target_spec(target, indicator)

@@ -23,7 +23,7 @@ from hubdash.services import progress as progress_service
 from hubdash.services.indicators import region_targets
 from hubdash.services.progress import IndicatorProgress, region_progress, status_counts, target_series
 from hubdash.services.vision import endorsement_coverage
-from hubdash.status import TargetSpec, assess, worst
+from hubdash.status import TargetSpec, standing, worst
 
 TREND_QUARTERS = 8
 TOP_RISKS = 10
@@ -597,7 +597,8 @@ class _RegionView:
 def _region_view(session: Session, region: Region, fiscal_year: int | None) -> _RegionView:
     region_id: int = region.id  # type: ignore[assignment]
     at = as_of_quarter(progress_service.latest_quarter(session=session, region_id=region_id), fiscal_year)
-    assessed = region_progress(session=session, region_id=region_id, at=at)
+    actuals = progress_service.region_actuals(session=session, region_id=region_id)  # read once, judged twice
+    assessed = region_progress(session=session, region_id=region_id, at=at, actuals=actuals)
     specs = {
         target.id: (progress_service.target_spec(target, indicator), target)
         for target, indicator, _ in region_targets(session=session, region_id=region_id)
@@ -618,7 +619,7 @@ def _region_view(session: Session, region: Region, fiscal_year: int | None) -> _
         if p.hub_id is not None and p.goal_code is not None:
             hub_lights[(p.hub_id, f"{p.hub_code} {p.hub_name}", p.goal_code)].append(p.status)
     risks = [r for r in rows if r.kind is IndicatorKind.OUTCOME and r.behind is not None and r.behind > 0]
-    trend, achievements = _trend(session, region_id, specs, at)
+    trend, achievements = _trend(actuals, specs, at)
     return _RegionView(
         summary=RegionSummary(region_id, region.code, region.name, at, counts, goals),
         hub_lights={key: worst(statuses) for key, statuses in sorted(hub_lights.items())},
@@ -655,15 +656,13 @@ def _target_row(region: Region, p: IndicatorProgress, spec: TargetSpec, at: Fisc
 
 
 def _trend(
-    session: Session,
-    region_id: int,
+    actuals: dict[tuple[int, int], dict[int, float]],
     specs: dict[int | None, tuple[TargetSpec, Target]],
     at: FiscalQuarter | None,
 ) -> tuple[dict[int, list[Status]], dict[int, list[float]]]:
     """The status and achievement of every hub target at each of the last quarters up to `at`."""
     if at is None:
         return {}, {}
-    actuals = progress_service.region_actuals(session=session, region_id=region_id)
     statuses: dict[int, list[Status]] = defaultdict(list)
     achievements: dict[int, list[float]] = defaultdict(list)
     for spec, target in specs.values():
@@ -671,7 +670,7 @@ def _trend(
             continue
         series = actuals.get((target.hub_id, target.indicator_id), {})
         for index in range(at.index - TREND_QUARTERS + 1, at.index + 1):
-            a = assess(spec, series, index)
+            a = standing(spec, series, index)  # no projection: the trend only counts statuses
             statuses[index].append(a.status)
             if a.achievement_pct is not None:
                 achievements[index].append(a.achievement_pct)
