@@ -19,6 +19,7 @@ from hubdash.status import (
     expected_value,
     missing_quarters,
     project,
+    standing,
     status_of,
     tolerance_band,
     worst,
@@ -631,3 +632,19 @@ def test_a_missing_needed_quarter_means_no_data(case, data):
     del actuals[data.draw(st.sampled_from(needed(spec, at_index)))]
     result = assess(spec, actuals, at_index)
     assert (result.status, result.actual, result.gap) == (Status.NO_DATA, None, None)
+
+
+@pytest.mark.parametrize("accumulation", list(Accumulation))
+@pytest.mark.parametrize("measure", list(Measure))
+def test_standing_is_the_assessment_without_its_projection(measure, accumulation):
+    spec = TargetSpec(10, 8095, 50, 8111, measure, Direction.HIGHER, accumulation)
+    actuals = {i: 3.0 + (i % 4) * 2 for i in range(8092, 8106)} | {8099: 11.0}
+    for at in range(8094, 8108):
+        full, short = assess(spec, actuals, at), standing(spec, actuals, at)
+        assert (short.status, short.actual, short.expected, short.gap, short.achievement_pct) == (
+            full.status,
+            full.actual,
+            full.expected,
+            full.gap,
+            full.achievement_pct,
+        )
