@@ -11,9 +11,10 @@ from .conftest import assert_no_exception, wait_for_app
 
 QUARTER = "2026年度 第3四半期"  # the quarter after the sample's latest: nothing entered yet
 ENTERED = QUARTER + ": 10 指標中 {n} 指標が入力済み"
-CELLS_PER_ROW = 9  # code, indicator, unit, previous, expected, value, note, compared, status
+CELLS_PER_ROW = 9  # code, indicator, unit, previous, value, note, compared, expected, status
 K04_ROW = 2  # H1's indicators: K01, K02, K04, ...
-VALUE_COLUMN = 5
+VALUE_COLUMN = 4
+NOTE_COLUMN = 5
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def test_upload_of_a_cp932_csv_with_japanese_headers(progress_page) -> None:
     expect(page.get_by_text(ENTERED.format(n=2))).to_be_visible()
     expect(_cell(page, "展示会経由の契約")).to_have_count(1)
     k01, k04 = _row(page, 0), _row(page, K04_ROW)
-    assert (k01[0], k01[VALUE_COLUMN], k01[6]) == ("K01", "15", "展示会経由の契約")
+    assert (k01[0], k01[VALUE_COLUMN], k01[NOTE_COLUMN]) == ("K01", "15", "展示会経由の契約")
     assert (k04[0], k04[VALUE_COLUMN]) == ("K04", "8")
     assert k04[-1] == "● 順調" and k01[-1] != "– 未入力"
 
