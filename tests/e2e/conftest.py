@@ -325,15 +325,23 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 # helpers
 
 
+APP_RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
+
+
 def wait_for_app(page: Page, timeout: float = 30_000, settle_ms: int = 300) -> None:
     """Wait until the Streamlit script run has finished, as Streamlit's own e2e suite does.
 
     Connected, script state ``notRunning`` (not ``initial``), a short settle and the same check
     again (a rerun may have started), then no ``stSkeleton`` placeholder left.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     page.wait_for_selector(APP_CONNECTED, state="attached", timeout=timeout)
+    try:  # after a click the rerun may not have started yet; on a busy machine that takes a moment
+        page.wait_for_selector(APP_RUNNING, state="attached", timeout=1_500)
+    except PlaywrightTimeout:
+        pass
     page.wait_for_selector(APP_READY, state="attached", timeout=timeout)
     page.wait_for_timeout(settle_ms)
     page.wait_for_selector(APP_READY, state="attached", timeout=timeout)

@@ -28,6 +28,8 @@ def _choose(page, scope, label: str, option: str | None = None) -> None:
 
 
 def test_a_cycle_goes_from_plan_to_closed_and_its_act_item_opens_the_next_plan(start_app, new_page) -> None:
+    from playwright.sync_api import expect  # lazy: see conftest
+
     # no file watcher: an edit elsewhere in the tree must not reload hubdash modules mid-test
     server = start_app(lang="ja", env={"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"})
     page = new_page(locale="ja-JP")
@@ -41,7 +43,7 @@ def test_a_cycle_goes_from_plan_to_closed_and_its_act_item_opens_the_next_plan(s
         start.click()
         wait_for_app(page)
     main = page.locator("[data-testid='stMain']")
-    assert "[計画]" in main.inner_text(), "the new cycle starts in Plan"
+    expect(main).to_contain_text("[計画]")  # the new cycle starts in Plan
 
     _click_button(page, "「実行」へ進める")
     _click_button(page, "「評価」へ進める")
@@ -63,11 +65,11 @@ def test_a_cycle_goes_from_plan_to_closed_and_its_act_item_opens_the_next_plan(s
     wait_for_app(page)
     assert_no_exception(page)
     _click_button(page, "「完了」へ進める")
-    assert "[完了]" in main.inner_text()
+    expect(main).to_contain_text("[完了]")
     alerts = main.locator("[data-testid='stAlert']")
     assert alerts.count() == 0, alerts.all_inner_texts()
 
     _choose(page, main, "期間", f"{now.next().label('ja')} · 計画")
     assert_no_exception(page)
     plan = page.locator("[data-testid='stTabPanel']:visible")
-    assert f"{ACT_ITEM} (改善から" in plan.inner_text(), plan.inner_text()
+    expect(plan).to_contain_text(f"{ACT_ITEM} (改善から")
