@@ -149,6 +149,12 @@ def live_vision() -> None:
     st.subheader(ui.t("vision.goals"))
     for goal in vision.goals:
         part(svc.goal_key(goal.code), vision, live)
+    new_goal = svc.goal_key(ui.read_fresh(svc.next_goal_code, region_id=region_id))
+    if new_goal in editing:
+        part(new_goal, vision, live)  # saved with base version 0, it creates the goal
+    elif st.button(ui.t("vision.add_goal"), key="add-goal", icon=":material/add:"):
+        editing[new_goal] = 0
+        st.rerun(scope="fragment")
     st.subheader(ui.t("vision.commitments"))
     for sector in svc.Sector:
         part(svc.commitment_key(sector), vision, live)

@@ -62,6 +62,17 @@ def test_a_save_makes_the_next_revision_with_a_full_snapshot(session: Session, r
     assert events[-1].after["body"] == "地域の大学と金融機関が連携する。"
 
 
+def test_a_new_goal_takes_the_next_code_and_only_one_of_two_adders_gets_it(session: Session, region_id: int) -> None:
+    code = svc.next_goal_code(session=session, region_id=region_id)
+    assert code == "G2"
+    first = _save(session, ADMIN, region_id, svc.goal_key(code), "地域金融の役割", 0, title="資金循環")
+    second = _save(session, ADMIN, region_id, svc.goal_key(code), "人材の定着", 0, title="人財")
+    session.commit()
+    assert first.revision is not None and first.revision.snapshot["goals"]["G2"]["title"] == "資金循環"
+    assert second.conflict is not None and second.conflict.theirs.title == "資金循環"
+    assert svc.next_goal_code(session=session, region_id=region_id) == "G3"
+
+
 def test_a_save_needs_a_reason_and_a_goal_a_title(session: Session, region_id: int) -> None:
     with pytest.raises(svc.VisionInputError, match="reason"):
         _save(session, ADMIN, region_id, svc.STATEMENT, "x", 1, reason="  ")

@@ -177,6 +177,16 @@ def goal_key(code: str) -> str:
     return f"{GOAL_PREFIX}{code}"
 
 
+def next_goal_code(*, session: Session, region_id: int) -> str:
+    """The code a new strategic goal gets: G<n+1> after the highest G<n> ever used in the region."""
+    numbers = [
+        int(code[1:])
+        for code in session.exec(select(StrategicGoal.code).where(StrategicGoal.region_id == region_id)).all()
+        if code[:1] == "G" and code[1:].isdigit()
+    ]
+    return f"G{max(numbers, default=0) + 1}"
+
+
 def part_keys(vision: Vision) -> list[str]:
     """Every editable part of the vision, in reading order."""
     return [STATEMENT, *(goal_key(g.code) for g in vision.goals), *(commitment_key(s) for s in Sector)]
