@@ -21,6 +21,7 @@ from hubdash.periods import JST, FiscalQuarter
 from hubdash.permissions import Actor, Permission, require
 from hubdash.services import progress as progress_service
 from hubdash.services.indicators import region_targets
+from hubdash.services.pdca import latest_cycle_period
 from hubdash.services.progress import IndicatorProgress, region_progress, status_counts, target_series
 from hubdash.services.vision import endorsement_coverage
 from hubdash.status import TargetSpec, standing, worst
@@ -178,15 +179,9 @@ def _pdca_timeline(session: Session, region_id: int, hub_id: int | None, fiscal_
     if fiscal_year is not None:
         query = query.where(PdcaCycle.fiscal_year == fiscal_year)
     else:
-        newest = session.exec(
-            select(PdcaCycle.fiscal_year, PdcaCycle.quarter)
-            .join(Hub, col(Hub.id) == PdcaCycle.hub_id)
-            .where(Hub.region_id == region_id)
-            .order_by(col(PdcaCycle.fiscal_year).desc(), col(PdcaCycle.quarter).desc())
-            .limit(1)
-        ).first()
+        newest = latest_cycle_period(session=session, region_id=region_id)
         if newest is not None:
-            first = FiscalQuarter(*newest) - (PDCA_TIMELINE_QUARTERS - 1)
+            first = newest - (PDCA_TIMELINE_QUARTERS - 1)
             query = query.where(PdcaCycle.fiscal_year * 4 + PdcaCycle.quarter - 1 >= first.index)
     rows = []
     for cycle, code, name in session.exec(query.order_by(Hub.code, PdcaCycle.fiscal_year, PdcaCycle.quarter)).all():

@@ -70,12 +70,7 @@ def current_vision(*, session: Session, region_id: int) -> Vision:
         .where(StrategicGoal.region_id == region_id, StrategicGoal.is_active)
         .order_by(StrategicGoal.position, StrategicGoal.code)
     ).all()
-    latest = session.exec(
-        select(VisionRevision)
-        .where(VisionRevision.region_id == region_id)
-        .order_by(col(VisionRevision.number).desc())
-        .limit(1)
-    ).first()
+    latest = _latest_revision(session, region_id)
     commitments = {s: parts[commitment_key(s)] for s in Sector if commitment_key(s) in parts}
     return Vision(parts.get(STATEMENT), commitments, list(goals), latest)
 
@@ -237,6 +232,15 @@ def snapshot_text(snapshot: dict[str, Any], part_key: str) -> PartText:
         return PartText(str((snapshot.get("commitments") or {}).get(part_key[len(COMMITMENT_PREFIX) :]) or ""))
     goal = (snapshot.get("goals") or {}).get(part_key[len(GOAL_PREFIX) :]) or {}
     return PartText(str(goal.get("description") or ""), str(goal.get("title") or ""))
+
+
+def _latest_revision(session: Session, region_id: int) -> VisionRevision | None:
+    return session.exec(
+        select(VisionRevision)
+        .where(VisionRevision.region_id == region_id)
+        .order_by(col(VisionRevision.number).desc())
+        .limit(1)
+    ).first()
 
 
 def _latest_number(session: Session, region_id: int) -> int:
@@ -652,12 +656,7 @@ def endorse(
         raise VisionInputError("an endorsement needs the name of the person endorsing")
     if len(person_name) > 200 or len(comment) > MAX_COMMENT:
         raise VisionInputError(f"the name may have 200 characters and the comment {MAX_COMMENT}")
-    latest = session.exec(
-        select(VisionRevision)
-        .where(VisionRevision.region_id == region_id)
-        .order_by(col(VisionRevision.number).desc())
-        .limit(1)
-    ).first()
+    latest = _latest_revision(session, region_id)
     if latest is None:
         raise VisionInputError("this region has no revision of the vision to endorse yet")
     existing = session.exec(
