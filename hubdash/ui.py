@@ -635,9 +635,16 @@ def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
         "milestones": t("indicators.milestones"),
     }
 
+    def shown(key: str, value: object) -> str:
+        if key == "tolerance" and isinstance(value, int | float):
+            return f"{number(value * 100)} %"  # stored as a fraction, entered and shown in percent
+        return str(value)
+
     def changes(entry: TargetHistoryEntry) -> str:
         keys = [k for k in entry.after if entry.before.get(k) != entry.after.get(k)]
-        return "; ".join(f"{names.get(k, k)}: {entry.before.get(k)} → {entry.after.get(k)}" for k in keys)
+        return "; ".join(
+            f"{names.get(k, k)}: {shown(k, entry.before.get(k))} → {shown(k, entry.after.get(k))}" for k in keys
+        )
 
     return pd.DataFrame(
         {
