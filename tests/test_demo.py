@@ -50,6 +50,7 @@ from hubdash.services.demo import (
     region_code,
     region_name,
 )
+from hubdash.services.measurements import export_rows
 from hubdash.services.progress import target_spec
 from hubdash.status import assess
 
@@ -68,22 +69,9 @@ def count(session: Session, model: type, *where: Any) -> int:
     return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
-def measurement_values(engine: Engine) -> list[tuple[str, str, str, int, int, float]]:
+def measurement_values(engine: Engine) -> list[tuple[str, str, str, str, float, str]]:
     with Session(engine) as session:
-        rows = session.exec(
-            select(
-                Region.code,
-                Hub.code,
-                Indicator.code,
-                Measurement.fiscal_year,
-                Measurement.quarter,
-                Measurement.value,
-            )
-            .join(Hub, col(Hub.id) == Measurement.hub_id)
-            .join(Region, col(Region.id) == Hub.region_id)
-            .join(Indicator, col(Indicator.id) == Measurement.indicator_id)
-        ).all()
-    return sorted(tuple(row) for row in rows)
+        return export_rows(session=session, actor=SYSTEM)
 
 
 def test_counts_match_the_formula(engine: Engine) -> None:
