@@ -81,7 +81,7 @@ def status_by_hub(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[s
 def status_bar(frame: pd.DataFrame, axis_title: str) -> alt.Chart:
     """Horizontal bars of how many targets are in each status.
 
-    `frame` has one row per status with columns status, label, count (as ui.status_frame gives).
+    `frame` has one row per status with columns status, label, count (see status_counts).
     """
     labels = {Status(s): label for s, label in zip(frame["status"], frame["label"], strict=True)}
     chart = (
@@ -96,38 +96,6 @@ def status_bar(frame: pd.DataFrame, axis_title: str) -> alt.Chart:
         .properties(height=alt.Step(34))
     )
     return _styled(chart)
-
-
-def target_path(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[str, str]) -> alt.LayerChart:
-    """Actual values against the straight expected path, points coloured by status.
-
-    `frame` columns: period (display label, in order), actual (may be empty), expected, status_label.
-    `titles` keys: period, value, expected, actual.
-    """
-    order = list(frame["period"])
-    axis = alt.Axis(labelAngle=-45, labelLimit=200)
-    base = alt.Chart(frame).encode(x=alt.X("period:N", sort=order, title=titles["period"], axis=axis))
-    expected = base.mark_line(strokeDash=[6, 4], color="#555555").encode(
-        y=alt.Y("expected:Q", title=titles["value"]),
-        tooltip=[
-            alt.Tooltip("period:N", title=titles["period"]),
-            alt.Tooltip("expected:Q", title=titles["expected"], format=",.1f"),
-        ],
-    )
-    actual_rows = base.transform_filter("isValid(datum.actual)")
-    actual_line = actual_rows.mark_line(color="#333333").encode(y="actual:Q")
-    points = actual_rows.mark_point(filled=True, size=90).encode(
-        y="actual:Q",
-        color=alt.Color("status_label:N", scale=status_scale(labels), title=None),
-        shape=alt.Shape("status_label:N", scale=status_shape_scale(labels), title=None),
-        tooltip=[
-            alt.Tooltip("period:N", title=titles["period"]),
-            alt.Tooltip("actual:Q", title=titles["actual"], format=",.1f"),
-            alt.Tooltip("expected:Q", title=titles["expected"], format=",.1f"),
-            alt.Tooltip("status_label:N", title=""),
-        ],
-    )
-    return _styled(alt.layer(expected, actual_line, points).properties(height=320))
 
 
 # --- dashboard and executive summary (issue 6) ---------------------------------------------------

@@ -31,7 +31,7 @@ from hubdash.services.regions import GoalSummary, HubSummary
 from hubdash.services.samples import load_sample
 from hubdash.services.targets import TargetHistoryEntry
 from hubdash.services.vision import EndorsementRow, SectorCoverage
-from hubdash.status import STATUS_COLORS, STATUS_SYMBOLS
+from hubdash.status import STATUS_SYMBOLS
 
 T = TypeVar("T")
 LANG_KEY = "lang"
@@ -287,16 +287,6 @@ def _error_text(exc: ValueError) -> str:
         return str(exc)
     values = {k: label(v) if isinstance(v, StrEnum) else v for k, v in getattr(exc, "i18n_values", {}).items()}
     return t(key, **values)
-
-
-def status_frame(counts: dict[Status, int]) -> pd.DataFrame:
-    """Status counts as rows (status, label, count, colour), in display order."""
-    return pd.DataFrame(
-        [
-            {"status": s.value, "label": status_text(s), "count": counts.get(s, 0), "color": STATUS_COLORS[s]}
-            for s in Status
-        ]
-    )
 
 
 def status_metrics(counts: dict[Status, int]) -> None:

@@ -80,17 +80,6 @@ def _period_dates(cycle: PdcaCycle) -> tuple[date, date]:
 
 
 @dataclass(frozen=True)
-class BoardCell:
-    """The stage of one hub's cycle in one fiscal quarter (a longer cycle fills every quarter it covers)."""
-
-    hub_id: int
-    hub_code: str
-    period: FiscalQuarter
-    stage: PdcaStage
-    cycle_id: int
-
-
-@dataclass(frozen=True)
 class ActionRow:
     """An action item with its owner organisation's name."""
 
@@ -136,24 +125,6 @@ class CycleDetail:
     def last_quarter(self) -> FiscalQuarter:
         """The last quarter of the cycle."""
         return cycle_quarters(self.cycle)[-1]
-
-
-def cycle_board(*, session: Session, region_id: int, first: FiscalQuarter, last: FiscalQuarter) -> list[BoardCell]:
-    """Every cycle of the region's hubs starting between `first` and `last` (inclusive)."""
-    rows = session.exec(
-        select(PdcaCycle, Hub.code)
-        .join(Hub, col(Hub.id) == PdcaCycle.hub_id)
-        .where(
-            Hub.region_id == region_id,
-            PdcaCycle.fiscal_year * 4 + PdcaCycle.quarter >= first.fiscal_year * 4 + first.quarter,
-            PdcaCycle.fiscal_year * 4 + PdcaCycle.quarter <= last.fiscal_year * 4 + last.quarter,
-        )
-        .order_by(Hub.code, PdcaCycle.fiscal_year, PdcaCycle.quarter)
-    ).all()
-    return [
-        BoardCell(c.hub_id, code, FiscalQuarter(c.fiscal_year, c.quarter), c.stage, c.id)  # type: ignore[arg-type]
-        for c, code in rows
-    ]
 
 
 def latest_cycle_period(*, session: Session, region_id: int) -> FiscalQuarter | None:

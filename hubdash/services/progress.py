@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from hubdash.enums import IndicatorKind, Status
 from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
 from hubdash.periods import FiscalQuarter
-from hubdash.status import Assessment, TargetSpec, assess, expected_value, worst
+from hubdash.status import Assessment, TargetSpec, assess, expected_value
 
 
 @dataclass(frozen=True)
@@ -145,16 +144,6 @@ def status_counts(progress: list[IndicatorProgress]) -> dict[Status, int]:
     return counts
 
 
-def measurement_count(*, session: Session, region_id: int) -> int:
-    """How many quarterly values the region holds."""
-    return session.exec(
-        select(func.count())
-        .select_from(Measurement)
-        .join(Hub, col(Hub.id) == Measurement.hub_id)
-        .where(Hub.region_id == region_id)
-    ).one()
-
-
 @dataclass(frozen=True)
 class QuarterRow:
     """One indicator of a hub in one quarter: this and last quarter's values and the status."""
@@ -239,12 +228,3 @@ def target_series(*, session: Session, target_id: int) -> tuple[TargetSpec, list
         a = assess(spec, values, index)
         points.append(SeriesPoint(FiscalQuarter.from_index(index), a.actual, expected_value(spec, index), a.status))
     return spec, points
-
-
-def traffic_lights(progress: list[IndicatorProgress]) -> dict[tuple[str, str], Status]:
-    """The worst status of each (hub code, goal code) that has hub targets; pairs without any are absent."""
-    grouped: dict[tuple[str, str], list[Status]] = defaultdict(list)
-    for item in progress:
-        if item.hub_code is not None and item.goal_code is not None:
-            grouped[(item.hub_code, item.goal_code)].append(item.status)
-    return {key: worst(statuses) for key, statuses in grouped.items()}

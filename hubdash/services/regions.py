@@ -18,11 +18,6 @@ def list_regions(*, session: Session) -> list[Region]:
     return list(session.exec(select(Region).order_by(Region.code)).all())
 
 
-def get_region(*, session: Session, region_id: int) -> Region | None:
-    """One region by id."""
-    return session.get(Region, region_id)
-
-
 def list_hubs(*, session: Session, region_id: int) -> list[Hub]:
     """The hubs of a region, by code."""
     return list(session.exec(select(Hub).where(Hub.region_id == region_id).order_by(Hub.code)).all())

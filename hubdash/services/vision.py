@@ -75,17 +75,6 @@ def current_vision(*, session: Session, region_id: int) -> Vision:
     return Vision(parts.get(STATEMENT), commitments, list(goals), latest)
 
 
-def list_revisions(*, session: Session, region_id: int) -> list[VisionRevision]:
-    """Every revision of the region's vision, newest first."""
-    return list(
-        session.exec(
-            select(VisionRevision)
-            .where(VisionRevision.region_id == region_id)
-            .order_by(col(VisionRevision.number).desc())
-        ).all()
-    )
-
-
 def endorsement_coverage(*, session: Session, region_id: int) -> list[EndorsementRow]:
     """Every council organisation with its newest endorsement and whether it is for the current revision."""
     latest = session.exec(
@@ -445,13 +434,6 @@ def restore_revision(*, session: Session, actor: Actor, region_id: int, number: 
     revision = _new_revision(session, actor, region_id, changed, reason, restored_from=number)
     audit.record(session, actor, "vision.restore", revision, before=current, after=revision.snapshot)
     return revision
-
-
-def get_revision(*, session: Session, region_id: int, number: int) -> VisionRevision | None:
-    """One revision by its number."""
-    return session.exec(
-        select(VisionRevision).where(VisionRevision.region_id == region_id, VisionRevision.number == number)
-    ).first()
 
 
 @dataclass(frozen=True)
