@@ -18,11 +18,12 @@ from sqlmodel import Session
 from streamlit.runtime.pages_manager import PagesManager
 
 from hubdash import db, i18n
-from hubdash.enums import Accumulation, Sector, Status
+from hubdash.enums import Accumulation, ActionStatus, Sector, Status
 from hubdash.importers import ImportFileError, RowError
 from hubdash.models import Hub, Indicator, Target
 from hubdash.periods import FiscalQuarter
 from hubdash.permissions import OPEN_MODE_ADMIN, SYSTEM, Actor, PermissionDenied
+from hubdash.services import pdca
 from hubdash.services import regions as region_service
 from hubdash.services.indicators import CatalogueEntry
 from hubdash.services.measurements import NOTE_JUMP, NOTE_OFF_TRACK, ImportPlan, NoteRequired
@@ -646,3 +647,59 @@ def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
             t("indicators.change"): [changes(h) for h in history],
         }
     )
+
+
+def action_table(
+    detail: pdca.CycleDetail, choices: pdca.ActionChoices, *, editable: bool, key: str
+) -> list[pdca.ActionInput]:
+    """A cycle's action items as a table (editable for its managers); returns the rows the user changed."""
+    owner_of = {name: oid for oid, name in choices.organisations.items()}
+    status_of = {label(s): s for s in ActionStatus}
+    items = [a.item for a in detail.actions]
+    frame = pd.DataFrame(
+        {
+            "title": [a.title for a in items],
+            "owner": [a.owner for a in detail.actions],
+            "due": [a.due_date for a in items],
+            "status": [label(a.status) for a in items],
+            "evidence": [a.evidence for a in items],
+            "origin": [label(a.origin) for a in items],
+            "indicators": [
+                ", ".join(choices.indicators.get(i, "?").split(" ")[0] for i in a.indicator_ids) for a in items
+            ],
+        }
+    )
+    columns = {
+        "title": st.column_config.TextColumn(t("col.action"), required=True),
+        "owner": st.column_config.SelectboxColumn(t("col.owner"), options=list(owner_of)),
+        "due": st.column_config.DateColumn(t("col.due")),
+        "status": st.column_config.SelectboxColumn(t("col.action_status"), options=list(status_of), required=True),
+        "evidence": st.column_config.TextColumn(t("pdca.evidence")),
+        "origin": st.column_config.TextColumn(t("col.origin")),
+        "indicators": st.column_config.TextColumn(t("col.indicators")),
+    }
+    if not editable:
+        st.dataframe(frame, column_config=columns, hide_index=True, width="stretch")
+        return []
+    edited = st.data_editor(
+        frame,
+        column_config=columns,
+        disabled=["origin", "indicators"],
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        key=key,
+    )
+    return [
+        pdca.ActionInput(
+            title=row.title or "",
+            owner_organisation_id=owner_of.get(row.owner),
+            due_date=pd.Timestamp(row.due).date() if pd.notna(row.due) else None,
+            indicator_ids=tuple(item.indicator_ids),
+            status=status_of[row.status],
+            evidence=row.evidence or "",
+            action_id=item.id,
+        )
+        for item, row, old in zip(items, edited.itertuples(), frame.itertuples(), strict=True)
+        if row[1:] != old[1:]
+    ]

@@ -1,10 +1,9 @@
 """PDCA: one hub's cycle: plan with action items, do, check against the numbers, act; stage moves; export."""
 
-import pandas as pd
 import streamlit as st
 
 from hubdash import pdca_export, ui
-from hubdash.enums import ActionStatus, FutureCourse, PdcaStage
+from hubdash.enums import FutureCourse, PdcaStage
 from hubdash.periods import current_quarter
 from hubdash.permissions import Permission, allows
 from hubdash.services import pdca
@@ -111,54 +110,8 @@ for stage, fields in SECTIONS.items():
 # --- action items ----------------------------------------------------------------------------------
 st.subheader(ui.t("pdca.actions"))
 choices = ui.read(pdca.action_choices, hub_id=hub.hub_id)
-owner_of = {name: oid for oid, name in choices.organisations.items()}
-status_of = {ui.label(s): s for s in ActionStatus}
-items = [a.item for a in detail.actions]
-frame = pd.DataFrame(
-    {
-        "title": [a.title for a in items],
-        "owner": [a.owner for a in detail.actions],
-        "due": [a.due_date for a in items],
-        "status": [ui.label(a.status) for a in items],
-        "evidence": [a.evidence for a in items],
-        "origin": [ui.label(a.origin) for a in items],
-        "indicators": [", ".join(choices.indicators.get(i, "?").split(" ")[0] for i in a.indicator_ids) for a in items],
-    }
-)
-columns = {
-    "title": st.column_config.TextColumn(ui.t("col.action"), required=True),
-    "owner": st.column_config.SelectboxColumn(ui.t("col.owner"), options=list(owner_of)),
-    "due": st.column_config.DateColumn(ui.t("col.due")),
-    "status": st.column_config.SelectboxColumn(ui.t("col.action_status"), options=list(status_of), required=True),
-    "evidence": st.column_config.TextColumn(ui.t("pdca.evidence")),
-    "origin": st.column_config.TextColumn(ui.t("col.origin")),
-    "indicators": st.column_config.TextColumn(ui.t("col.indicators")),
-}
-if not editable:
-    st.dataframe(frame, column_config=columns, hide_index=True, width="stretch")
-else:
-    edited = st.data_editor(
-        frame,
-        column_config=columns,
-        disabled=["origin", "indicators"],
-        hide_index=True,
-        width="stretch",
-        num_rows="fixed",
-        key=f"actions_{cycle.id}_{cycle.version}",
-    )
-    changed = [
-        pdca.ActionInput(
-            title=row.title or "",
-            owner_organisation_id=owner_of.get(row.owner),
-            due_date=pd.Timestamp(row.due).date() if pd.notna(row.due) else None,
-            indicator_ids=tuple(item.indicator_ids),
-            status=status_of[row.status],
-            evidence=row.evidence or "",
-            action_id=item.id,
-        )
-        for item, row, old in zip(items, edited.itertuples(), frame.itertuples(), strict=True)
-        if row[1:] != old[1:]
-    ]
+changed = ui.action_table(detail, choices, editable=editable, key=f"actions_{cycle.id}_{cycle.version}")
+if editable:
     if changed and st.button(ui.t("pdca.save_actions", count=len(changed)), icon=":material/save:"):
         if ui.write(pdca.update_actions, cycle_id=cycle.id, actions=changed):
             st.rerun()
