@@ -156,10 +156,17 @@ if allows(ui.actor(), Permission.COMMENT, region_id=region_id):
             pdca.add_comment, cycle_id=cycle.id, body=body
         ):
             st.rerun()
-record = ui.read(pdca.hub_year_record, hub_id=hub.hub_id, fiscal_year=cycle.fiscal_year)
 name = f"pdca-{hub.code}-FY{cycle.fiscal_year}"
-a, b = st.columns(2)
-a.download_button(ui.t("pdca.export_xlsx"), pdca_export.xlsx(record, lang), f"{name}.xlsx", icon=":material/download:")
+
+
+def record() -> pdca.HubYearRecord | None:
+    return ui.read(pdca.hub_year_record, hub_id=hub.hub_id, fiscal_year=cycle.fiscal_year)
+
+
+a, b = st.columns(2)  # the files are made when clicked, not on every run of the page
+a.download_button(
+    ui.t("pdca.export_xlsx"), lambda: pdca_export.xlsx(record(), lang), f"{name}.xlsx", icon=":material/download:"
+)
 b.download_button(
-    ui.t("pdca.export_markdown"), pdca_export.markdown(record, lang), f"{name}.md", icon=":material/download:"
+    ui.t("pdca.export_markdown"), lambda: pdca_export.markdown(record(), lang), f"{name}.md", icon=":material/download:"
 )

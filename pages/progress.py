@@ -143,14 +143,14 @@ buttons = st.columns(3)
 for column, fmt in zip(buttons, ("csv", "xlsx"), strict=False):
     column.download_button(
         ui.t("progress.export", format=fmt.upper()),
-        data=ui.read(export_file, actor=actor, region_id=region_id, hub_id=scope, fmt=fmt),
+        data=lambda fmt=fmt: ui.read(export_file, actor=actor, region_id=region_id, hub_id=scope, fmt=fmt),
         file_name=f"progress{'-' + hub.code if scope else ''}.{fmt}",
         on_click="ignore",
         icon=":material/download:",
     )
 buttons[2].download_button(
     ui.t("progress.entry_workbook", hub=hub.code, period=ui.period_label(period)),
-    data=ui.read(entry_workbook, actor=actor, hub_id=hub.id, at=period, lang=ui.language()),
+    data=lambda lang=ui.language(): ui.read(entry_workbook, actor=actor, hub_id=hub.id, at=period, lang=lang),
     file_name=f"entry-{hub.code}-{period.canonical()}.xlsx",
     on_click="ignore",
     icon=":material/download:",

@@ -162,7 +162,16 @@ def live_vision() -> None:
 
 live_vision()
 
-document = ui.read(svc.vision_document, region_id=region_id)
+lang = ui.language()
 left, right = st.columns(2)
-left.download_button(ui.t("vision.export_markdown"), export.to_markdown(document, ui.language()), "vision.md")
-right.download_button(ui.t("vision.export_docx"), export.to_docx(document, ui.language()), "vision.docx")
+# the files are made when clicked, not on every run of the page
+left.download_button(
+    ui.t("vision.export_markdown"),
+    lambda: export.to_markdown(ui.read(svc.vision_document, region_id=region_id), lang),
+    "vision.md",
+)
+right.download_button(
+    ui.t("vision.export_docx"),
+    lambda: export.to_docx(ui.read(svc.vision_document, region_id=region_id), lang),
+    "vision.docx",
+)
