@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from benchmarks.harness import Result, compare
 from hubdash import charts, db
-from hubdash.permissions import SYSTEM
-from hubdash.services.demo import generate_demo_data
+from hubdash.domain.permissions import SYSTEM
+from hubdash.seed.demo import generate_demo_data
 from hubdash.services.reports import executive_summary
 
 NAME = "executive summary, 47 regions"

@@ -18,13 +18,13 @@ from sqlmodel import Session, select
 
 from benchmarks.harness import Result, compare
 from hubdash import db
-from hubdash.importers import read_progress_file
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import SYSTEM
+from hubdash.exports.tables import write_csv
 from hubdash.models import Hub, Indicator, Region
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import SYSTEM
-from hubdash.services.demo import generate_demo_data
+from hubdash.readers.progress_file import read_progress_file
+from hubdash.seed.demo import generate_demo_data
 from hubdash.services.measurements import apply_import, plan_import
-from hubdash.spreadsheets import write_csv
 
 ROWS = 200_000
 LIMIT = 2.0

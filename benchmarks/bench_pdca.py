@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from benchmarks.harness import Result, compare
 from hubdash import db
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import SYSTEM
-from hubdash.services.demo import generate_demo_data
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import SYSTEM
+from hubdash.seed.demo import generate_demo_data
 from hubdash.services.pdca import pdca_overview
 
 END = FiscalQuarter(2026, 2)

@@ -21,9 +21,9 @@ from sqlmodel import Session
 
 from benchmarks.harness import Result, compare
 from hubdash import db
-from hubdash.enums import Sector
+from hubdash.domain.enums import Sector
+from hubdash.domain.permissions import SYSTEM
 from hubdash.models import Idea, IdeaVote, Region
-from hubdash.permissions import SYSTEM
 from hubdash.services import vision as svc
 from hubdash.services import workshop
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, SQLModel, col, select
 
+from hubdash.domain.permissions import Actor
 from hubdash.models import AuditEvent
-from hubdash.permissions import Actor
 
 
 def _plain(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Pure Altair chart builders: a DataFrame in, an alt.Chart out; status colours come from hubdash.status."""
+"""Pure Altair chart builders: a DataFrame in, an alt.Chart out; status colours come from hubdash.domain.status."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import altair as alt
 import pandas as pd
 
 from hubdash import i18n
-from hubdash.enums import PdcaStage, Sector, Status
-from hubdash.periods import FiscalQuarter
-from hubdash.status import STATUS_COLORS, STATUS_SYMBOLS
+from hubdash.domain.enums import PdcaStage, Sector, Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.status import STATUS_COLORS, STATUS_SYMBOLS
 
 if TYPE_CHECKING:
     from hubdash.services.reports import ExecutiveSummary

@@ -13,10 +13,10 @@ import click
 from sqlalchemy import Engine
 
 from hubdash import db
+from hubdash.domain.periods import PeriodError
+from hubdash.domain.permissions import SYSTEM, PermissionDenied
 from hubdash.i18n import LANGUAGES
-from hubdash.periods import PeriodError
-from hubdash.permissions import SYSTEM, PermissionDenied
-from hubdash.sample import SampleDataError
+from hubdash.readers.sample_files import SampleDataError
 
 
 def _one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,7 +68,7 @@ def init() -> None:
 @_one_line_errors
 def load_sample(lang: str) -> None:
     """Load the bundled sample region; loading it again changes nothing."""
-    from hubdash.services.samples import load_sample as load
+    from hubdash.seed.sample import load_sample as load
 
     engine = _engine()
     with db.session_scope(engine) as session:
@@ -98,7 +98,7 @@ def load_sample(lang: str) -> None:
 @_one_line_errors
 def demo_data(regions: int, hubs_per_region: int, indicators: int, years: int, seed: int) -> None:
     """Create synthetic, plausible, deterministic regions for benchmarks and demos."""
-    from hubdash.services.demo import generate_demo_data
+    from hubdash.seed.demo import generate_demo_data
 
     engine = _engine()
     started = time.perf_counter()
@@ -126,7 +126,7 @@ def import_progress(file: Path, dry_run: bool) -> None:
     Columns: hub, indicator, period, value, note (or 拠点, 指標, 期間, 実績値, 備考), and region
     where a hub code is used in several regions. Exit status 1 lists every bad row on stderr.
     """
-    from hubdash.importers import ImportFileError
+    from hubdash.readers.progress_file import ImportFileError
     from hubdash.services.measurements import apply_import
     from hubdash.services.progress_entry import plan_upload
 
@@ -156,8 +156,8 @@ def import_progress(file: Path, dry_run: bool) -> None:
 @_one_line_errors
 def export_progress(file: Path, region_code: str | None, hub_code: str | None) -> None:
     """Write quarterly values to FILE: .csv (UTF-8 with BOM, for Excel) or .xlsx, in the import columns."""
+    from hubdash.exports.tables import write_csv, write_xlsx
     from hubdash.services.measurements import EXPORT_HEADER, export_rows
-    from hubdash.spreadsheets import write_csv, write_xlsx
 
     suffix = file.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -181,7 +181,7 @@ def report(file: str, region_code: str | None, fiscal_year: str | None, lang: st
     """Write the executive report: FILE ending in .pptx (PowerPoint) or .xlsx (Excel)."""
     from pathlib import Path
 
-    from hubdash.periods import parse_fiscal_year
+    from hubdash.domain.periods import parse_fiscal_year
     from hubdash.services.reports import REPORT_FORMATS, UnknownRegion, export_report, region_id_for
 
     fmt = Path(file).suffix.lower().lstrip(".")

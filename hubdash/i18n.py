@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from hubdash.enums import I18N_PREFIX
+from hubdash.domain.enums import I18N_PREFIX
 
 LANGUAGES: tuple[str, ...] = ("ja", "en")
 DEFAULT_LANGUAGE = "ja"

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from hubdash.enums import (
+from hubdash.domain.enums import (
     Accumulation,
     ActionOrigin,
     ActionStatus,

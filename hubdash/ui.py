@@ -18,21 +18,21 @@ from sqlmodel import Session
 from streamlit.runtime.pages_manager import PagesManager
 
 from hubdash import db, i18n
-from hubdash.enums import Accumulation, ActionStatus, Sector, Status
-from hubdash.importers import ImportFileError, RowError
+from hubdash.domain.enums import Accumulation, ActionStatus, Sector, Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import OPEN_MODE_ADMIN, SYSTEM, Actor, PermissionDenied
+from hubdash.domain.status import STATUS_SYMBOLS
 from hubdash.models import Hub, Indicator, Target
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import OPEN_MODE_ADMIN, SYSTEM, Actor, PermissionDenied
+from hubdash.readers.progress_file import ImportFileError, RowError
+from hubdash.seed.sample import load_sample
 from hubdash.services import pdca
 from hubdash.services import regions as region_service
 from hubdash.services.indicators import CatalogueEntry
 from hubdash.services.measurements import NOTE_JUMP, NOTE_OFF_TRACK, ImportPlan, NoteRequired
 from hubdash.services.progress_entry import CorrectionRow
 from hubdash.services.regions import GoalSummary, HubSummary
-from hubdash.services.samples import load_sample
 from hubdash.services.targets import TargetHistoryEntry
 from hubdash.services.vision import EndorsementRow, SectorCoverage
-from hubdash.status import STATUS_SYMBOLS
 
 T = TypeVar("T")
 LANG_KEY = "lang"

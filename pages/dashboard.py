@@ -3,8 +3,8 @@
 import streamlit as st
 
 from hubdash import charts, ui
-from hubdash.enums import IndicatorKind
-from hubdash.periods import fiscal_year_label
+from hubdash.domain.enums import IndicatorKind
+from hubdash.domain.periods import fiscal_year_label
 from hubdash.services.reports import dashboard, dashboard_options, indicator_paths
 
 region_id = ui.require_region()

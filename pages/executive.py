@@ -3,8 +3,8 @@
 import streamlit as st
 
 from hubdash import charts, ui
-from hubdash.periods import fiscal_year_label
-from hubdash.permissions import Permission, allows
+from hubdash.domain.periods import fiscal_year_label
+from hubdash.domain.permissions import Permission, allows
 from hubdash.services.reports import dashboard_options, executive_summary, export_report
 
 region_id = ui.require_region()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hubdash import charts, ui
-from hubdash.enums import Status
+from hubdash.domain.enums import Status
 from hubdash.services.regions import region_overview
 
 region_id = ui.require_region()

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from hubdash import ui
+from hubdash.domain.vision_text import safe_markdown
 from hubdash.services import vision as vision_svc
 from hubdash.services import workshop as svc
-from hubdash.vision_text import safe_markdown
 
 region_id = ui.require_region()
 ui.page_title("ideas.title")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from hubdash import ui
-from hubdash.enums import Direction, IndicatorKind, Measure
-from hubdash.kpi_hints import HintRule
+from hubdash.domain.enums import Direction, IndicatorKind, Measure
+from hubdash.domain.kpi_hints import HintRule
 from hubdash.services.indicators import (
     IndicatorInput,
     catalogue_hints,

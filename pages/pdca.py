@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from hubdash import pdca_export, ui
-from hubdash.enums import FutureCourse, PdcaStage
-from hubdash.periods import current_quarter
-from hubdash.permissions import Permission, allows
+from hubdash import ui
+from hubdash.domain.enums import FutureCourse, PdcaStage
+from hubdash.domain.periods import current_quarter
+from hubdash.domain.permissions import Permission, allows
+from hubdash.exports import pdca as pdca_export
 from hubdash.services import pdca
 
 region_id = ui.require_region()

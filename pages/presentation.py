@@ -3,9 +3,9 @@
 import streamlit as st
 
 from hubdash import charts, ui
+from hubdash.domain.vision_text import safe_markdown
 from hubdash.services import vision as svc
 from hubdash.services import workshop
-from hubdash.vision_text import safe_markdown
 
 region_id = ui.require_region()
 # static styling only (no user text): large type for the projector (collapse the sidebar by its arrow)

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from hubdash import ui
-from hubdash.importers import MAX_BYTES
-from hubdash.periods import FiscalQuarter, current_quarter
+from hubdash.domain.periods import FiscalQuarter, current_quarter
+from hubdash.readers.progress_file import MAX_BYTES
 from hubdash.services.measurements import apply_import, record_values
 from hubdash.services.progress import hub_quarter, latest_quarter
 from hubdash.services.progress_entry import (

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from hubdash import ui
+from hubdash.domain.vision_text import diff, diff_markdown, safe_markdown
 from hubdash.exports import vision as export
 from hubdash.services import vision as svc
-from hubdash.vision_text import diff, diff_markdown, safe_markdown
 
 region_id = ui.require_region()
 ui.page_title("vision.title")

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from hubdash import ui
+from hubdash.domain.vision_text import diff_markdown
 from hubdash.services import vision as svc
-from hubdash.vision_text import diff_markdown
 
 region_id = ui.require_region()
 ui.page_title("vision_history.title")

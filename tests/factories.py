@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from hubdash.enums import Direction, IndicatorKind, Measure, Role, Sector
+from hubdash.domain.enums import Direction, IndicatorKind, Measure, Role, Sector
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import Actor
 from hubdash.models import (
     ActionItem,
     Hub,
@@ -19,8 +21,6 @@ from hubdash.models import (
     User,
     UserHubScope,
 )
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import Actor
 from hubdash.services.users import actor_for
 
 

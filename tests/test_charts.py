@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from hubdash import charts
-from hubdash.enums import Status
+from hubdash.domain.enums import Status
+from hubdash.domain.status import STATUS_COLORS
 from hubdash.services.reports import ExecutiveSummary
-from hubdash.status import STATUS_COLORS
 
 
 def _layers(spec: dict) -> list[dict]:

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 
 from hubdash import db
 from hubdash.cli import main
+from hubdash.domain.permissions import SYSTEM
 from hubdash.models import Measurement, MeasurementCorrection
-from hubdash.permissions import SYSTEM
-from hubdash.services.samples import load_sample
+from hubdash.seed.sample import load_sample
 
 
 @pytest.fixture

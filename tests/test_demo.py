@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from hubdash import db
-from hubdash.enums import (
+from hubdash.domain.enums import (
     Accumulation,
     Direction,
     IndicatorKind,
@@ -22,6 +22,9 @@ from hubdash.enums import (
     Sector,
     Status,
 )
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import SYSTEM, Actor, PermissionDenied
+from hubdash.domain.status import assess
 from hubdash.models import (
     ActionItem,
     AuditEvent,
@@ -40,9 +43,7 @@ from hubdash.models import (
     VisionPart,
     VisionRevision,
 )
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import SYSTEM, Actor, PermissionDenied
-from hubdash.services.demo import (
+from hubdash.seed.demo import (
     PREFECTURES,
     DemoSummary,
     default_end,
@@ -52,7 +53,6 @@ from hubdash.services.demo import (
 )
 from hubdash.services.measurements import export_rows
 from hubdash.services.progress import target_spec
-from hubdash.status import assess
 
 END = FiscalQuarter(2025, 3)
 SMALL: dict[str, Any] = {"regions": 2, "hubs_per_region": 2, "indicators": 6, "years": 2, "end": END}

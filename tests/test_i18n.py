@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hubdash import i18n
-from hubdash.enums import I18N_PREFIX
+from hubdash.domain.enums import I18N_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "hubdash").rglob("*.py"))]

@@ -7,9 +7,9 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from hubdash.importers import ImportFileError, parse_number, read_progress_file
-from hubdash.periods import FiscalQuarter
-from hubdash.spreadsheets import write_csv, write_xlsx
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.exports.tables import write_csv, write_xlsx
+from hubdash.readers.progress_file import ImportFileError, parse_number, read_progress_file
 
 HEADER = "hub,indicator,period,value,note\n"
 

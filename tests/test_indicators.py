@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from hubdash.enums import Direction, IndicatorKind, Measure, Role
-from hubdash.kpi_hints import HintRule
+from hubdash.domain.enums import Direction, IndicatorKind, Measure, Role
+from hubdash.domain.kpi_hints import HintRule
+from hubdash.domain.permissions import SYSTEM, PermissionDenied
 from hubdash.models import AuditEvent, Indicator, Measurement
-from hubdash.permissions import SYSTEM, PermissionDenied
 from hubdash.services.indicators import (
     IndicatorError,
     IndicatorInput,

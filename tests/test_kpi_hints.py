@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from hubdash.enums import Direction, IndicatorKind
-from hubdash.kpi_hints import GoalFacts, Hint, HintRule, IndicatorFacts, Principle, TargetFacts, kpi_hints, not_ahead
+from hubdash.domain.enums import Direction, IndicatorKind
+from hubdash.domain.kpi_hints import (
+    GoalFacts,
+    Hint,
+    HintRule,
+    IndicatorFacts,
+    Principle,
+    TargetFacts,
+    kpi_hints,
+    not_ahead,
+)
 
 G1 = GoalFacts("G1", "Joint research")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from hubdash.enums import Measure, Role
-from hubdash.importers import ImportFileError, read_progress_file
+from hubdash.domain.enums import Measure, Role
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import OPEN_MODE_ADMIN, PermissionDenied
 from hubdash.models import AuditEvent, Measurement, MeasurementCorrection
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import OPEN_MODE_ADMIN, PermissionDenied
+from hubdash.readers.progress_file import ImportFileError, read_progress_file
 from hubdash.services.measurements import (
     NOTE_JUMP,
     NOTE_OFF_TRACK,

@@ -12,13 +12,13 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from hubdash import db
-from hubdash.enums import ActionOrigin, ActionStatus, FutureCourse, Measure, PdcaCadence, PdcaStage, Role, Status
+from hubdash.domain.enums import ActionOrigin, ActionStatus, FutureCourse, Measure, PdcaCadence, PdcaStage, Role, Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import OPEN_MODE_ADMIN, Actor, PermissionDenied
+from hubdash.domain.status import assess
 from hubdash.models import ActionItem, AuditEvent, Comment, Hub, Measurement, Organisation, PdcaCycle, PdcaStageChange
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import OPEN_MODE_ADMIN, Actor, PermissionDenied
 from hubdash.services import pdca
 from hubdash.services.progress import target_spec
-from hubdash.status import assess
 from tests import factories as f
 
 Q1 = FiscalQuarter(2024, 1)
@@ -452,7 +452,8 @@ def test_the_year_record_exports_as_markdown_and_xlsx_in_the_page_language(
 ) -> None:
     from openpyxl import load_workbook
 
-    from hubdash import i18n, pdca_export
+    from hubdash import i18n
+    from hubdash.exports import pdca as pdca_export
 
     cycle, _ = _closed_cycle_with_actions(session, world)
     pdca.add_comment(session=session, actor=world.council, cycle_id=cycle.id, body="Keep the visits going")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubdash.periods import (
+from hubdash.domain.periods import (
     ACCEPTED_FORMS,
     ACCEPTED_YEAR_FORMS,
     JST,

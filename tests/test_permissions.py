@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hubdash.enums import Role
-from hubdash.permissions import (
+from hubdash.domain.enums import Role
+from hubdash.domain.permissions import (
     OPEN_MODE_ADMIN,
     ROLE_PERMISSIONS,
     Actor,

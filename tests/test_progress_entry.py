@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from hubdash.enums import Measure
-from hubdash.importers import ImportFileError
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import SYSTEM
+from hubdash.domain.enums import Measure
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import SYSTEM
+from hubdash.readers.progress_file import ImportFileError
 from hubdash.services.measurements import ValueEntry, apply_import, record_values
 from hubdash.services.progress import hub_quarter
 from hubdash.services.progress_entry import (

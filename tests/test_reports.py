@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 from hubdash import db, i18n
 from hubdash.cli import main
-from hubdash.enums import Accumulation, IndicatorKind, Measure, PdcaStage, Role, Status
+from hubdash.domain.enums import Accumulation, IndicatorKind, Measure, PdcaStage, Role, Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import SYSTEM, PermissionDenied
+from hubdash.exports.executive_pptx import executive_pptx
 from hubdash.models import Endorsement, VisionRevision
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import SYSTEM, PermissionDenied
-from hubdash.report_pptx import executive_pptx
 from hubdash.services import reports
 from tests import factories
 

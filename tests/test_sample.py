@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from hubdash.enums import IndicatorKind, Role, Sector, Status
+from hubdash.domain.enums import IndicatorKind, Role, Sector, Status
+from hubdash.domain.permissions import SYSTEM, PermissionDenied
 from hubdash.models import AuditEvent, Endorsement, VisionRevision
-from hubdash.permissions import SYSTEM, PermissionDenied
-from hubdash.sample import SAMPLE_DIR, SampleDataError, read_sample
+from hubdash.readers.sample_files import SAMPLE_DIR, SampleDataError, read_sample
+from hubdash.seed.sample import load_sample
 from hubdash.services.progress import region_progress, status_counts
-from hubdash.services.samples import load_sample
 from tests import factories
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubdash.enums import Accumulation, Direction, Measure, Status
-from hubdash.status import (
+from hubdash.domain.enums import Accumulation, Direction, Measure, Status
+from hubdash.domain.status import (
     HORIZON_QUARTERS,
     STATUS_COLORS,
     STATUS_ORDER,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from hubdash.enums import Accumulation, Measure, Role
+from hubdash.domain.enums import Accumulation, Measure, Role
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import SYSTEM, PermissionDenied
 from hubdash.models import AuditEvent, Target, TargetChange
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import SYSTEM, PermissionDenied
 from hubdash.services.progress import hub_quarter
 from hubdash.services.targets import (
     TargetConflict,

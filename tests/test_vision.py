@@ -12,10 +12,10 @@ from docx import Document
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from hubdash.enums import Role, Sector
+from hubdash.domain.enums import Role, Sector
+from hubdash.domain.permissions import OPEN_MODE_ADMIN, Actor, PermissionDenied
 from hubdash.exports import vision as export
 from hubdash.models import AuditEvent, EditorPresence, VisionRevision, utcnow
-from hubdash.permissions import OPEN_MODE_ADMIN, Actor, PermissionDenied
 from hubdash.services import vision as svc
 from tests import factories
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hubdash.vision_text import diff, diff_markdown, safe_markdown, tokens
+from hubdash.domain.vision_text import diff, diff_markdown, safe_markdown, tokens
 
 
 def test_japanese_diffs_by_character_and_english_by_word() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from hubdash.enums import Role
+from hubdash.domain.enums import Role
+from hubdash.domain.permissions import OPEN_MODE_ADMIN, Actor, PermissionDenied
 from hubdash.models import Idea
-from hubdash.permissions import OPEN_MODE_ADMIN, Actor, PermissionDenied
 from hubdash.services import vision as vision_svc
 from hubdash.services import workshop as svc
 from tests import factories

@@ -1,1 +1,1 @@
-"""Documents built from service results (pure: data in, bytes or text out)."""
+"""Service results to bytes: the one formula-safe table writer, then progress, vision, PDCA and executive reports."""

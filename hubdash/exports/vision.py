@@ -7,9 +7,9 @@ import io
 from docx import Document
 
 from hubdash import i18n
+from hubdash.domain.status import STATUS_SYMBOLS
+from hubdash.domain.vision_text import safe_markdown
 from hubdash.services.vision import EndorsementRow, VisionDocument
-from hubdash.status import STATUS_SYMBOLS
-from hubdash.vision_text import safe_markdown
 
 
 def _endorsement_state(row: EndorsementRow, lang: str) -> str:

@@ -1,0 +1,1 @@
+"""One module per subject: Session and Actor in, dataclasses out; permission checks and audit events live here."""

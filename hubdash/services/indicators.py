@@ -10,11 +10,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from hubdash import audit
-from hubdash.enums import Direction, IndicatorKind, Measure
-from hubdash.kpi_hints import GoalFacts, Hint, IndicatorFacts, TargetFacts, kpi_hints
+from hubdash.domain.enums import Direction, IndicatorKind, Measure
+from hubdash.domain.kpi_hints import GoalFacts, Hint, IndicatorFacts, TargetFacts, kpi_hints
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import Actor, Permission, require
 
 
 @dataclass(frozen=True)

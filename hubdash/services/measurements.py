@@ -16,13 +16,13 @@ from sqlalchemy import Column, Connection, Table, and_, bindparam, insert, tuple
 from sqlmodel import Session, col, select
 
 from hubdash import audit
-from hubdash.enums import Status
-from hubdash.importers import ImportFileError, ProgressRow, RowError
+from hubdash.domain.enums import Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, allows, require
+from hubdash.domain.status import assess
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, utcnow
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, allows, require
+from hubdash.readers.progress_file import ImportFileError, ProgressRow, RowError
 from hubdash.services.progress import target_spec
-from hubdash.status import assess
 
 # A value this many times larger (or smaller) than last quarter's needs a note before it is saved.
 JUMP_FACTOR = 3.0

@@ -21,7 +21,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from hubdash import audit, i18n
-from hubdash.enums import ActionOrigin, ActionStatus, FutureCourse, PdcaCadence, PdcaStage, Status
+from hubdash.domain.enums import ActionOrigin, ActionStatus, FutureCourse, PdcaCadence, PdcaStage, Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import (
     ActionItem,
     Comment,
@@ -33,8 +35,6 @@ from hubdash.models import (
     Region,
     utcnow,
 )
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import Actor, Permission, require
 from hubdash.services.progress import hub_quarter
 
 STAGES: tuple[PdcaStage, ...] = tuple(PdcaStage)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from hubdash.enums import IndicatorKind, Status
+from hubdash.domain.enums import IndicatorKind, Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.status import Assessment, TargetSpec, assess, expected_value
 from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
-from hubdash.periods import FiscalQuarter
-from hubdash.status import Assessment, TargetSpec, assess, expected_value
 
 
 @dataclass(frozen=True)

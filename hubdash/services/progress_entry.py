@@ -9,10 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from hubdash.importers import parse_progress_file
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import Actor, Permission, require
+from hubdash.exports.tables import write_csv, write_xlsx
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import Actor, Permission, require
+from hubdash.readers.progress_file import parse_progress_file
 from hubdash.services.measurements import (
     EXPORT_HEADER,
     ImportPlan,
@@ -22,7 +23,6 @@ from hubdash.services.measurements import (
     plan_import,
 )
 from hubdash.services.progress import QuarterRow
-from hubdash.spreadsheets import write_csv, write_xlsx
 
 FORMATS = ("csv", "xlsx")
 

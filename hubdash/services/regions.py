@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from hubdash.enums import Sector, Status
+from hubdash.domain.enums import Sector, Status
+from hubdash.domain.periods import FiscalQuarter
 from hubdash.models import Hub, Indicator, Organisation, Region, StrategicGoal
-from hubdash.periods import FiscalQuarter
 from hubdash.services.progress import IndicatorProgress, latest_quarter, region_progress, status_counts
 
 

@@ -15,16 +15,16 @@ from datetime import UTC
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from hubdash.enums import IndicatorKind, Measure, PdcaCadence, PdcaStage, Sector, Status
+from hubdash.domain.enums import IndicatorKind, Measure, PdcaCadence, PdcaStage, Sector, Status
+from hubdash.domain.periods import JST, FiscalQuarter
+from hubdash.domain.permissions import Actor, Permission, require
+from hubdash.domain.status import TargetSpec, standing, worst
 from hubdash.models import Hub, Indicator, Measurement, PdcaCycle, Region, StrategicGoal, Target, TargetChange
-from hubdash.periods import JST, FiscalQuarter
-from hubdash.permissions import Actor, Permission, require
 from hubdash.services import progress as progress_service
 from hubdash.services.indicators import region_targets
 from hubdash.services.pdca import latest_cycle_period
 from hubdash.services.progress import IndicatorProgress, region_progress, status_counts, target_series
 from hubdash.services.vision import endorsement_coverage
-from hubdash.status import TargetSpec, standing, worst
 
 TREND_QUARTERS = 8
 TOP_RISKS = 10
@@ -732,9 +732,9 @@ def export_report(
     summary = executive_summary(session=session, region_id=region_id, fiscal_year=fiscal_year)
     # imported here: the report writers import this module for its data classes
     if fmt == "pptx":
-        from hubdash.report_pptx import executive_pptx
+        from hubdash.exports.executive_pptx import executive_pptx
 
         return executive_pptx(summary, lang)
-    from hubdash.report_xlsx import executive_xlsx
+    from hubdash.exports.executive_xlsx import executive_xlsx
 
     return executive_xlsx(summary, lang)

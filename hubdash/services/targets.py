@@ -9,10 +9,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hubdash import audit
-from hubdash.enums import Accumulation, Measure
+from hubdash.domain.enums import Accumulation, Measure
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import Hub, Indicator, Target, TargetChange, utcnow
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import Actor, Permission, require
 from hubdash.services.progress import target_spec
 
 MAX_TOLERANCE = 1.0

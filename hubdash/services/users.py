@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from hubdash.domain.permissions import Actor
 from hubdash.models import User, UserHubScope
-from hubdash.permissions import Actor
 
 
 def actor_for(*, session: Session, username: str) -> Actor | None:

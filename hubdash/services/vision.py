@@ -11,7 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hubdash import audit
-from hubdash.enums import Sector, Status
+from hubdash.domain.enums import Sector, Status
+from hubdash.domain.permissions import Actor, Permission, require
+from hubdash.domain.status import worst
+from hubdash.domain.vision_text import Segment, diff
 from hubdash.models import (
     Comment,
     EditorPresence,
@@ -25,10 +28,7 @@ from hubdash.models import (
     VisionRevision,
     utcnow,
 )
-from hubdash.permissions import Actor, Permission, require
 from hubdash.services.progress import region_progress
-from hubdash.status import worst
-from hubdash.vision_text import Segment, diff
 
 STATEMENT = "statement"
 

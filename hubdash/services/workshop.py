@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from hubdash import audit
+from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import Idea, IdeaVote, StrategicGoal, Workshop, utcnow
-from hubdash.permissions import Actor, Permission, require
 from hubdash.services.vision import (
     GOAL_PREFIX,
     STATEMENT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hubdash.periods import current_quarter
+from hubdash.domain.periods import current_quarter
 
 from .conftest import assert_no_exception, wait_for_app
 

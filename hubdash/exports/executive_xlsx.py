@@ -11,10 +11,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hubdash import i18n
-from hubdash.enums import Status
-from hubdash.periods import FiscalQuarter
+from hubdash.domain.enums import Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS
 from hubdash.services.reports import ExecutiveSummary
-from hubdash.status import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS
 
 
 def _status(status: Status, lang: str) -> str:

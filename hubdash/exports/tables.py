@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 
-from hubdash.importers import FORMULA_STARTS
+from hubdash.readers.progress_file import FORMULA_STARTS
 
 Cell = str | int | float | None
 _FIXED_TIME = datetime(2000, 1, 1)

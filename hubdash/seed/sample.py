@@ -1,4 +1,4 @@
-"""Write a bundled sample region (read by hubdash.sample) into the database, once."""
+"""Write a bundled sample region (read by hubdash.readers.sample_files) into the database, once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from hubdash import audit
-from hubdash.enums import PdcaStage, Sector
+from hubdash.domain.enums import PdcaStage, Sector
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import (
     ActionItem,
     Comment,
@@ -33,9 +35,7 @@ from hubdash.models import (
     VisionRevision,
     Workshop,
 )
-from hubdash.periods import FiscalQuarter
-from hubdash.permissions import Actor, Permission, require
-from hubdash.sample import SampleRegion, read_sample
+from hubdash.readers.sample_files import SampleRegion, read_sample
 
 JST = timezone(timedelta(hours=9))
 

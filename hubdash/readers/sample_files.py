@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from hubdash.enums import (
+from hubdash.domain.enums import (
     Accumulation,
     ActionOrigin,
     ActionStatus,
@@ -27,9 +27,9 @@ from hubdash.enums import (
     Role,
     Sector,
 )
-from hubdash.periods import FiscalQuarter, PeriodError
+from hubdash.domain.periods import FiscalQuarter, PeriodError
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 LINE = "__line__"
 E = TypeVar("E", bound=StrEnum)
 

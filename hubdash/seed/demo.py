@@ -18,7 +18,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from hubdash import audit
-from hubdash.enums import (
+from hubdash.domain.enums import (
     Accumulation,
     ActionOrigin,
     ActionStatus,
@@ -30,6 +30,8 @@ from hubdash.enums import (
     Role,
     Sector,
 )
+from hubdash.domain.periods import FiscalQuarter, current_quarter
+from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import (
     ActionItem,
     Endorsement,
@@ -48,8 +50,6 @@ from hubdash.models import (
     VisionRevision,
     utcnow,
 )
-from hubdash.periods import FiscalQuarter, current_quarter
-from hubdash.permissions import Actor, Permission, require
 
 CODE_PREFIX = "demo-"
 CHUNK_ROWS = 10_000

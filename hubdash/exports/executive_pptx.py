@@ -20,10 +20,10 @@ from pptx.text.text import Font
 from pptx.util import Inches, Pt
 
 from hubdash import i18n
-from hubdash.enums import Status
-from hubdash.periods import FiscalQuarter
+from hubdash.domain.enums import Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS
 from hubdash.services.reports import ExecutiveSummary, GoalStatus, RegionSummary, TargetRow
-from hubdash.status import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS
 
 # Latin text in a plain face; Japanese in a face every Japanese Windows and macOS has.
 LATIN_FONT = "Arial"

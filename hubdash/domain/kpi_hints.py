@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hubdash.enums import Direction, IndicatorKind
+from hubdash.domain.enums import Direction, IndicatorKind
 
 
 class HintRule(StrEnum):

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from hubdash.periods import FiscalQuarter, PeriodError
+from hubdash.domain.periods import FiscalQuarter, PeriodError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LISTED_ERRORS = 200

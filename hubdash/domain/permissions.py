@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from hubdash.enums import Role
+from hubdash.domain.enums import Role
 
 
 class Permission(StrEnum):

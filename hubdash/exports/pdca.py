@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from hubdash import i18n
-from hubdash.periods import fiscal_year_label
+from hubdash.domain.periods import fiscal_year_label
+from hubdash.domain.status import STATUS_SYMBOLS
 from hubdash.services.pdca import CheckRow, CycleDetail, HubYearRecord
-from hubdash.status import STATUS_SYMBOLS
 
 # The written parts of a cycle and their catalogue keys, in the order of the cycle.
 FIELD_KEYS: dict[str, str] = {

@@ -57,7 +57,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from hubdash.enums import Accumulation, Direction, Measure, Status
+from hubdash.domain.enums import Accumulation, Direction, Measure, Status
 
 HORIZON_QUARTERS = 40
 TREND_POINTS = 4
