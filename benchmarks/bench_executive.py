@@ -1,6 +1,6 @@
 """Executive summary of all 47 demo regions: chart data sent to the browser (size limit) and build time (ratio).
 
-Size: the JSON of every Vega-Lite spec the page builds (charts.executive_views, data inlined) must stay
+Size: the JSON of every Vega-Lite spec the page builds (ui.executive.executive_views, data inlined) must stay
 within 300 KB; it is a size, so it is asserted here and printed as is. Time: building the summary and its
 charts, against a floor of one plain SQL aggregate over the same measurements.
 """
@@ -18,7 +18,8 @@ from benchmarks.harness import Result, compare
 from hubdash import charts, db
 from hubdash.domain.permissions import SYSTEM
 from hubdash.seed.demo import generate_demo_data
-from hubdash.services.reports import executive_summary
+from hubdash.services.executive import executive_summary
+from hubdash.ui.executive import executive_views
 
 NAME = "executive summary, 47 regions"
 PAYLOAD_LIMIT_BYTES = 300 * 1024
@@ -49,7 +50,7 @@ def chart_payload_bytes(url: str, lang: str = "ja") -> int:
     engine = db.make_engine(url)
     with Session(engine) as session:
         summary = executive_summary(session=session, region_id=None)
-    return sum(charts.payload_bytes(view.chart) for view in charts.executive_views(summary, lang).values())
+    return sum(charts.payload_bytes(view.chart) for view in executive_views(summary, lang).values())
 
 
 def cases(words: list[str]) -> Iterator[Result]:
@@ -67,7 +68,7 @@ def cases(words: list[str]) -> Iterator[Result]:
         def subject() -> None:
             with Session(engine) as session:
                 summary = executive_summary(session=session, region_id=None)
-            for view in charts.executive_views(summary, "ja").values():
+            for view in executive_views(summary, "ja").values():
                 view.chart.to_dict()
 
         def floor() -> None:

@@ -1,4 +1,7 @@
-"""Audit events: every mutating service records who changed what, in the same transaction as the change."""
+"""Audit events: every mutating service records who changed what, in the same transaction as the change.
+
+Reading the trail is a service of its own (services.audit_log), behind a permission check.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import or_
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel
 
 from hubdash.domain.permissions import Actor
 from hubdash.models import AuditEvent
@@ -66,11 +68,3 @@ def record(
     )
     session.add(event)
     return event
-
-
-def recent_events(*, session: Session, region_id: int | None = None, limit: int = 200) -> list[AuditEvent]:
-    """The newest audit events, of one region (and the events of no region) or of all."""
-    query = select(AuditEvent)
-    if region_id is not None:
-        query = query.where(or_(AuditEvent.region_id == region_id, col(AuditEvent.region_id).is_(None)))
-    return list(session.exec(query.order_by(col(AuditEvent.occurred_at).desc()).limit(limit)).all())

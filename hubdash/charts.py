@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
@@ -13,9 +12,6 @@ from hubdash import i18n
 from hubdash.domain.enums import PdcaStage, Sector, Status
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.status import STATUS_COLORS, STATUS_SYMBOLS
-
-if TYPE_CHECKING:
-    from hubdash.services.reports import ExecutiveSummary
 
 # Japanese glyphs need a CJK font; browsers pick the first one installed.
 FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif'
@@ -155,7 +151,7 @@ def _two_line_period_axis(title: str | None = None) -> alt.Axis:
 def indicator_paths(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
     """Small multiples (one panel per hub): actual against the expected path, projection, re-baselinings.
 
-    `frame`: rows of services.reports.IndicatorPaths.frame (layer path/projection/baseline/target/event).
+    `frame`: rows of services.dashboard.IndicatorPaths.frame (layer path/projection/baseline/target/event).
     """
     labels = {s: i18n.label(s, lang) for s in Status}  # the legend's marker already shows the shape
     whole = _t("indicators.whole_region", lang)
@@ -256,7 +252,7 @@ def target_summary_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def achievement_heatmap(frame: pd.DataFrame, lang: str) -> ChartView:
     """Hubs by indicators, coloured by achievement (%), with the status symbol in each cell.
 
-    `frame`: services.reports.Dashboard.heatmap.
+    `frame`: services.dashboard.Dashboard.heatmap.
     """
     labels = _status_labels(lang)
     data = frame.assign(
@@ -306,7 +302,7 @@ def achievement_heatmap(frame: pd.DataFrame, lang: str) -> ChartView:
 
 
 def pdca_timeline(frame: pd.DataFrame, lang: str) -> ChartView:
-    """The stage of each hub's PDCA cycles along the fiscal quarters (services.reports.Dashboard.pdca)."""
+    """The stage of each hub's PDCA cycles along the fiscal quarters (services.dashboard.Dashboard.pdca)."""
     stage_labels = {s: i18n.label(s, lang) for s in PdcaStage}
     data = frame.assign(
         period=_period_labels(frame, lang), stage_label=[stage_labels[PdcaStage(s)] for s in frame["stage"]]
@@ -404,7 +400,7 @@ def status_counts(counts: dict[Status, int], lang: str) -> ChartView:
 def traffic_lights(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView:
     """Rows (hubs, or regions) by strategic goal, each cell the status of its furthest-behind indicator.
 
-    `frame`: services.reports.ExecutiveSummary.lights (row, goal, status).
+    `frame`: services.executive.ExecutiveSummary.lights (row, goal, status).
     """
     labels = _status_labels(lang)
     data = frame[["row", "goal", "status"]].assign(
@@ -444,7 +440,7 @@ def detail_link(region_id: object, hub_id: object = None) -> str:
 
 
 def risk_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The top risks (services.reports.ExecutiveSummary.risks) with translated headers and detail links."""
+    """The top risks (services.executive.ExecutiveSummary.risks) with translated headers and detail links."""
     labels = _status_labels(lang)
     return pd.DataFrame(
         {
@@ -466,7 +462,7 @@ def risk_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def status_trend(frame: pd.DataFrame, lang: str) -> ChartView:
-    """How many targets were in each status, quarter by quarter (services.reports.ExecutiveSummary.trend)."""
+    """How many targets were in each status, quarter by quarter (services.executive.ExecutiveSummary.trend)."""
     labels = _status_labels(lang)
     data = frame.assign(
         period=_period_labels(frame, lang),
@@ -542,18 +538,6 @@ def pdca_completion(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView
         }
     )
     return ChartView(_styled(chart.properties(height=alt.Step(22))), table)
-
-
-def executive_views(summary: ExecutiveSummary, lang: str) -> dict[str, ChartView]:
-    """Every chart of the executive summary page, built from the summary alone."""
-    row_title = _t("col.hub", lang) if summary.region_id is not None else _t("app.region", lang)
-    return {
-        "counts": status_counts(summary.counts, lang),
-        "lights": traffic_lights(summary.lights, lang, row_title),
-        "trend": status_trend(summary.trend, lang),
-        "achievement": achievement_by_quarter(summary.achievement, lang),
-        "pdca": pdca_completion(summary.pdca, lang, row_title),
-    }
 
 
 def payload_bytes(chart: alt.TopLevelMixin) -> int:

@@ -13,8 +13,8 @@ import click
 from sqlalchemy import Engine
 
 from hubdash import db
-from hubdash.domain.periods import PeriodError
-from hubdash.domain.permissions import SYSTEM, PermissionDenied
+from hubdash.domain.errors import UserError
+from hubdash.domain.permissions import SYSTEM
 from hubdash.i18n import LANGUAGES
 from hubdash.readers.sample_files import SampleDataError
 
@@ -26,7 +26,7 @@ def _one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (db.DatabaseError, SampleDataError, PeriodError, PermissionDenied) as exc:
+        except (db.DatabaseError, SampleDataError, UserError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
@@ -127,8 +127,7 @@ def import_progress(file: Path, dry_run: bool) -> None:
     where a hub code is used in several regions. Exit status 1 lists every bad row on stderr.
     """
     from hubdash.readers.progress_file import ImportFileError
-    from hubdash.services.measurements import apply_import
-    from hubdash.services.progress_entry import plan_upload
+    from hubdash.services.measurements import apply_import, plan_upload
 
     engine = _engine()
     try:
@@ -156,18 +155,17 @@ def import_progress(file: Path, dry_run: bool) -> None:
 @_one_line_errors
 def export_progress(file: Path, region_code: str | None, hub_code: str | None) -> None:
     """Write quarterly values to FILE: .csv (UTF-8 with BOM, for Excel) or .xlsx, in the import columns."""
-    from hubdash.exports.tables import write_csv, write_xlsx
-    from hubdash.services.measurements import EXPORT_HEADER, export_rows
+    from hubdash.exports.progress import FORMATS, values_file
+    from hubdash.exports.tables import UnknownFormat
+    from hubdash.services.measurements import export_rows
 
-    suffix = file.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        click.echo(f"error: {file.name}: the file name must end in .csv or .xlsx", err=True)
-        sys.exit(1)
+    fmt = file.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UnknownFormat(fmt, FORMATS)
     engine = _engine()
     with db.session_scope(engine) as session:
         rows = export_rows(session=session, actor=SYSTEM, region_code=region_code, hub_code=hub_code)
-    data = write_csv(EXPORT_HEADER, rows) if suffix == ".csv" else write_xlsx(EXPORT_HEADER, rows)
-    file.write_bytes(data)
+    file.write_bytes(values_file(rows, fmt))
     click.echo(f"{file}: {len(rows)} values written")
 
 
@@ -179,22 +177,20 @@ def export_progress(file: Path, region_code: str | None, hub_code: str | None) -
 @_one_line_errors
 def report(file: str, region_code: str | None, fiscal_year: str | None, lang: str) -> None:
     """Write the executive report: FILE ending in .pptx (PowerPoint) or .xlsx (Excel)."""
-    from pathlib import Path
-
     from hubdash.domain.periods import parse_fiscal_year
-    from hubdash.services.reports import REPORT_FORMATS, UnknownRegion, export_report, region_id_for
+    from hubdash.exports.executive import REPORT_FORMATS, report_file
+    from hubdash.exports.tables import UnknownFormat
+    from hubdash.fmt import Display
+    from hubdash.services.executive import executive_report
+    from hubdash.services.regions import region_id_for
 
     fmt = Path(file).suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
-        click.echo(f"error: {file}: the file name must end in .pptx or .xlsx", err=True)
-        sys.exit(1)
+        raise UnknownFormat(fmt, REPORT_FORMATS)
     year = parse_fiscal_year(fiscal_year) if fiscal_year else None
     with db.session_scope(_engine()) as session:
-        try:
-            region_id = region_id_for(session=session, code=region_code) if region_code else None
-        except UnknownRegion as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        data = export_report(session=session, actor=SYSTEM, fmt=fmt, lang=lang, region_id=region_id, fiscal_year=year)
+        region_id = region_id_for(session=session, code=region_code) if region_code else None
+        summary = executive_report(session=session, actor=SYSTEM, region_id=region_id, fiscal_year=year)
+    data = report_file(summary, fmt, Display(lang))
     Path(file).write_bytes(data)
     click.echo(f"{file}: {len(data):,} bytes")

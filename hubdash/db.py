@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import CursorResult, Engine, Table, bindparam, event, inspect, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "hubdash.db"
@@ -149,3 +149,61 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# --- optimistic updates: the version check is part of the UPDATE ------------------------------------
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models at class creation
+    assert isinstance(table, Table)
+    return table
+
+
+def update_checked(
+    session: Session,
+    model: type[SQLModel],
+    *,
+    where: Mapping[str, object],
+    version: int | None,
+    values: Mapping[str, object],
+) -> bool:
+    """UPDATE the row matching `where` and still at `version`, bumping its version; True when it matched.
+
+    Two writers that read the same version cannot both win: the second UPDATE matches no row. With
+    `version` None the row is written whatever its version (restores, first saves). The session's
+    copies of the row are not refreshed: callers that keep using them refresh them.
+    """
+    table = _table(model)
+    statement = update(table).where(*(table.c[name] == value for name, value in where.items()))
+    if version is not None:
+        statement = statement.where(table.c.version == version)
+    result = session.execute(statement.values(**values, version=table.c.version + 1))
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+def update_checked_many(
+    session: Session,
+    model: type[SQLModel],
+    rows: Sequence[Mapping[str, object]],
+    *,
+    same: Mapping[str, object] | None = None,
+) -> int:
+    """update_checked for many rows by id in one executemany: each row names `id`, `version` and its new values.
+
+    `same` holds values written to every row. Returns how many rows matched their version.
+    """
+    if not rows:
+        return 0
+    table = _table(model)
+    columns = [name for name in rows[0] if name not in ("id", "version")]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
+        .values({name: bindparam(f"_{name}") for name in columns} | dict(same or {}) | {"version": table.c.version + 1})
+    )
+    params = [{f"_{name}": value for name, value in row.items()} for row in rows]
+    result = session.connection().execute(statement, params)
+    assert isinstance(result, CursorResult)
+    return result.rowcount

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import yaml
 
+from hubdash.domain import errors
 from hubdash.domain.enums import I18N_PREFIX
+from hubdash.domain.periods import FiscalQuarter
 
 LANGUAGES: tuple[str, ...] = ("ja", "en")
 DEFAULT_LANGUAGE = "ja"
@@ -41,6 +43,33 @@ def t(key: str, lang: str, /, **values: object) -> str:
 def label(member: StrEnum, lang: str) -> str:
     """The display name of an enum member, e.g. Status.ON_TRACK -> 順調."""
     return t(f"{I18N_PREFIX[type(member)]}.{member.value}", lang)
+
+
+def shown(value: object, lang: str) -> object:
+    """A placeholder value as the reader reads it: enum members and periods by name, messages rendered."""
+    if isinstance(value, errors.Message):
+        return render(value, lang)
+    if isinstance(value, StrEnum) and type(value) in I18N_PREFIX:
+        return label(value, lang)
+    if isinstance(value, FiscalQuarter):
+        return value.label(lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(shown(v, lang)) for v in value)
+    return value
+
+
+def render(message: errors.Message, lang: str) -> str:
+    """A message (key and values, e.g. of a UserError) in `lang`."""
+    return t(message.key, lang, **{k: shown(v, lang) for k, v in message.values.items()})
+
+
+def message(error: errors.UserError, lang: str) -> str:
+    """What a user error says, in `lang`."""
+    return render(error.message, lang)
+
+
+# str() of a user error reads in English: for logs, tracebacks in tests and the command line.
+errors.use_renderer(lambda m: render(m, "en"))
 
 
 def resolve_language(browser_locale: str | None) -> str:

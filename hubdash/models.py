@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Index, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from hubdash.domain.enums import (
@@ -36,12 +37,35 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and read back as an aware UTC datetime, on SQLite as on PostgreSQL.
+
+    SQLite keeps no zone: an aware value is converted to UTC before it is written (a +09:00 time would
+    otherwise lose its offset and read 9 hours late), and a value read back is marked as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # hubdash makes only aware times; a naive one is taken as UTC
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _timestamp() -> Any:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
 def _optional_timestamp() -> Any:
-    return Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
+    return Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 def _json(factory: Callable[[], Any] | None = None) -> Any:

@@ -5,7 +5,7 @@ import streamlit as st
 from hubdash import charts, ui
 from hubdash.domain.enums import IndicatorKind
 from hubdash.domain.periods import fiscal_year_label
-from hubdash.services.reports import dashboard, dashboard_options, indicator_paths
+from hubdash.services.dashboard import dashboard, dashboard_options, indicator_paths
 
 region_id = ui.require_region()
 ui.page_title("dashboard.title")
@@ -50,7 +50,7 @@ kind_value = kind.value if kind else None
 view = ui.read(
     dashboard, region_id=region_id, hub_id=hub_id, goal_code=goal_code, kind=kind_value, fiscal_year=fiscal_year
 )
-st.caption(ui.t("dashboard.as_of", period=ui.period_label(view.as_of)))
+st.caption(ui.t("dashboard.as_of", period=ui.fmt.period(view.as_of)))
 
 st.subheader(ui.t("dashboard.paths"))
 indicators = [

@@ -4,6 +4,7 @@ import streamlit as st
 
 from hubdash import charts, ui
 from hubdash.services import vision as svc
+from hubdash.ui import vision as vision_ui
 
 region_id = ui.require_region()
 ui.page_title("endorsements.title")
@@ -16,9 +17,9 @@ if vision.latest_revision is None:
 coverage = ui.read(svc.endorsement_coverage, region_id=region_id)
 endorsed = sum(row.is_current for row in coverage)
 st.metric(ui.t("vision.endorsed_current", number=vision.latest_revision.number), f"{endorsed} / {len(coverage)}")
-chart = charts.endorsement_coverage(ui.coverage_frame(svc.sector_coverage(coverage)), ui.language())
+chart = charts.endorsement_coverage(vision_ui.coverage_frame(svc.sector_coverage(coverage)), ui.language())
 st.altair_chart(chart.chart, width="stretch")
-st.dataframe(ui.endorsement_table(coverage), hide_index=True, width="stretch")
+st.dataframe(vision_ui.endorsement_table(coverage), hide_index=True, width="stretch")
 
 with st.form("endorse", border=True):
     st.markdown(f"**{ui.t('endorsements.heading', number=vision.latest_revision.number)}**")

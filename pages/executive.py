@@ -5,7 +5,9 @@ import streamlit as st
 from hubdash import charts, ui
 from hubdash.domain.periods import fiscal_year_label
 from hubdash.domain.permissions import Permission, allows
-from hubdash.services.reports import dashboard_options, executive_summary, export_report
+from hubdash.services.dashboard import dashboard_options
+from hubdash.services.executive import executive_summary
+from hubdash.ui import executive as executive_ui
 
 region_id = ui.require_region()
 ui.page_title("executive.title")
@@ -27,9 +29,9 @@ fiscal_year = year_col.selectbox(
 )
 scope_region = None if scope == "all" else region_id
 summary = ui.read(executive_summary, region_id=scope_region, fiscal_year=fiscal_year)
-views = charts.executive_views(summary, lang)
+views = executive_ui.executive_views(summary, lang)
 name = summary.regions[0].name if scope_region and summary.regions else ui.t("executive.all_regions")
-st.caption(ui.t("executive.as_of", region=name, period=ui.period_label(summary.as_of)))
+st.caption(ui.t("executive.as_of", region=name, period=ui.fmt.period(summary.as_of)))
 
 st.subheader(ui.t("executive.statuses"))
 ui.status_metrics(summary.counts)
@@ -65,29 +67,4 @@ else:
 
 if allows(ui.actor(), Permission.EXPORT_REPORTS, region_id=scope_region):
     st.subheader(ui.t("executive.reports"))
-    pptx_col, xlsx_col = st.columns(2)
-    for column, fmt, label, mime in (
-        (
-            pptx_col,
-            "pptx",
-            "executive.download_pptx",
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ),
-        (
-            xlsx_col,
-            "xlsx",
-            "executive.download_xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    ):
-        column.download_button(
-            ui.t(label),
-            # made when clicked: a report of every region takes a few seconds
-            data=lambda fmt=fmt: ui.read_fresh(
-                export_report, actor=ui.actor(), fmt=fmt, lang=lang, region_id=scope_region, fiscal_year=fiscal_year
-            ),
-            file_name=f"hubdash-{'all' if scope_region is None else region_id}.{fmt}",
-            mime=mime,
-            icon=":material/download:",
-            on_click="ignore",
-        )
+    executive_ui.report_downloads(scope_region, fiscal_year)

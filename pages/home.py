@@ -5,6 +5,7 @@ import streamlit as st
 from hubdash import charts, ui
 from hubdash.domain.enums import Status
 from hubdash.services.regions import region_overview
+from hubdash.ui import home as home_ui
 
 region_id = ui.require_region()
 overview = ui.read(region_overview, region_id=region_id)
@@ -20,13 +21,13 @@ c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 c1.metric(ui.t("home.hubs"), len(overview.hubs))
 c2.metric(ui.t("home.goals"), len(overview.goals))
 c3.metric(ui.t("home.organisations"), sum(overview.organisations_by_sector.values()))
-c4.metric(ui.t("home.latest_quarter"), ui.period_label(overview.latest))
+c4.metric(ui.t("home.latest_quarter"), ui.fmt.period(overview.latest))
 
-st.subheader(ui.t("home.status_heading", period=ui.period_label(overview.latest)))
+st.subheader(ui.t("home.status_heading", period=ui.fmt.period(overview.latest)))
 ui.status_metrics(overview.statuses)
 st.altair_chart(
     charts.status_by_hub(
-        ui.hub_status_frame(overview.hubs),
+        home_ui.hub_status_frame(overview.hubs),
         {s: ui.label(s) for s in Status},
         {"hub": ui.t("col.hub"), "count": ui.t("home.targets")},
     ),
@@ -34,10 +35,10 @@ st.altair_chart(
 )
 
 st.subheader(ui.t("home.hubs"))
-st.dataframe(ui.hub_table(overview.hubs), hide_index=True, width="stretch")
+st.dataframe(home_ui.hub_table(overview.hubs), hide_index=True, width="stretch")
 
 st.subheader(ui.t("home.goals"))
-st.dataframe(ui.goal_table(overview.goals), hide_index=True, width="stretch")
+st.dataframe(home_ui.goal_table(overview.goals), hide_index=True, width="stretch")
 
 st.subheader(ui.t("home.sectors"))
-st.dataframe(ui.sector_table(overview.organisations_by_sector), hide_index=True, width="stretch")
+st.dataframe(home_ui.sector_table(overview.organisations_by_sector), hide_index=True, width="stretch")

@@ -67,10 +67,7 @@ def live_board() -> None:
                     )
                     if st.button(ui.t("ideas.adopt"), key=f"adopt-{idea.id}", type="primary"):
                         reason = ui.t("ideas.adopt_reason", idea=idea.body[:40])
-                        result = ui.write(svc.adopt_idea, idea_id=idea.id, part_key=into, reason=reason)
-                        if result and result.conflict:
-                            st.error(ui.t("ideas.adopt_conflict"))
-                        elif result:
+                        if ui.write(svc.adopt_idea, idea_id=idea.id, part_key=into, reason=reason):
                             st.rerun()
 
 

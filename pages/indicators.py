@@ -4,55 +4,45 @@ import streamlit as st
 
 from hubdash import ui
 from hubdash.domain.enums import Direction, IndicatorKind, Measure
-from hubdash.domain.kpi_hints import HintRule
 from hubdash.services.indicators import (
     IndicatorInput,
     catalogue_hints,
     create_indicator,
     indicator_catalogue,
-    region_goals,
     region_targets,
     update_indicator,
 )
-from hubdash.services.regions import list_hubs
+from hubdash.services.regions import active_goals, list_hubs
 from hubdash.services.targets import TargetInput, create_target, target_history, update_target
-
-HINT_TEXT = {
-    HintRule.GOAL_WITHOUT_OUTCOME: "indicators.hint_goal_without_outcome",
-    HintRule.INDICATOR_WITHOUT_TARGET: "indicators.hint_indicator_without_target",
-    HintRule.TARGET_WITHOUT_BASELINE: "indicators.hint_target_without_baseline",
-    HintRule.TARGET_WITHOUT_DEADLINE: "indicators.hint_target_without_deadline",
-    HintRule.TARGET_NOT_AHEAD: "indicators.hint_target_not_ahead",
-    HintRule.HUB_ONLY_INPUTS: "indicators.hint_hub_only_inputs",
-}
+from hubdash.ui import indicators as indicators_ui
 
 region_id = ui.require_region()
 ui.page_title("indicators.title")
 if flash := st.session_state.pop("indicators_flash", None):
     st.success(flash)
 catalogue = ui.read(indicator_catalogue, region_id=region_id)
-goals = {g.id: g for g in ui.read(region_goals, region_id=region_id)}
+goals = {g.id: g for g in ui.read(active_goals, region_id=region_id)}
 tab_catalogue, tab_edit, tab_targets, tab_history = st.tabs(
     [ui.t("indicators.catalogue"), ui.t("indicators.edit"), ui.t("indicators.targets"), ui.t("indicators.history")]
 )
 
 with tab_catalogue:
     table, hints_column = st.columns([3, 1])
-    table.dataframe(ui.catalogue_table(catalogue), hide_index=True, width="stretch")
+    table.dataframe(indicators_ui.catalogue_table(catalogue), hide_index=True, width="stretch")
     hints = ui.read(catalogue_hints, region_id=region_id)
     with hints_column.container(border=True):
         st.markdown(f"**{ui.t('indicators.hints', count=len(hints))}**")
         st.caption(ui.t("indicators.hints_basis"))
         for hint in hints:
             detail = hint.detail or ui.t("indicators.whole_region")
-            st.markdown(f"- {ui.t(HINT_TEXT[hint.rule], subject=hint.subject, detail=detail)}")
+            st.markdown(f"- {ui.t(indicators_ui.HINT_TEXT[hint.rule], subject=hint.subject, detail=detail)}")
 
 with tab_edit:
     by_id = {e.indicator.id: e.indicator for e in catalogue}
     chosen = st.selectbox(
         ui.t("indicators.pick"),
         [None, *by_id],
-        format_func=lambda i: ui.t("indicators.new") if i is None else ui.coded(by_id[i]),
+        format_func=lambda i: ui.t("indicators.new") if i is None else ui.fmt.coded(by_id[i].code, by_id[i].name),
     )
     current = by_id.get(chosen)
     with st.form(f"indicator_form_{chosen}"):
@@ -68,7 +58,7 @@ with tab_edit:
             ui.t("col.goal"),
             goal_options,
             goal_options.index(current.goal_id) if current and current.goal_id in goals else 0,
-            lambda g: "–" if g is None else f"{goals[g].code} {goals[g].title}",
+            lambda g: "–" if g is None else ui.fmt.coded(goals[g].code, goals[g].title),
         )
         definition = st.text_area(ui.t("col.definition"), value=current.definition if current else "")
         data_source = st.text_input(ui.t("indicators.data_source"), value=current.data_source if current else "")
@@ -84,15 +74,19 @@ with tab_edit:
 
 with tab_targets:
     targets = ui.read(region_targets, region_id=region_id)
-    st.dataframe(ui.targets_table(targets), hide_index=True, width="stretch")
+    st.dataframe(indicators_ui.targets_table(targets), hide_index=True, width="stretch")
     st.markdown(f"**{ui.t('indicators.set_target')}**")
     hubs = {h.id: h for h in ui.read(list_hubs, region_id=region_id)}
     left, right = st.columns(2)
-    indicator = left.selectbox(ui.t("col.indicator"), [e.indicator for e in catalogue], format_func=ui.coded)
+    indicator = left.selectbox(
+        ui.t("col.indicator"), [e.indicator for e in catalogue], format_func=lambda i: ui.fmt.coded(i.code, i.name)
+    )
     hub_id = right.selectbox(
         ui.t("col.hub"),
         [None, *hubs],
-        format_func=lambda h: ui.t("indicators.whole_region") if h is None else ui.coded(hubs[h]),
+        format_func=lambda h: (
+            ui.t("indicators.whole_region") if h is None else ui.fmt.coded(hubs[h].code, hubs[h].name)
+        ),
     )
     existing = next(
         (tg for tg, ind, hub in targets if indicator and ind.id == indicator.id and hub_id == tg.hub_id), None
@@ -100,7 +94,7 @@ with tab_targets:
     if indicator is not None:
         with st.form(f"target_form_{indicator.id}_{hub_id}_{existing.version if existing else 0}"):
             st.caption(ui.t("indicators.target_unit", unit=indicator.unit, direction=ui.label(indicator.direction)))
-            form = ui.target_form(existing, is_flow=indicator.measure == Measure.FLOW)
+            form = indicators_ui.target_form(existing, is_flow=indicator.measure == Measure.FLOW)
             reason = st.text_input(ui.t("col.reason"), help=ui.t("indicators.reason_help"), disabled=existing is None)
             if st.form_submit_button(ui.t("indicators.save_target"), type="primary"):
                 data = TargetInput(indicator_id=indicator.id, hub_id=hub_id, **form)
@@ -118,4 +112,4 @@ with tab_history:
     history = ui.read(target_history, region_id=region_id)
     if not history:
         st.info(ui.t("indicators.no_history"))
-    st.dataframe(ui.target_history_table(history), hide_index=True, width="stretch")
+    st.dataframe(indicators_ui.target_history_table(history), hide_index=True, width="stretch")

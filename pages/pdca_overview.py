@@ -17,19 +17,19 @@ if not overview.stages:
     st.info(ui.t("pdca_overview.empty"))
     st.stop()
 
-current = ui.period_label(overview.current)
+current = ui.fmt.period(overview.current)
 rates = overview.completion_pct()
 last_done = rates[-2] if len(rates) > 1 else rates[-1]  # the current quarter's cycles are still running
 left, middle, right = st.columns(3)
 left.metric(ui.t("pdca_overview.not_started", period=current), len(overview.not_started))
 middle.metric(ui.t("pdca_overview.overdue"), len(overview.overdue))
-right.metric(ui.t("pdca_overview.completion_now", period=ui.period_label(last_done[0])), f"{last_done[1]:.0f}%")
+right.metric(ui.t("pdca_overview.completion_now", period=ui.fmt.period(last_done[0])), f"{last_done[1]:.0f}%")
 
 st.subheader(ui.t("pdca_overview.board"))
 st.dataframe(
     pd.DataFrame(
         {
-            ui.period_label(p): [ui.label(s) if (s := overview.stages.get((h, p))) else "–" for h in overview.hubs]
+            ui.fmt.period(p): [ui.label(s) if (s := overview.stages.get((h, p))) else "–" for h in overview.hubs]
             for p in overview.periods
         },
         index=pd.Index(overview.hubs, name=ui.t("col.hub")),
@@ -49,7 +49,7 @@ if overview.overdue:
         pd.DataFrame(
             {
                 ui.t("col.hub"): [a.hub_code for a in overview.overdue],
-                ui.t("col.period"): [ui.period_label(a.cycle_period) for a in overview.overdue],
+                ui.t("col.period"): [ui.fmt.period(a.cycle_period) for a in overview.overdue],
                 ui.t("col.action"): [a.title for a in overview.overdue],
                 ui.t("col.owner"): [a.owner for a in overview.overdue],
                 ui.t("col.due"): [a.due_date.isoformat() for a in overview.overdue],
@@ -63,6 +63,6 @@ else:
     st.success(ui.t("pdca_overview.no_overdue"))
 
 st.subheader(ui.t("pdca_overview.completion"))
-frame = pd.DataFrame({"period": [ui.period_label(p) for p, _ in rates], "rate": [r for _, r in rates]})
+frame = pd.DataFrame({"period": [ui.fmt.period(p) for p, _ in rates], "rate": [r for _, r in rates]})
 titles = {"period": ui.t("col.period"), "rate": ui.t("pdca_overview.completion_axis")}
 st.altair_chart(charts.completion_rate(frame, titles), width="stretch")

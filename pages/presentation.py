@@ -6,6 +6,7 @@ from hubdash import charts, ui
 from hubdash.domain.vision_text import safe_markdown
 from hubdash.services import vision as svc
 from hubdash.services import workshop
+from hubdash.ui import vision as vision_ui
 
 region_id = ui.require_region()
 # static styling only (no user text): large type for the projector (collapse the sidebar by its arrow)
@@ -35,7 +36,7 @@ def live() -> None:
         st.subheader(ui.t("vision.endorsements"))
         endorsed = sum(r.is_current for r in rows)
         st.markdown(ui.t("presentation.endorsed", endorsed=endorsed, total=len(rows)))
-        view = charts.endorsement_coverage(ui.coverage_frame(svc.sector_coverage(rows)), ui.language())
+        view = charts.endorsement_coverage(vision_ui.coverage_frame(svc.sector_coverage(rows)), ui.language())
         st.altair_chart(view.chart, width="stretch")
     board = ui.read_fresh(workshop.ideas_board, region_id=region_id, voter_key="", limit=5)
     with ideas:

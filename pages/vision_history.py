@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from hubdash import ui
+from hubdash.domain.vision_parts import PartKey
 from hubdash.domain.vision_text import diff_markdown
 from hubdash.services import vision as svc
+from hubdash.ui.vision import part_name
 
 region_id = ui.require_region()
 ui.page_title("vision_history.title")
@@ -13,14 +15,6 @@ revisions = ui.read(svc.revision_history, region_id=region_id)
 if not revisions:
     st.info(ui.t("vision.empty"))
     st.stop()
-
-
-def part_name(key: str) -> str:
-    if key == svc.STATEMENT:
-        return ui.t("vision.statement")
-    if key.startswith(svc.COMMITMENT_PREFIX):
-        return ui.label(svc.Sector(key.removeprefix(svc.COMMITMENT_PREFIX)))
-    return key.removeprefix(svc.GOAL_PREFIX)
 
 
 def note(r: svc.RevisionLine) -> str:
@@ -33,10 +27,12 @@ st.dataframe(
     pd.DataFrame(
         {
             ui.t("col.revision"): [r.number for r in revisions],
-            ui.t("col.when"): [ui.when(r.created_at) for r in revisions],
+            ui.t("col.when"): [ui.fmt.when(r.created_at) for r in revisions],
             ui.t("col.author"): [r.author_name for r in revisions],
             ui.t("col.reason"): [r.reason for r in revisions],
-            ui.t("vision_history.changed"): [", ".join(part_name(k) for k in r.changed_parts) for r in revisions],
+            ui.t("vision_history.changed"): [
+                ", ".join(part_name(PartKey(k)) for k in r.changed_parts) for r in revisions
+            ],
             ui.t("vision_history.note"): [note(r) for r in revisions],
         }
     ),

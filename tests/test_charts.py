@@ -8,7 +8,6 @@ import pytest
 from hubdash import charts
 from hubdash.domain.enums import Status
 from hubdash.domain.status import STATUS_COLORS
-from hubdash.services.reports import ExecutiveSummary
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -123,26 +122,3 @@ def test_pdca_timeline_bars_span_the_cycle_and_use_the_font_stack() -> None:
     assert bars["x"]["field"] == "start" and bars["x2"]["field"] == "end"
     assert _data(spec)[0]["stage_label"] == "評価"
     assert "Noto Sans CJK JP" in spec["config"]["font"]
-
-
-def test_executive_views_send_only_the_rows_they_draw() -> None:
-    summary = ExecutiveSummary(
-        region_id=None,
-        as_of=None,
-        regions=[],
-        counts=dict.fromkeys(Status, 1),
-        lights=pd.DataFrame(
-            {"row": ["北海道"], "row_region_id": [1], "row_hub_id": [None], "goal": ["G1"], "status": ["at_risk"]}
-        ),
-        risks=pd.DataFrame(),
-        trend=pd.DataFrame([{"fiscal_year": 2024, "quarter": 1, "status": s.value, "targets": 1} for s in Status]),
-        achievement=pd.DataFrame([{"fiscal_year": 2024, "quarter": 1, "achievement": 50.0}]),
-        pdca=pd.DataFrame(
-            [{"row": "北海道", "row_region_id": 1, "row_hub_id": None, "cycles": 4, "closed": 3, "completion": 75.0}]
-        ),
-    )
-    views = charts.executive_views(summary, "en")
-    assert set(views) == {"counts", "lights", "trend", "achievement", "pdca"}
-    sizes = {name: len(_data(view.chart.to_dict())) for name, view in views.items()}
-    assert sizes == {"counts": 4, "lights": 1, "trend": 4, "achievement": 1, "pdca": 1}
-    assert all(charts.payload_bytes(view.chart) < 10_000 for view in views.values())

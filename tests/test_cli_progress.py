@@ -108,4 +108,4 @@ def test_one_bad_row_keeps_every_good_row_out(sample_engine: Engine, tmp_path: P
 
 def test_export_refuses_an_unknown_file_type(sample_engine: Engine, tmp_path: Path) -> None:
     result = _run(sample_engine, "export-progress", str(tmp_path / "x.txt"))
-    assert result.exit_code == 1 and "must end in .csv or .xlsx" in result.stderr
+    assert result.exit_code == 1 and "must end in one of: csv, xlsx" in result.stderr

@@ -37,11 +37,15 @@ def test_every_enum_member_has_a_label(lang: str) -> None:
 
 def test_every_key_is_used_and_every_used_key_exists() -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in SOURCES)
-    literals = set(re.findall(r"""["']([a-z_]+\.[a-z_]+)["']""", source))
+    literals = set(re.findall(r"""["']([a-z_]+\.[a-z_0-9]+)["']""", source))
     catalogue = set(i18n.catalogue("ja"))
     unused = sorted(catalogue - literals - _enum_keys())
     assert unused == [], f"keys in the catalogue that no code uses: {unused}"
-    called = set(re.findall(r"""(?:\bt|page_title)\(\s*["']([a-z_]+\.[a-z_]+)["']""", source))
+    # catalogue keys passed to t(), page_title(), an error, a message or a file problem
+    key = r"""["']([a-z_]+\.[a-z_0-9]+)["']"""
+    called = set(re.findall(r"(?:\bt|page_title|Error|Denied|Conflict|Found|Message)\(\s*" + key, source))
+    called |= set(re.findall(r"\bproblem\([^()]*?" + key, source))
+    assert "progress.not_a_number" in called and "vision.error_goal_title" in called, "the patterns still find keys"
     missing = sorted(called - catalogue)
     assert missing == [], f"keys used in code but missing from the catalogue: {missing}"
 

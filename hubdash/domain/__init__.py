@@ -1,1 +1,1 @@
-"""Pure rules of the domain (fiscal periods, the status engine, roles, KPI hints, vision text): standard library only."""
+"""Pure rules of the domain (periods, status engine, roles, KPI hints, vision text): standard library only."""

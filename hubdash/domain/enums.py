@@ -29,6 +29,27 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
+class Permission(StrEnum):
+    """A thing a user may be allowed to do."""
+
+    READ = "read"
+    EXPORT_REPORTS = "export_reports"
+    MANAGE_USERS = "manage_users"
+    MANAGE_REGIONS = "manage_regions"
+    RESTORE = "restore"
+    READ_AUDIT = "read_audit"
+    EDIT_VISION = "edit_vision"
+    ENDORSE = "endorse"
+    COMMENT = "comment"
+    POST_IDEA = "post_idea"
+    VOTE_IDEA = "vote_idea"
+    FACILITATE_WORKSHOP = "facilitate_workshop"
+    EDIT_INDICATORS = "edit_indicators"
+    EDIT_TARGETS = "edit_targets"
+    ENTER_PROGRESS = "enter_progress"
+    EDIT_PDCA = "edit_pdca"
+
+
 class IndicatorKind(StrEnum):
     """Place in the logic model: input -> activity -> output -> outcome."""
 
@@ -116,6 +137,7 @@ class FutureCourse(StrEnum):
 I18N_PREFIX: dict[type[StrEnum], str] = {
     Sector: "sector",
     Role: "role",
+    Permission: "permission",
     IndicatorKind: "kind",
     Measure: "measure",
     Direction: "direction",

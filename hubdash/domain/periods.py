@@ -10,7 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import overload
+from typing import TypeVar, overload
+
+from hubdash.domain.enums import PdcaCadence
+from hubdash.domain.errors import Message, UserError
 
 MIN_FISCAL_YEAR = 1900
 MAX_FISCAL_YEAR = 2999
@@ -33,21 +36,27 @@ LANGUAGES: tuple[str, ...] = ("ja", "en")
 JST = timezone(timedelta(hours=9), "JST")
 
 
-class PeriodError(ValueError):
+_QUARTER_KEYS = ("period.not_a_quarter", "period.not_a_quarter_because")
+
+
+class PeriodError(UserError):
     """Text or numbers that do not name a fiscal quarter (or a fiscal year)."""
 
     def __init__(
         self,
         text: str,
-        reason: str | None = None,
+        reason: Message | None = None,
         *,
-        what: str = "a fiscal quarter",
-        forms: tuple[str, ...] = ACCEPTED_FORMS,
+        year: bool = False,
     ) -> None:
         self.text = text
         self.reason = reason
-        detail = f" ({reason})" if reason else ""
-        super().__init__(f'"{text}" is not {what}{detail}; use one of: {", ".join(forms)}')
+        forms = ", ".join(ACCEPTED_YEAR_FORMS if year else ACCEPTED_FORMS)
+        keys = ("period.not_a_year", "period.not_a_year_because") if year else _QUARTER_KEYS
+        if reason is None:
+            super().__init__(keys[0], text=text, forms=forms)
+        else:
+            super().__init__(keys[1], text=text, forms=forms, reason=reason)
 
 
 # era -> (English name, offset to the Gregorian year, last era year or None). 元 (gannen) is year 1.
@@ -86,7 +95,10 @@ def _normalize(text: object) -> str:
     return unicodedata.normalize("NFKC", text).strip().upper() if isinstance(text, str) else ""
 
 
-def _year_from_match(groups: dict[str, str | None]) -> tuple[int, str | None]:
+_YEAR_RANGE = Message("period.year_range", {"first": MIN_FISCAL_YEAR, "last": MAX_FISCAL_YEAR})
+
+
+def _year_from_match(groups: dict[str, str | None]) -> tuple[int, Message | None]:
     """Return the fiscal year a matched year part names, and why it is out of range (or None)."""
     if (western := groups.get("western")) is not None:
         fiscal_year = int(western)
@@ -97,9 +109,9 @@ def _year_from_match(groups: dict[str, str | None]) -> tuple[int, str | None]:
         era_year = 1 if era_year_text == "元" else int(era_year_text)
         fiscal_year = offset + era_year
         if last is not None and era_year > last:
-            return fiscal_year, f"{name} ends with year {last}"
+            return fiscal_year, Message("period.era_ends", {"era": name, "last": last})
     if not MIN_FISCAL_YEAR <= fiscal_year <= MAX_FISCAL_YEAR:
-        return fiscal_year, f"fiscal year must be {MIN_FISCAL_YEAR}..{MAX_FISCAL_YEAR}"
+        return fiscal_year, _YEAR_RANGE
     return fiscal_year, None
 
 
@@ -123,9 +135,9 @@ class FiscalQuarter:
                 raise TypeError(f"FiscalQuarter.{name} must be an int, got {value!r}")
         text = f"FY{self.fiscal_year}Q{self.quarter}"
         if not 1 <= self.quarter <= 4:
-            raise PeriodError(text, "quarter must be 1..4")
+            raise PeriodError(text, Message("period.quarter_range"))
         if not MIN_FISCAL_YEAR <= self.fiscal_year <= MAX_FISCAL_YEAR:
-            raise PeriodError(text, f"fiscal year must be {MIN_FISCAL_YEAR}..{MAX_FISCAL_YEAR}")
+            raise PeriodError(text, _YEAR_RANGE)
 
     @classmethod
     def from_date(cls, d: date) -> FiscalQuarter:
@@ -146,7 +158,12 @@ class FiscalQuarter:
     @property
     def index(self) -> int:
         """Consecutive integer per quarter: fiscal_year * 4 + quarter - 1."""
-        return self.fiscal_year * 4 + self.quarter - 1
+        return quarter_index(self.fiscal_year, self.quarter)
+
+    @property
+    def axis_position(self) -> float:
+        """The quarter on a continuous time axis: the fiscal year plus a quarter's share (FY2024 Q3 -> 2024.5)."""
+        return self.fiscal_year + (self.quarter - 1) / 4
 
     @property
     def start_date(self) -> date:
@@ -203,6 +220,22 @@ class FiscalQuarter:
     __str__ = canonical
 
 
+N = TypeVar("N")
+
+
+def quarter_index(fiscal_year: N, quarter: N) -> N:
+    """The consecutive number of a quarter (see FiscalQuarter.index), of ints or of SQL column expressions."""
+    return fiscal_year * 4 + quarter - 1  # type: ignore[operator, no-any-return]  # ints and SQL columns alike
+
+
+CADENCE_QUARTERS: dict[PdcaCadence, int] = {PdcaCadence.QUARTER: 1, PdcaCadence.HALF: 2, PdcaCadence.YEAR: 4}
+
+
+def cadence_quarters(cadence: PdcaCadence | str) -> int:
+    """How many quarters one PDCA cycle of the cadence covers."""
+    return CADENCE_QUARTERS[PdcaCadence(cadence)]
+
+
 def fiscal_year_of(d: date) -> int:
     """Return the fiscal year (named by its starting calendar year) containing the date d."""
     return d.year if d.month >= 4 else d.year - 1
@@ -253,4 +286,4 @@ def parse_fiscal_year(text: str) -> int:
             if reason is None:
                 return fiscal_year
             break
-    raise PeriodError(str(text), reason, what="a fiscal year", forms=ACCEPTED_YEAR_FORMS)
+    raise PeriodError(str(text), reason, year=True)

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from hubdash.domain.enums import Role
+from hubdash.domain.enums import Permission, Role
+from hubdash.domain.errors import UserError
 
-
-class Permission(StrEnum):
-    """A thing a user may be allowed to do."""
-
-    READ = "read"
-    EXPORT_REPORTS = "export_reports"
-    MANAGE_USERS = "manage_users"
-    MANAGE_REGIONS = "manage_regions"
-    RESTORE = "restore"
-    EDIT_VISION = "edit_vision"
-    ENDORSE = "endorse"
-    COMMENT = "comment"
-    POST_IDEA = "post_idea"
-    VOTE_IDEA = "vote_idea"
-    FACILITATE_WORKSHOP = "facilitate_workshop"
-    EDIT_INDICATORS = "edit_indicators"
-    EDIT_TARGETS = "edit_targets"
-    ENTER_PROGRESS = "enter_progress"
-    EDIT_PDCA = "edit_pdca"
+__all__ = ["Actor", "Permission", "PermissionDenied", "allows", "require"]
 
 
 _READER = frozenset({Permission.READ, Permission.EXPORT_REPORTS})
@@ -82,13 +64,15 @@ OPEN_MODE_ADMIN = Actor(name="open-mode administrator", role=Role.ADMIN, usernam
 SYSTEM = Actor(name="hubdash (system)", role=Role.ADMIN, username="system")
 
 
-class PermissionDenied(PermissionError):
-    """Raised by require(); the message says who was refused what."""
+class PermissionDenied(UserError):
+    """Raised by require(); the message says who was refused what (nothing was changed)."""
 
     def __init__(self, actor: Actor, permission: Permission, detail: str = "") -> None:
         self.actor = actor
         self.permission = permission
-        super().__init__(f"{actor.name} ({actor.role.value}) may not {permission.value}{detail}")
+        super().__init__(
+            "app.permission_denied", name=actor.name, role=actor.role, permission=permission, scope=detail.strip()
+        )
 
 
 def allows(

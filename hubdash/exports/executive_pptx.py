@@ -19,33 +19,16 @@ from pptx.slide import Slide
 from pptx.text.text import Font
 from pptx.util import Inches, Pt
 
-from hubdash import i18n
 from hubdash.domain.enums import Status
-from hubdash.domain.periods import FiscalQuarter
-from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS
-from hubdash.services.reports import ExecutiveSummary, GoalStatus, RegionSummary, TargetRow
+from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER
+from hubdash.fmt import Display, number
+from hubdash.services.executive import ExecutiveSummary, GoalStatus, RegionSummary, TargetRow
 
 # Latin text in a plain face; Japanese in a face every Japanese Windows and macOS has.
 LATIN_FONT = "Arial"
 EAST_ASIAN_FONT = "Meiryo"
 GOAL_SLIDE_ROWS = 12
 TITLE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
-
-
-def status_text(status: Status, lang: str) -> str:
-    """A status with its symbol, as on the page."""
-    return f"{STATUS_SYMBOLS[status]} {i18n.label(status, lang)}"
-
-
-def _period(period: FiscalQuarter | None, lang: str) -> str:
-    return period.label(lang) if period else i18n.t("common.none", lang)
-
-
-def _number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _fonts(font: Font, size: int | None = None) -> None:
@@ -125,13 +108,13 @@ def _bar_chart(
         point.format.fill.fore_color.rgb = RGBColor.from_string(color.lstrip("#"))
 
 
-def _region_slide(prs: PresentationType, region: RegionSummary, lang: str) -> None:
+def _region_slide(prs: PresentationType, region: RegionSummary, d: Display) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
-    _title(slide, i18n.t("report.region_slide", lang, region=region.name, period=_period(region.as_of, lang)))
+    _title(slide, d.t("report.region_slide", region=region.name, period=d.period(region.as_of)))
     total = sum(region.counts.values())
     _text(
         slide,
-        i18n.t("report.on_track_share", lang, on_track=region.counts[Status.ON_TRACK], total=total),
+        d.t("report.on_track_share", on_track=region.counts[Status.ON_TRACK], total=total),
         0.5,
         1.4,
         6.0,
@@ -140,14 +123,14 @@ def _region_slide(prs: PresentationType, region: RegionSummary, lang: str) -> No
     )
     _bar_chart(
         slide,
-        [status_text(s, lang) for s in STATUS_ORDER],
-        i18n.t("home.targets", lang),
+        [d.status(s) for s in STATUS_ORDER],
+        d.t("home.targets"),
         [region.counts[s] for s in STATUS_ORDER],
         [STATUS_COLORS[s] for s in STATUS_ORDER],
         (0.5, 2.0, 6.0, 4.5),
     )
-    rows = [[g.code, g.title, status_text(g.status, lang)] for g in region.goals]
-    header = [i18n.t("col.code", lang), i18n.t("col.goal", lang), i18n.t("col.status", lang)]
+    rows = [[g.code, g.title, d.status(g.status)] for g in region.goals]
+    header = [d.t("col.code"), d.t("col.goal"), d.t("col.status")]
     _table(slide, header, rows, 6.9, 2.0, 6.0)
 
 
@@ -156,56 +139,55 @@ def _behind_first(goal: GoalStatus) -> list[TargetRow]:
     return sorted(behind, key=lambda t: -(t.behind or 0.0))[:GOAL_SLIDE_ROWS]
 
 
-def _goal_slide(prs: PresentationType, region: RegionSummary, goal: GoalStatus, lang: str) -> None:
+def _goal_slide(prs: PresentationType, region: RegionSummary, goal: GoalStatus, d: Display) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
-    _title(slide, i18n.t("report.goal_slide", lang, region=region.name, code=goal.code, goal=goal.title), 24)
+    _title(slide, d.t("report.goal_slide", region=region.name, code=goal.code, goal=goal.title), 24)
     targets = _behind_first(goal)
-    _text(slide, i18n.t("report.goal_caption", lang, shown=len(targets), total=len(goal.targets)), 0.5, 1.3, 12, 0.4)
+    _text(slide, d.t("report.goal_caption", shown=len(targets), total=len(goal.targets)), 0.5, 1.3, 12, 0.4)
     _bar_chart(
         slide,
         [f"{t.hub} / {t.indicator}" for t in targets],
-        f"{i18n.t('col.achievement', lang)} (%)",
+        f"{d.t('col.achievement')} (%)",
         [round(t.achievement, 1) if t.achievement is not None else None for t in targets],
         [STATUS_COLORS[t.status] for t in targets],
         (0.5, 1.8, 5.8, 5.4),
         "0.0",
     )
     header = [
-        i18n.t("col.hub", lang),
-        i18n.t("col.indicator", lang),
-        i18n.t("col.compared", lang),
-        i18n.t("col.expected", lang),
-        i18n.t("col.status", lang),
+        d.t("col.hub"),
+        d.t("col.indicator"),
+        d.t("col.compared"),
+        d.t("col.expected"),
+        d.t("col.status"),
     ]
     rows = [
-        [t.hub or "", t.indicator, f"{_number(t.actual)} {t.unit}", _number(t.expected), status_text(t.status, lang)]
+        [t.hub or "", t.indicator, f"{number(t.actual)} {t.unit}", number(t.expected), d.status(t.status)]
         for t in targets
     ]
     _table(slide, header, rows, 6.5, 1.8, 6.5)
 
 
-def executive_pptx(summary: ExecutiveSummary, lang: str) -> bytes:
+def executive_pptx(summary: ExecutiveSummary, d: Display) -> bytes:
     """The executive report of a summary as a .pptx file."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_LAYOUT])
     scope = summary.regions[0].name if summary.region_id is not None and summary.regions else None
-    _title(slide, i18n.t("report.title", lang), 36)
+    _title(slide, d.t("report.title"), 36)
     subtitle = slide.placeholders[1]
-    subtitle.text = i18n.t(
+    subtitle.text = d.t(
         "report.subtitle",
-        lang,
-        scope=scope or i18n.t("executive.all_regions", lang),
-        period=_period(summary.as_of, lang),
+        scope=scope or d.t("executive.all_regions"),
+        period=d.period(summary.as_of),
     )
     for paragraph in subtitle.text_frame.paragraphs:
         for run in paragraph.runs:
             _fonts(run.font, 20)
     for region in summary.regions:
-        _region_slide(prs, region, lang)
+        _region_slide(prs, region, d)
         for goal in region.goals:
             if goal.status is Status.OFF_TRACK:
-                _goal_slide(prs, region, goal, lang)
+                _goal_slide(prs, region, goal, d)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()

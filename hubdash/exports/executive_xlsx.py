@@ -1,173 +1,133 @@
-"""The numbers of the executive report as an Excel workbook (openpyxl), one sheet per part."""
+"""The numbers of the executive report as an Excel workbook, one sheet per part, written by exports.tables."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from hubdash import i18n
 from hubdash.domain.enums import Status
 from hubdash.domain.periods import FiscalQuarter
-from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER, STATUS_SYMBOLS
-from hubdash.services.reports import ExecutiveSummary
+from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER
+from hubdash.exports.tables import Cell, Sheet, workbook, xlsx_bytes
+from hubdash.fmt import Display
+from hubdash.services.executive import ExecutiveSummary
 
 
-def _status(status: Status, lang: str) -> str:
-    return f"{STATUS_SYMBOLS[status]} {i18n.label(status, lang)}"
+def _sheets(summary: ExecutiveSummary, d: Display) -> list[Sheet]:
+    def sheet(key: str, header: list[str], rows: Iterable[Sequence[Cell]]) -> Sheet:
+        return Sheet(d.t(key), header, list(rows))
 
-
-def _period(fiscal_year: int, quarter: int, lang: str) -> str:
-    return FiscalQuarter(int(fiscal_year), int(quarter)).label(lang)
-
-
-def _cell_value(value: object) -> object:
-    # Text a user typed (names, titles) must never run as a formula in Excel.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def _sheet(wb: Workbook, title: str, header: list[str], rows: Iterable[list[object]], lang: str) -> Worksheet:
-    ws = wb.create_sheet(title[:31])
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    labels = {_status(s, lang): s for s in Status}
-    for row in rows:
-        ws.append([_cell_value(v) for v in row])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value in labels:
-                color = STATUS_COLORS[labels[cell.value]].lstrip("#")
-                cell.fill = PatternFill("solid", fgColor=color)
-                cell.font = Font(color="FFFFFF" if labels[cell.value] is not Status.AT_RISK else "000000")
-    for n, title_text in enumerate(header, start=1):
-        width = max([len(str(title_text)), *(len(str(c.value or "")) for c in ws[get_column_letter(n)][1:200])])
-        ws.column_dimensions[get_column_letter(n)].width = min(60, width * 1.6 + 2)
-    ws.freeze_panes = "A2"
-    return ws
-
-
-def executive_xlsx(summary: ExecutiveSummary, lang: str) -> bytes:
-    """The executive report's numbers as an .xlsx workbook."""
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
-    _sheet(
-        wb,
-        t("report.sheet_regions"),
-        [t("col.code"), t("app.region"), t("col.period"), *(_status(s, lang) for s in STATUS_ORDER)],
-        (
-            [r.code, r.name, _period_or_none(r.as_of, lang), *(r.counts[s] for s in STATUS_ORDER)]
-            for r in summary.regions
-        ),
-        lang,
-    )
-    _sheet(
-        wb,
-        t("report.sheet_goals"),
-        [t("app.region"), t("col.code"), t("col.goal"), t("col.status")],
-        ([r.name, g.code, g.title, _status(g.status, lang)] for r in summary.regions for g in r.goals),
-        lang,
-    )
-    _sheet(
-        wb,
-        t("report.sheet_targets"),
-        [
-            t("app.region"),
-            t("col.goal"),
-            t("col.hub"),
-            t("col.indicator"),
-            t("col.unit"),
-            t("col.compared"),
-            t("col.expected"),
-            f"{t('col.achievement')} (%)",
-            t("col.status"),
-        ],
-        (
-            [
-                r.name,
-                g.code,
-                x.hub,
-                x.indicator,
-                x.unit,
-                x.actual,
-                x.expected,
-                _round(x.achievement),
-                _status(x.status, lang),
-            ]
-            for r in summary.regions
-            for g in r.goals
-            for x in g.targets
-        ),
-        lang,
-    )
+    achievement = f"{d.t('col.achievement')} (%)"
     trend = summary.trend.pivot_table(index=["fiscal_year", "quarter"], columns="status", values="targets")
     median = summary.achievement.set_index(["fiscal_year", "quarter"])["achievement"]
-    _sheet(
-        wb,
-        t("report.sheet_quarters"),
-        [t("col.period"), *(_status(s, lang) for s in STATUS_ORDER), t("executive.median_achievement")],
-        (
-            [_period(fy, q, lang), *(int(trend.loc[(fy, q), s.value]) for s in STATUS_ORDER), median.get((fy, q))]
-            for fy, q in trend.index
+    return [
+        sheet(
+            "report.sheet_regions",
+            [d.t("col.code"), d.t("app.region"), d.t("col.period"), *(d.status(s) for s in STATUS_ORDER)],
+            ([r.code, r.name, d.period(r.as_of), *(r.counts[s] for s in STATUS_ORDER)] for r in summary.regions),
         ),
-        lang,
-    )
-    _sheet(
-        wb,
-        t("report.sheet_risks"),
-        [
-            t("app.region"),
-            t("col.hub"),
-            t("col.indicator"),
-            t("col.compared"),
-            t("col.expected"),
-            t("col.unit"),
-            f"{t('col.achievement')} (%)",
-            t("executive.behind"),
-            t("col.status"),
-        ],  # fmt: skip
-        (
+        sheet(
+            "report.sheet_goals",
+            [d.t("app.region"), d.t("col.code"), d.t("col.goal"), d.t("col.status")],
+            ([r.name, g.code, g.title, d.status(g.status)] for r in summary.regions for g in r.goals),
+        ),
+        sheet(
+            "report.sheet_targets",
             [
-                r.region,
-                r.hub,
-                r.indicator,
-                r.actual,
-                r.expected,
-                r.unit,
-                r.achievement,
-                r.behind,
-                _status(Status(r.status), lang),
-            ]
-            for r in summary.risks.itertuples()
+                d.t("app.region"),
+                d.t("col.goal"),
+                d.t("col.hub"),
+                d.t("col.indicator"),
+                d.t("col.unit"),
+                d.t("col.compared"),
+                d.t("col.expected"),
+                achievement,
+                d.t("col.status"),
+            ],
+            (
+                [
+                    r.name,
+                    g.code,
+                    x.hub,
+                    x.indicator,
+                    x.unit,
+                    x.actual,
+                    x.expected,
+                    None if x.achievement is None else round(x.achievement, 1),
+                    d.status(x.status),
+                ]
+                for r in summary.regions
+                for g in r.goals
+                for x in g.targets
+            ),
         ),
-        lang,
-    )
-    _sheet(
-        wb,
-        t("report.sheet_pdca"),
-        [
-            t("col.hub") if summary.region_id else t("app.region"),
-            t("executive.closed_cycles"),
-            t("executive.cycles"),
-            t("executive.pdca_completion_axis"),
-        ],  # fmt: skip
-        ([r.row, r.closed, r.cycles, r.completion] for r in summary.pdca.itertuples()),
-        lang,
-    )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheet(
+            "report.sheet_quarters",
+            [d.t("col.period"), *(d.status(s) for s in STATUS_ORDER), d.t("executive.median_achievement")],
+            (
+                [
+                    d.period(FiscalQuarter(int(fy), int(q))),
+                    *(int(trend.loc[(fy, q), s.value]) for s in STATUS_ORDER),
+                    median.get((fy, q)),
+                ]
+                for fy, q in trend.index
+            ),
+        ),
+        sheet(
+            "report.sheet_risks",
+            [
+                d.t("app.region"),
+                d.t("col.hub"),
+                d.t("col.indicator"),
+                d.t("col.compared"),
+                d.t("col.expected"),
+                d.t("col.unit"),
+                achievement,
+                d.t("executive.behind"),
+                d.t("col.status"),
+            ],
+            (
+                [
+                    r.region,
+                    r.hub,
+                    r.indicator,
+                    r.actual,
+                    r.expected,
+                    r.unit,
+                    r.achievement,
+                    r.behind,
+                    d.status(Status(r.status)),
+                ]
+                for r in summary.risks.itertuples()
+            ),
+        ),
+        sheet(
+            "report.sheet_pdca",
+            [
+                d.t("col.hub") if summary.region_id else d.t("app.region"),
+                d.t("executive.closed_cycles"),
+                d.t("executive.cycles"),
+                d.t("executive.pdca_completion_axis"),
+            ],
+            ([r.row, r.closed, r.cycles, r.completion] for r in summary.pdca.itertuples()),
+        ),
+    ]
 
 
-def _period_or_none(period: FiscalQuarter | None, lang: str) -> str:
-    return period.label(lang) if period else i18n.t("common.none", lang)
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+def executive_xlsx(summary: ExecutiveSummary, d: Display) -> bytes:
+    """The executive report's numbers as an .xlsx workbook, statuses coloured as on the page."""
+    book = workbook(_sheets(summary, d))
+    labels = {d.status(s): s for s in Status}
+    for ws in book.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in labels:
+                    status = labels[cell.value]
+                    cell.fill = PatternFill("solid", fgColor=STATUS_COLORS[status].lstrip("#"))
+                    cell.font = Font(color="000000" if status is Status.AT_RISK else "FFFFFF")
+        for n, cells in enumerate(ws.iter_cols(max_row=200), start=1):
+            width = max(len(str(c.value or "")) for c in cells)
+            ws.column_dimensions[get_column_letter(n)].width = min(60, width * 1.6 + 2)
+    return xlsx_bytes(book)

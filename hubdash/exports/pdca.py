@@ -1,16 +1,15 @@
-"""The PDCA record of a hub for a fiscal year as XLSX and Markdown, in the reader's language (pure)."""
+"""The PDCA record of a hub for a fiscal year as XLSX and Markdown, and the tables the PDCA page shows (pure).
+
+The page and the files share the table builders here, so a cycle reads the same on screen and on paper.
+"""
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
-
 import pandas as pd
 
-from hubdash import i18n
-from hubdash.domain.periods import fiscal_year_label
-from hubdash.domain.status import STATUS_SYMBOLS
-from hubdash.services.pdca import CheckRow, CycleDetail, HubYearRecord
+from hubdash.exports.tables import Sheet, write_xlsx
+from hubdash.fmt import Display, coded, number
+from hubdash.services.pdca import ActionRow, CheckRow, CycleDetail, HubYearRecord
 
 # The written parts of a cycle and their catalogue keys, in the order of the cycle.
 FIELD_KEYS: dict[str, str] = {
@@ -24,105 +23,109 @@ FIELD_KEYS: dict[str, str] = {
 }
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".")
-
-
-def _day(moment: datetime | None) -> str:
-    if moment is None:
-        return "–"
-    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def check_frame(rows: list[CheckRow], lang: str) -> pd.DataFrame:
+def check_frame(rows: list[CheckRow], d: Display) -> pd.DataFrame:
     """The Check table with translated headers: indicator, unit, value, change, compared, expected, target, status."""
-    t = i18n.t
     return pd.DataFrame(
         {
-            t("col.indicator", lang): [f"{r.indicator_code} {r.indicator_name}" for r in rows],
-            t("col.unit", lang): [r.unit for r in rows],
-            t("col.value", lang): [_number(r.value) for r in rows],
-            t("pdca.change", lang): [_number(r.change) for r in rows],
-            t("col.compared", lang): [_number(r.actual) for r in rows],
-            t("col.expected", lang): [_number(r.expected) for r in rows],
-            t("col.target", lang): [_number(r.target) for r in rows],
-            t("col.status", lang): [f"{STATUS_SYMBOLS[r.status]} {i18n.label(r.status, lang)}" for r in rows],
+            d.t("col.indicator"): [coded(r.indicator_code, r.indicator_name) for r in rows],
+            d.t("col.unit"): [r.unit for r in rows],
+            d.t("col.value"): [number(r.value, 2) for r in rows],
+            d.t("pdca.change"): [number(r.change, 2) for r in rows],
+            d.t("col.compared"): [number(r.actual, 2) for r in rows],
+            d.t("col.expected"): [number(r.expected, 2) for r in rows],
+            d.t("col.target"): [number(r.target, 2) for r in rows],
+            d.t("col.status"): [d.status(r.status) for r in rows],
+        },
+        dtype=object,
+    )
+
+
+# The action-item table's columns (the page's editor keys them by these names) and their headers.
+ACTION_COLUMNS: dict[str, str] = {
+    "title": "col.action",
+    "owner": "col.owner",
+    "due": "col.due",
+    "status": "col.action_status",
+    "evidence": "pdca.evidence",
+    "origin": "col.origin",
+    "indicators": "col.indicators",
+}
+
+
+def action_frame(actions: list[ActionRow], indicators: dict[int, str], d: Display) -> pd.DataFrame:
+    """A cycle's action items, one column per ACTION_COLUMNS key: due dates as dates, the rest as text.
+
+    `indicators` maps indicator ids to codes. Every column is text (or dates) even with no items, so an
+    empty table still edits as text.
+    """
+    return pd.DataFrame(
+        {
+            "title": pd.Series([a.item.title for a in actions], dtype=object),
+            "owner": pd.Series([a.owner for a in actions], dtype=object),
+            "due": pd.Series([a.item.due_date for a in actions], dtype=object),
+            "status": pd.Series([d.label(a.item.status) for a in actions], dtype=object),
+            "evidence": pd.Series([a.item.evidence for a in actions], dtype=object),
+            "origin": pd.Series([d.label(a.item.origin) for a in actions], dtype=object),
+            "indicators": pd.Series(
+                [", ".join(indicators.get(i, "?") for i in a.item.indicator_ids) for a in actions], dtype=object
+            ),
         }
     )
 
 
-def _period(detail: CycleDetail, lang: str) -> str:
+def _translated_actions(actions: list[ActionRow], indicators: dict[int, str], d: Display) -> pd.DataFrame:
+    frame = action_frame(actions, indicators, d)
+    frame["due"] = [due.isoformat() if due else "–" for due in frame["due"]]
+    return frame.rename(columns={key: d.t(label) for key, label in ACTION_COLUMNS.items()})
+
+
+def period_text(detail: CycleDetail, d: Display) -> str:
+    """The quarters a cycle covers: "2024年度 第1四半期" or "FY2024 Q1 – FY2024 Q2"."""
     first, last = detail.period, detail.last_quarter
-    return first.label(lang) if first == last else f"{first.label(lang)} – {last.label(lang)}"
+    return d.period(first) if first == last else f"{d.period(first)} – {d.period(last)}"
 
 
-def _actions_rows(detail: CycleDetail, indicators: dict[int, str], lang: str) -> list[dict[str, str]]:
-    t = i18n.t
-    return [
-        {
-            t("col.action", lang): a.item.title,
-            t("col.owner", lang): a.owner,
-            t("col.due", lang): a.item.due_date.isoformat() if a.item.due_date else "–",
-            t("col.action_status", lang): i18n.label(a.item.status, lang),
-            t("col.origin", lang): i18n.label(a.item.origin, lang),
-            t("col.indicators", lang): ", ".join(indicators.get(i, "?") for i in a.item.indicator_ids),
-            t("pdca.evidence", lang): a.item.evidence,
-        }
-        for a in detail.actions
-    ]
-
-
-def _cycle_fields(detail: CycleDetail, lang: str) -> dict[str, str]:
+def _cycle_fields(detail: CycleDetail, d: Display) -> dict[str, str]:
     c = detail.cycle
     values = {name: str(getattr(c, name) or "") for name in FIELD_KEYS}
     values["effect_rating"] = f"{c.effect_rating} / 4" if c.effect_rating else "–"
-    values["future_course"] = i18n.label(c.future_course, lang) if c.future_course else "–"
+    values["future_course"] = d.label(c.future_course) if c.future_course else "–"
     return {
-        i18n.t("col.period", lang): _period(detail, lang),
-        i18n.t("col.stage", lang): i18n.label(c.stage, lang),
-    } | {i18n.t(key, lang): values[name] for name, key in FIELD_KEYS.items()}
+        d.t("col.period"): period_text(detail, d),
+        d.t("col.stage"): d.label(c.stage),
+    } | {d.t(key): values[name] for name, key in FIELD_KEYS.items()}
 
 
-def markdown(record: HubYearRecord, lang: str) -> str:
+def markdown(record: HubYearRecord, d: Display) -> str:
     """The year's record as a Markdown document: one section per cycle with its table of actions and Check."""
-    t = i18n.t
     hub = record.hub
     lines = [
-        f"# {t('pdca.export_heading', lang, hub=f'{hub.code} {hub.name}', year=_year(record, lang))}",
+        f"# {d.t('pdca.export_heading', hub=coded(hub.code, hub.name), year=d.fiscal_year(record.fiscal_year))}",
         "",
-        f"- {t('app.region', lang)}: {record.region}",
-        f"- {t('col.core_institution', lang)}: {record.core_institution or '–'}",
+        f"- {d.t('app.region')}: {record.region}",
+        f"- {d.t('col.core_institution')}: {record.core_institution or '–'}",
         "",
     ]
     if not record.cycles:
-        lines.append(t("pdca.no_cycle", lang))
+        lines.append(d.t("pdca.no_cycle"))
     for detail in record.cycles:
-        fields = _cycle_fields(detail, lang)
+        fields = _cycle_fields(detail, d)
         period, stage = list(fields.items())[:2]
         lines += [f"## {period[1]} ({stage[1]})", ""]
         for heading, text in list(fields.items())[2:]:
             lines += [f"### {heading}", "", text.strip() or "–", ""]
         lines += [
-            f"### {t('pdca.actions', lang)}",
+            f"### {d.t('pdca.actions')}",
             "",
-            _table(pd.DataFrame(_actions_rows(detail, record.indicators, lang))),
+            _table(_translated_actions(detail.actions, record.indicators, d)),
             "",
         ]
-        lines += [f"### {t('pdca.check_table', lang)}", "", _table(check_frame(detail.check, lang)), ""]
+        lines += [f"### {d.t('pdca.check_table')}", "", _table(check_frame(detail.check, d)), ""]
         if detail.comments:
-            lines += [f"### {t('pdca.comments', lang)}", ""]
-            lines += [f"- {c.author_name} ({_day(c.created_at)}): {c.body}" for c in detail.comments]
+            lines += [f"### {d.t('pdca.comments')}", ""]
+            lines += [f"- {c.author_name} ({d.when(c.created_at)}): {c.body}" for c in detail.comments]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _year(record: HubYearRecord, lang: str) -> str:
-    return fiscal_year_label(record.fiscal_year, lang)
 
 
 def _cell(value: object) -> str:
@@ -138,52 +141,71 @@ def _table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
-def xlsx(record: HubYearRecord, lang: str) -> bytes:
+def _with_period(frame: pd.DataFrame, column: str, text: str) -> pd.DataFrame:
+    frame.insert(0, column, text)
+    return frame
+
+
+def _sheet(title: str, frame: pd.DataFrame) -> Sheet:
+    rows = [[None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False)]
+    return Sheet(title, [str(c) for c in frame.columns], rows)
+
+
+def xlsx(record: HubYearRecord, d: Display) -> bytes:
     """The year's record as a workbook: cycles, action items, Check tables and stage history, one sheet each."""
-    t = i18n.t
-    period_col = t("col.period", lang)
-    columns = [t("col.period", lang), t("col.stage", lang), *(t(key, lang) for key in FIELD_KEYS.values())]
-    cycles = pd.DataFrame([_cycle_fields(d, lang) for d in record.cycles], columns=columns)
-    actions = pd.DataFrame(
+    period_col = d.t("col.period")
+    columns = [period_col, d.t("col.stage"), *(d.t(key) for key in FIELD_KEYS.values())]
+    cycles = pd.DataFrame([_cycle_fields(c, d) for c in record.cycles], columns=columns, dtype=object)
+    actions = pd.concat(
         [
-            {period_col: _period(d, lang)} | row
-            for d in record.cycles
-            for row in _actions_rows(d, record.indicators, lang)
+            _with_period(_translated_actions(c.actions, record.indicators, d), period_col, period_text(c, d))
+            for c in record.cycles
         ]
+        or [_translated_actions([], record.indicators, d)]
     )
     checks = pd.concat(
-        [check_frame(d.check, lang).assign(**{period_col: _period(d, lang)}) for d in record.cycles] or [pd.DataFrame()]
+        [_with_period(check_frame(c.check, d), period_col, period_text(c, d)) for c in record.cycles]
+        or [check_frame([], d)]
     )
     history = pd.DataFrame(
         [
             {
-                period_col: _period(d, lang),
-                t("col.when", lang): _day(h.changed_at),
-                t("col.who", lang): h.changed_by_name,
-                t("pdca.from_stage", lang): i18n.label(h.from_stage, lang) if h.from_stage else "–",
-                t("col.stage", lang): i18n.label(h.to_stage, lang),
-                t("col.reason", lang): h.reason,
+                period_col: period_text(c, d),
+                d.t("col.when"): d.when(h.changed_at),
+                d.t("col.who"): h.changed_by_name,
+                d.t("pdca.from_stage"): d.label(h.from_stage) if h.from_stage else "–",
+                d.t("col.stage"): d.label(h.to_stage),
+                d.t("col.reason"): h.reason,
             }
-            for d in record.cycles
-            for h in d.history
+            for c in record.cycles
+            for h in c.history
+        ],
+        columns=[
+            period_col,
+            d.t("col.when"),
+            d.t("col.who"),
+            d.t("pdca.from_stage"),
+            d.t("col.stage"),
+            d.t("col.reason"),
+        ],
+        dtype=object,
+    )
+    summary = Sheet(
+        d.t("pdca.sheet_summary"),
+        ["", ""],
+        [
+            [d.t("col.hub"), coded(record.hub.code, record.hub.name)],
+            [d.t("col.core_institution"), record.core_institution],
+            [d.t("app.region"), record.region],
+            [period_col, d.fiscal_year(record.fiscal_year)],
+        ],
+    )
+    return write_xlsx(
+        [
+            summary,
+            _sheet(d.t("pdca.sheet_cycles"), cycles),
+            _sheet(d.t("pdca.actions"), actions),
+            _sheet(d.t("pdca.check_table"), checks),
+            _sheet(d.t("pdca.history"), history),
         ]
     )
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        title = pd.DataFrame(
-            {
-                "": [t("col.hub", lang), t("col.core_institution", lang), t("app.region", lang), period_col],
-                " ": [
-                    f"{record.hub.code} {record.hub.name}",
-                    record.core_institution,
-                    record.region,
-                    _year(record, lang),
-                ],
-            }
-        )
-        title.to_excel(writer, sheet_name=t("pdca.sheet_summary", lang), index=False)
-        cycles.to_excel(writer, sheet_name=t("pdca.sheet_cycles", lang), index=False)
-        actions.to_excel(writer, sheet_name=t("pdca.actions", lang)[:31], index=False)
-        checks.to_excel(writer, sheet_name=t("pdca.check_table", lang)[:31], index=False)
-        history.to_excel(writer, sheet_name=t("pdca.history", lang)[:31], index=False)
-    return buffer.getvalue()

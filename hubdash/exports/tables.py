@@ -1,7 +1,8 @@
-"""Write tables as CSV (UTF-8 with BOM, so Excel in Japan opens it correctly) or XLSX: pure, deterministic.
+"""The one table writer: CSV (UTF-8 with BOM, so Excel in Japan opens it correctly) or XLSX; pure, deterministic.
 
-The same rows give the same bytes, so that export -> import -> export gives an identical file. Text
-cells that Excel would run as a formula (starting with = + - @) get a leading apostrophe.
+Every file hubdash writes goes through here. The same rows give the same bytes, so that export ->
+import -> export gives an identical file. Text that Excel would run as a formula is never a formula:
+in CSV it gets a leading apostrophe, in XLSX it is stored as a text cell.
 """
 
 from __future__ import annotations
@@ -11,9 +12,15 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from hubdash.domain.errors import UserError
 from hubdash.readers.progress_file import FORMULA_STARTS
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 Cell = str | int | float | None
 _FIXED_TIME = datetime(2000, 1, 1)
@@ -52,39 +59,73 @@ def write_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(
-    header: Sequence[str],
-    rows: Sequence[Sequence[Cell]],
-    *,
-    sheet_title: str = "progress",
-    widths: Sequence[int] | None = None,
-    extra_sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]] = (),
-) -> bytes:
-    """An XLSX workbook with one table per sheet; text cells are always stored as text."""
-    from openpyxl import Workbook
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a workbook: its title, header row, rows and (optionally) column widths."""
 
-    workbook = Workbook()
-    sheets = [(sheet_title, header, rows), *extra_sheets]
-    for index, (title, sheet_header, sheet_rows) in enumerate(sheets):
-        sheet = workbook.active if index == 0 else workbook.create_sheet()
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    widths: Sequence[int] | None = None
+
+
+def workbook(sheets: Sequence[Sheet]) -> Workbook:
+    """An openpyxl workbook with one sheet per table; text cells are always stored as text, never as formulas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    for index, table in enumerate(sheets):
+        sheet = book.active if index == 0 else book.create_sheet()
         assert sheet is not None
-        sheet.title = title
-        sheet.append(list(sheet_header))
-        for row in sheet_rows:
-            sheet.append([None if v is None else v for v in row])
+        sheet.title = table.title[:31]  # Excel's limit
+        sheet.append(list(table.header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(list(row))
         for cells in sheet.iter_rows(min_row=1):
             for cell in cells:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
         sheet.freeze_panes = "A2"
-        for column, width in enumerate(widths or [], start=1):
+        for column, width in enumerate(table.widths or [], start=1):
             sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
-    workbook.properties.created = _FIXED_TIME
-    workbook.properties.modified = _FIXED_TIME
-    workbook.properties.creator = "hubdash"
+    book.properties.created = _FIXED_TIME
+    book.properties.modified = _FIXED_TIME
+    book.properties.creator = "hubdash"
+    return book
+
+
+def xlsx_bytes(book: Workbook) -> bytes:
+    """A workbook as .xlsx bytes; equal content gives equal bytes."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book.save(buffer)
     return _stable_zip(buffer.getvalue())
+
+
+def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX file of these tables."""
+    return xlsx_bytes(workbook(sheets))
+
+
+FORMATS: tuple[str, ...] = ("csv", "xlsx")
+
+
+class UnknownFormat(UserError):
+    """A file name or format hubdash does not write."""
+
+    def __init__(self, fmt: str, formats: Sequence[str]) -> None:
+        super().__init__("exports.error_format", format=fmt or "–", formats=", ".join(formats))
+
+
+def table_file(fmt: str, table: Sheet) -> bytes:
+    """One table as .csv or .xlsx."""
+    if fmt == "csv":
+        return write_csv(table.header, table.rows)
+    if fmt == "xlsx":
+        return write_xlsx([table])
+    raise UnknownFormat(fmt, FORMATS)
 
 
 def _stable_zip(data: bytes) -> bytes:

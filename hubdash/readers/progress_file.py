@@ -17,23 +17,61 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from hubdash.domain.errors import Message, UserError
 from hubdash.domain.periods import FiscalQuarter, PeriodError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LISTED_ERRORS = 200
-COLUMNS: tuple[str, ...] = ("region", "hub", "indicator", "period", "value", "note")
-REQUIRED: tuple[str, ...] = ("hub", "indicator", "period", "value")
-# Japanese headers as hub managers write them; matched after NFKC, case-insensitively.
-HEADER_ALIASES: dict[str, str] = {
-    "地域": "region",
-    "拠点": "hub",
-    "指標": "indicator",
-    "期間": "period",
-    "実績値": "value",
-    "備考": "note",
-}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of progress files: its name (the English header) and its Japanese header."""
+
+    name: str
+    ja: str
+
+    def header(self, lang: str) -> str:
+        """The header in `lang`; files in either language import alike."""
+        return self.ja if lang == "ja" else self.name
+
+
+# The one definition of the import columns: the importer, the value export and the entry workbook use it.
+REGION, HUB, INDICATOR, PERIOD, VALUE, NOTE = (
+    Column("region", "地域"),
+    Column("hub", "拠点"),
+    Column("indicator", "指標"),
+    Column("period", "期間"),
+    Column("value", "実績値"),
+    Column("note", "備考"),
+)
+COLUMNS: tuple[Column, ...] = (REGION, HUB, INDICATOR, PERIOD, VALUE, NOTE)
+REQUIRED: tuple[Column, ...] = (HUB, INDICATOR, PERIOD, VALUE)
+# What the value export writes (every column), and what the entry workbook writes: the import columns a
+# hub manager fills in, then columns that help them and that the importer ignores.
+EXPORT_COLUMNS: tuple[Column, ...] = COLUMNS
+ENTRY_COLUMNS: tuple[Column, ...] = (
+    HUB,
+    INDICATOR,
+    PERIOD,
+    VALUE,
+    NOTE,
+    Column("indicator name", "指標名"),
+    Column("unit", "単位"),
+    Column("previous quarter", "前期の値"),
+    Column("expected", "期待値"),
+)
+# Headers as hub managers write them, in either language; matched after NFKC, case-insensitively.
+HEADER_ALIASES: dict[str, str] = {c.ja: c.name for c in COLUMNS} | {c.name: c.name for c in COLUMNS}
+
+
+def headers(columns: tuple[Column, ...], lang: str) -> tuple[str, ...]:
+    """The header row of a file with these columns in `lang`."""
+    return tuple(c.header(lang) for c in columns)
+
+
 # A leading apostrophe keeps Excel from running a cell as a formula; hubdash writes it (see
-# spreadsheets.py) and strips it here, so export -> import -> export round-trips.
+# exports/tables.py) and strips it here, so export -> import -> export round-trips.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEGATIVE_MARKS = ("△", "▲", "−", "－")  # Japanese accounting marks and the Unicode minus
 
@@ -43,28 +81,37 @@ class RowError:
     """One problem in a file: where (row and column as the spreadsheet shows them), what and why."""
 
     row: int
-    column: str
+    column: str  # a Column name, or "" for the whole row or file
     value: str
-    reason: str
+    reason: Message
 
     def __str__(self) -> str:
         if not self.row:
-            return self.reason  # about the whole file
+            return str(self.reason)  # about the whole file
         where = f"row {self.row}"
         column = f", column '{self.column}'" if self.column else ""
         value = f" (value {self.value!r})" if self.value else ""
         return f"{where}{column}{value}: {self.reason}"
 
 
-class ImportFileError(ValueError):
-    """A file that cannot be imported; nothing was written. Lists every bad row."""
+def problem(row: int, column: str, value: str, key: str, **values: object) -> RowError:
+    """A RowError whose reason is the catalogue text `key`."""
+    return RowError(row, column, value, Message(key, values))
 
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        shown = [str(e) for e in errors[:MAX_LISTED_ERRORS]]
-        if len(errors) > MAX_LISTED_ERRORS:
-            shown.append(f"... and {len(errors) - MAX_LISTED_ERRORS} more")
-        super().__init__("nothing was imported:\n" + "\n".join(shown))
+
+class ImportFileError(UserError):
+    """A file that cannot be imported; nothing was written. Lists every bad row (the first MAX_LISTED_ERRORS)."""
+
+    def __init__(self, errors: list[RowError], total: int | None = None) -> None:
+        self.errors = errors[:MAX_LISTED_ERRORS]
+        self.total = total if total is not None else len(errors)
+        super().__init__("progress.file_rejected", count=self.total)
+
+    def __str__(self) -> str:
+        shown = [str(e) for e in self.errors]
+        if self.total > len(shown):
+            shown.append(f"... and {self.total - len(shown)} more")
+        return "nothing was imported:\n" + "\n".join(shown)
 
 
 class ProgressRow(NamedTuple):
@@ -153,17 +200,13 @@ def _detect(data: bytes, filename: str) -> str:
                     return "xlsx"
         except zipfile.BadZipFile:
             pass
-        raise ImportFileError([RowError(0, "", filename, "this is a ZIP file but not an Excel workbook (.xlsx)")])
+        raise ImportFileError([problem(0, "", filename, "progress.file_zip_not_xlsx")])
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            [RowError(0, "", filename, "old Excel format (.xls) is not supported: save it as .xlsx or CSV")]
-        )
+        raise ImportFileError([problem(0, "", filename, "progress.file_xls")])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(
-            [RowError(0, "", filename, "this is UTF-16 text (Excel's 'Unicode text'): save it as CSV UTF-8 or CSV")]
-        )
+        raise ImportFileError([problem(0, "", filename, "progress.file_utf16")])
     if b"\x00" in data[:4096]:
-        raise ImportFileError([RowError(0, "", filename, "this is not a spreadsheet (CSV or XLSX)")])
+        raise ImportFileError([problem(0, "", filename, "progress.file_not_spreadsheet")])
     return "csv"
 
 
@@ -178,11 +221,10 @@ def _decode(data: bytes, filename: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    reason = "the text is neither UTF-8 nor CP932 (Shift_JIS): save the CSV as UTF-8"
     for line, raw in enumerate(data.split(b"\n"), start=1):
         if not any(_decodes(raw, encoding) for encoding in candidates):
-            raise ImportFileError([RowError(line, "", "", reason)])
-    raise ImportFileError([RowError(0, "", filename, reason)])
+            raise ImportFileError([problem(line, "", "", "progress.file_encoding")])
+    raise ImportFileError([problem(0, "", filename, "progress.file_encoding")])
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
@@ -222,7 +264,7 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ImportFileError([RowError(0, "", filename, f"the workbook cannot be read ({exc})")]) from None
+        raise ImportFileError([problem(0, "", filename, "progress.file_unreadable", detail=str(exc))]) from None
     try:
         sheet = workbook.worksheets[0]
         return _table([["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)])
@@ -239,9 +281,9 @@ def _cell_text(value: object) -> str:
 def read_table(data: bytes, filename: str = "file") -> _Table:
     """The header and rows of a CSV (UTF-8, UTF-8 with BOM or CP932) or XLSX file, type told by content."""
     if len(data) > MAX_BYTES:
-        raise ImportFileError([RowError(0, "", filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")])
+        raise ImportFileError([problem(0, "", filename, "progress.file_too_large", mb=MAX_BYTES // (1024 * 1024))])
     if not data.strip():
-        raise ImportFileError([RowError(0, "", filename, "the file is empty")])
+        raise ImportFileError([problem(0, "", filename, "progress.file_empty")])
     kind = _detect(data, filename)
     return _xlsx_table(data, filename) if kind == "xlsx" else _csv_table(_decode(data, filename))
 
@@ -263,14 +305,16 @@ def parse_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
     """
     table = read_table(data, filename)
     names = [_header_name(h) for h in table.header]
-    missing = [c for c in REQUIRED if c not in names]
+    missing = [c for c in REQUIRED if c.name not in names]
     if missing:
-        found = ", ".join(h for h in table.header if h) or "nothing"
-        raise ImportFileError([RowError(1, c, "", f"the column '{c}' is missing (found: {found})") for c in missing])
-    position = {name: names.index(name) for name in COLUMNS if name in names}
+        found = ", ".join(h for h in table.header if h) or "–"
+        raise ImportFileError(
+            [problem(1, c.name, "", "progress.missing_column", en=c.name, ja=c.ja, found=found) for c in missing]
+        )
+    position = {c.name: names.index(c.name) for c in COLUMNS if c.name in names}
     rows, blank, errors = _validate(table.body, position)
     if not rows and not errors:
-        raise ImportFileError([RowError(0, "", filename, "the file has no rows with a value")])
+        raise ImportFileError([problem(0, "", filename, "progress.file_no_values")])
     return ProgressFile(rows, blank, errors)
 
 
@@ -288,8 +332,8 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[Progre
     lines = body.index.tolist()
     empty = [""] * len(lines)
 
-    def column(name: str) -> list[str]:
-        return columns[position[name]] if name in position else empty
+    def column(which: Column) -> list[str]:
+        return columns[position[which.name]] if which.name in position else empty
 
     rows: list[ProgressRow] = []
     blank: list[int] = []
@@ -298,12 +342,12 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[Progre
     for at, (line, raw_hub, raw_indicator, raw_period, raw_value, raw_region, raw_note) in enumerate(
         zip(
             lines,
-            column("hub"),
-            column("indicator"),
-            column("period"),
-            column("value"),
-            column("region"),
-            column("note"),
+            column(HUB),
+            column(INDICATOR),
+            column(PERIOD),
+            column(VALUE),
+            column(REGION),
+            column(NOTE),
             strict=True,
         )
     ):
@@ -315,20 +359,20 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[Progre
         hub, indicator, region = _text(raw_hub), _text(raw_indicator), _text(raw_region)
         row_errors = []
         if not hub:
-            row_errors.append(RowError(line, "hub", "", "the hub code is empty"))
+            row_errors.append(problem(line, HUB.name, "", "progress.hub_empty"))
         if not indicator:
-            row_errors.append(RowError(line, "indicator", "", "the indicator code is empty"))
+            row_errors.append(problem(line, INDICATOR.name, "", "progress.indicator_empty"))
         period_text = clean_text(raw_period)
         try:
             period = _period(period_text)
         except PeriodError as exc:
             period = None
-            row_errors.append(RowError(line, "period", period_text, str(exc)))
+            row_errors.append(RowError(line, PERIOD.name, period_text, exc.message))
         try:
             value = _number(value_text)
         except ValueError:
             value = 0.0
-            row_errors.append(RowError(line, "value", value_text, "not a number"))
+            row_errors.append(problem(line, VALUE.name, value_text, "progress.not_a_number"))
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -336,9 +380,7 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[Progre
         key = (region, hub, indicator, period)
         if key in first_seen:
             what = f"{hub} / {indicator} / {period}"
-            errors.append(
-                RowError(line, "period", period_text, f"{what} appears twice (first at row {first_seen[key]})")
-            )
+            errors.append(problem(line, PERIOD.name, period_text, "progress.twice", what=what, first=first_seen[key]))
             continue
         first_seen[key] = line
         note = raw_note.strip()  # free text: kept as written, no NFKC

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert
@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from hubdash import audit
 from hubdash.domain.enums import PdcaStage, Sector
-from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.periods import JST, FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import (
     ActionItem,
@@ -36,8 +36,6 @@ from hubdash.models import (
     Workshop,
 )
 from hubdash.readers.sample_files import SampleRegion, read_sample
-
-JST = timezone(timedelta(hours=9))
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from sqlmodel import Session, col, select
 
 from hubdash import audit
 from hubdash.domain.enums import Direction, IndicatorKind, Measure
+from hubdash.domain.errors import NotFound, UserError
 from hubdash.domain.kpi_hints import GoalFacts, Hint, IndicatorFacts, TargetFacts, kpi_hints
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
+from hubdash.services.regions import active_goals
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def region_targets(*, session: Session, region_id: int) -> list[tuple[Target, In
 # --- editing ------------------------------------------------------------------------------------
 
 
-class IndicatorError(ValueError):
+class IndicatorError(UserError):
     """An indicator that cannot be saved as given; the message names the field and why."""
 
 
@@ -78,17 +80,6 @@ class IndicatorInput:
 _FIELDS = ("code", "name", "unit", "kind", "measure", "direction", "goal_id", "definition", "data_source")
 
 
-def region_goals(*, session: Session, region_id: int) -> list[StrategicGoal]:
-    """The region's active strategic goals, in order."""
-    return list(
-        session.exec(
-            select(StrategicGoal)
-            .where(StrategicGoal.region_id == region_id, col(StrategicGoal.is_active).is_(True))
-            .order_by(StrategicGoal.position, StrategicGoal.code)
-        ).all()
-    )
-
-
 def _validated(session: Session, region_id: int, data: IndicatorInput, indicator_id: int | None) -> dict[str, Any]:
     values = {
         "code": unicodedata.normalize("NFKC", data.code).strip(),
@@ -103,23 +94,25 @@ def _validated(session: Session, region_id: int, data: IndicatorInput, indicator
             values[name] = enum(getattr(data, name))
         except ValueError:
             allowed = ", ".join(m.value for m in enum)
-            raise IndicatorError(f"{name}: {getattr(data, name)!r} is not one of {allowed}") from None
+            raise IndicatorError(
+                "indicators.error_choice", field=name, value=getattr(data, name), allowed=allowed
+            ) from None
     for name, limit in (("code", 40), ("name", 300), ("unit", 40)):
         if not values[name]:
-            raise IndicatorError(f"{name}: must not be empty")
+            raise IndicatorError("indicators.error_empty", field=name)
         if len(values[name]) > limit:
-            raise IndicatorError(f"{name}: at most {limit} characters, not {len(values[name])}")
+            raise IndicatorError("indicators.error_long", field=name, limit=limit, length=len(values[name]))
     if any(ch.isspace() for ch in values["code"]):
-        raise IndicatorError(f"code: {values['code']!r} must not contain spaces (it is used in import files)")
+        raise IndicatorError("indicators.error_code_spaces", code=values["code"])
     clash = session.exec(
         select(Indicator.id).where(Indicator.region_id == region_id, Indicator.code == values["code"])
     ).first()
     if clash is not None and clash != indicator_id:
-        raise IndicatorError(f"code: {values['code']!r} is already used by another indicator of this region")
+        raise IndicatorError("indicators.error_code_taken", code=values["code"])
     if data.goal_id is not None:
         goal = session.get(StrategicGoal, data.goal_id)
         if goal is None or goal.region_id != region_id:
-            raise IndicatorError(f"goal: strategic goal {data.goal_id} does not belong to this region")
+            raise IndicatorError("indicators.error_goal", goal=data.goal_id)
     return values
 
 
@@ -138,7 +131,7 @@ def update_indicator(*, session: Session, actor: Actor, indicator_id: int, data:
     """Change an indicator; its measure (flow or level) is fixed once values have been entered."""
     indicator = session.get(Indicator, indicator_id)
     if indicator is None:
-        raise IndicatorError(f"no indicator {indicator_id}")
+        raise NotFound("indicators.error_no_indicator", indicator=indicator_id)
     require(actor, Permission.EDIT_INDICATORS, region_id=indicator.region_id)
     values = _validated(session, indicator.region_id, data, indicator_id)
     if values["measure"] != indicator.measure:
@@ -148,8 +141,7 @@ def update_indicator(*, session: Session, actor: Actor, indicator_id: int, data:
         if entered:
             # The same numbers would mean something else: per-quarter counts read as stocks, or the reverse.
             raise IndicatorError(
-                f"measure: {indicator.code} already has {entered} values entered as {indicator.measure.value}; "
-                "add a new indicator instead of changing how its values add up"
+                "indicators.error_measure_fixed", code=indicator.code, count=entered, measure=indicator.measure
             )
     before = audit.snapshot({name: getattr(indicator, name) for name in _FIELDS})
     if before == audit.snapshot(values):
@@ -169,7 +161,7 @@ def catalogue_hints(*, session: Session, region_id: int) -> list[Hint]:
     catalogue = indicator_catalogue(session=session, region_id=region_id)
     hubs = session.exec(select(Hub.code).where(Hub.region_id == region_id)).all()
     return kpi_hints(
-        goals=[GoalFacts(g.code, g.title) for g in region_goals(session=session, region_id=region_id)],
+        goals=[GoalFacts(g.code, g.title) for g in active_goals(session=session, region_id=region_id)],
         indicators=[
             IndicatorFacts(
                 e.indicator.id, e.indicator.code, e.indicator.name, e.indicator.kind, e.indicator.direction, e.goal_code

@@ -7,42 +7,45 @@ kept as a MeasurementCorrection, unchanged values are left alone.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from sqlalchemy import Column, Connection, Table, and_, bindparam, insert, tuple_, update
+from sqlalchemy import Column, Connection, Table, insert, tuple_
 from sqlmodel import Session, col, select
 
-from hubdash import audit
+from hubdash import audit, db
 from hubdash.domain.enums import Status
-from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.errors import EditConflict, NotFound, UserError
+from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.permissions import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, allows, require
 from hubdash.domain.status import assess
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, utcnow
-from hubdash.readers.progress_file import ImportFileError, ProgressRow, RowError
-from hubdash.services.progress import target_spec
+from hubdash.readers.progress_file import (
+    HUB,
+    INDICATOR,
+    ImportFileError,
+    ProgressRow,
+    RowError,
+    parse_progress_file,
+    problem,
+)
+from hubdash.services.progress import EnteredValue, QuarterRow, hub_quarter, target_spec
 
 # A value this many times larger (or smaller) than last quarter's needs a note before it is saved.
 JUMP_FACTOR = 3.0
 _CHUNK = 5000
 
 
-class MeasurementConflict(ValueError):
-    """Someone changed a value between reading and saving it; nothing was saved."""
-
-
-class NoteRequired(ValueError):
+class NoteRequired(UserError):
     """A value that needs an explanation was entered without a note; nothing was saved."""
 
     def __init__(self, reasons: dict[int, str], labels: dict[int, str]) -> None:
         self.reasons = reasons  # indicator id -> NOTE_JUMP or NOTE_OFF_TRACK
         self.labels = labels  # indicator id -> "K01 name"
-        super().__init__(
-            "a note is needed before saving: "
-            + "; ".join(f"{labels[i]}: {_NOTE_TEXT[reason]}" for i, reason in reasons.items())
-        )
+        super().__init__("progress.note_required", indicators=[labels[i] for i in reasons])
 
 
 class PlannedValue(NamedTuple):
@@ -112,25 +115,27 @@ def plan_import(
         for i in session.exec(select(Indicator).where(col(Indicator.region_id).in_(region_ids))).all()
     }
     # Resolve each distinct (region, hub, indicator) once: a file repeats them for every quarter.
-    resolutions: dict[tuple[str, str, str], tuple[int, int, str] | tuple[str, str]] = {}
+    resolutions: dict[tuple[str, str, str], tuple[int, int, str] | RowError] = {}
 
-    def resolve(row: ProgressRow) -> tuple[int, int, str] | tuple[str, str]:
+    def resolve(row: ProgressRow) -> tuple[int, int, str] | RowError:
         matches = hubs.get(row.hub, [])
         if row.region:
             matches = [(h, r) for h, r in matches if row.region in (r.code, r.name)]
         if not matches:
-            where = f" in region {row.region!r}" if row.region else ""
-            return ("hub", f"no hub has this code{where}")
+            if row.region:
+                return problem(0, HUB.name, row.hub, "progress.unknown_hub_in", region=row.region)
+            return problem(0, HUB.name, row.hub, "progress.unknown_hub")
         if len(matches) > 1:
             names = ", ".join(r.code for _, r in matches)
-            return ("hub", f"several regions have this hub code ({names}): add a 'region' column")
+            return problem(0, HUB.name, row.hub, "progress.ambiguous_hub", regions=names)
         hub, region = matches[0]
-        indicator = indicators.get((region.id, row.indicator))  # type: ignore[arg-type]
-        if indicator is None:
-            return ("indicator", f"no indicator has this code in {region.name}")
+        assert hub.id is not None and region.id is not None  # read from the database
+        indicator = indicators.get((region.id, row.indicator))
+        if indicator is None or indicator.id is None:
+            return problem(0, INDICATOR.name, row.indicator, "progress.unknown_indicator", region=region.name)
         if not allows(actor, Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub.id):
-            return ("hub", f"{actor.name} may not enter progress for this hub")
-        return (hub.id, indicator.id, f"{hub.code} / {indicator.code}")  # type: ignore[return-value]
+            return problem(0, HUB.name, row.hub, "progress.hub_not_yours", name=actor.name)
+        return (hub.id, indicator.id, f"{hub.code} / {indicator.code}")
 
     errors: list[RowError] = list(known_errors)
     values: list[PlannedValue] = []
@@ -139,11 +144,10 @@ def plan_import(
         found = resolutions.get(key)
         if found is None:
             found = resolutions[key] = resolve(row)
-        if len(found) == 2:
-            column, reason = found  # type: ignore[misc]
-            errors.append(RowError(row.row, column, row.hub if column == "hub" else row.indicator, reason))
+        if isinstance(found, RowError):
+            errors.append(replace(found, row=row.row))
             continue
-        hub_id, indicator_id, label = found  # type: ignore[misc]
+        hub_id, indicator_id, label = found
         values.append(
             PlannedValue(
                 row.row, hub_id, indicator_id, row.period, row.value, row.note, label=f"{label} / {row.period}"
@@ -264,30 +268,17 @@ def _write_values(
         done += len(chunk)
         if progress:
             progress(done / total)
-    table = Measurement.__table__  # Core, not the ORM: an executemany UPDATE whose WHERE checks the version
-    statement = (
-        update(table)
-        .where(and_(table.c.id == bindparam("m_id"), table.c.version == bindparam("m_version")))
-        .values(
-            value=bindparam("m_value"),
-            note=bindparam("m_note"),
-            version=table.c.version + 1,
-            entered_at=now,
-            entered_by_name=actor.name,
-        )
-    )
     for start in range(0, len(changed), _CHUNK):
         chunk = changed[start : start + _CHUNK]
         # The version check is part of the UPDATE: a value changed since it was read matches no row.
-        result = session.connection().execute(
-            statement,
-            [
-                {"m_id": v.existing_id, "m_version": v.existing_version, "m_value": v.value, "m_note": v.note}
-                for v in chunk
-            ],
+        matched = db.update_checked_many(
+            session,
+            Measurement,
+            [{"id": v.existing_id, "version": v.existing_version, "value": v.value, "note": v.note} for v in chunk],
+            same={"entered_at": now, "entered_by_name": actor.name},
         )
-        if result.rowcount != len(chunk):  # type: ignore[attr-defined]
-            raise MeasurementConflict(_conflict_message(session, chunk))
+        if matched != len(chunk):
+            raise _conflict(session, chunk)
         session.connection().execute(
             insert(MeasurementCorrection.__table__),
             [
@@ -309,7 +300,7 @@ def _write_values(
             progress(done / total)
 
 
-def _conflict_message(session: Session, chunk: Sequence[PlannedValue]) -> str:
+def _conflict(session: Session, chunk: Sequence[PlannedValue]) -> EditConflict:
     # Rows this transaction updated now hold our value at the next version; the others were changed by someone else.
     current = {
         m_id: (value, note, version)
@@ -319,13 +310,15 @@ def _conflict_message(session: Session, chunk: Sequence[PlannedValue]) -> str:
             )
         ).all()
     }
-    labels = [
-        v.label
+    lost = [
+        v
         for v in chunk
-        if current.get(v.existing_id) != (v.value, v.note, (v.existing_version or 0) + 1)  # type: ignore[arg-type]
+        if v.existing_id is not None and current.get(v.existing_id) != (v.value, v.note, (v.existing_version or 0) + 1)
     ]
-    names = ", ".join(labels[:5]) or "some values"
-    return f"{names}: someone else changed these values in the meantime; reload and retry"
+    return EditConflict(
+        ", ".join(v.label for v in lost[:5]) or "–",
+        theirs={v.label: current[v.existing_id][:2] for v in lost if v.existing_id in current},
+    )
 
 
 def apply_import(
@@ -373,10 +366,6 @@ class ValueEntry:
 
 NOTE_JUMP = "jump"
 NOTE_OFF_TRACK = "off_track"
-_NOTE_TEXT = {
-    NOTE_JUMP: f"more than {JUMP_FACTOR:g} times or less than a third of last quarter's value",
-    NOTE_OFF_TRACK: "this value puts the indicator off track",
-}
 
 
 def note_reason(*, previous: float | None, value: float, status: Status | None) -> str | None:
@@ -396,7 +385,7 @@ def record_values(
     """Save hand-entered values of one hub and quarter; only changed values are written, corrections kept."""
     hub = session.get(Hub, hub_id)
     if hub is None:
-        raise ValueError(f"no hub {hub_id}")
+        raise NotFound("progress.error_no_hub", hub=hub_id)
     require(actor, Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub_id)
     entries = list(entries)
     indicators = {
@@ -409,7 +398,7 @@ def record_values(
         if e.indicator_id not in indicators or indicators[e.indicator_id].region_id != hub.region_id
     ]
     if unknown:
-        raise ValueError(f"indicators {unknown} do not belong to the region of hub {hub.code}")
+        raise NotFound("progress.error_foreign_indicators", indicators=unknown, hub=hub.code)
     planned = _with_existing(
         session,
         [
@@ -435,8 +424,8 @@ def record_values(
         else:
             started_from = versions.get(v.indicator_id)
             if started_from is not None and started_from != v.existing_version:
-                raise MeasurementConflict(
-                    f"{v.label}: someone else changed this value in the meantime; reload and retry"
+                raise EditConflict(
+                    v.label, current_version=v.existing_version, theirs=(v.existing_value, v.existing_note)
                 )
             changed.append(v)
     _require_notes(session, hub_id, period, [*new, *changed], indicators)
@@ -465,7 +454,7 @@ def _require_notes(
     for m in session.exec(
         select(Measurement).where(Measurement.hub_id == hub_id, col(Measurement.indicator_id).in_(ids))
     ).all():
-        history[m.indicator_id][m.fiscal_year * 4 + m.quarter - 1] = m.value
+        history[m.indicator_id][quarter_index(m.fiscal_year, m.quarter)] = m.value
     targets = {
         t.indicator_id: t
         for t in session.exec(select(Target).where(Target.hub_id == hub_id, col(Target.indicator_id).in_(ids))).all()
@@ -487,15 +476,62 @@ def _require_notes(
         raise NoteRequired(reasons, {i: f"{indicators[i].code} {indicators[i].name}" for i in reasons})
 
 
+# --- uploads and the entry table -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadPlan:
+    """What an uploaded file would change, and the rows skipped because their value was blank."""
+
+    plan: ImportPlan
+    blank_rows: list[int]
+
+
+def plan_upload(*, session: Session, actor: Actor, data: bytes, filename: str) -> UploadPlan:
+    """Read and validate an uploaded progress file and compare it with stored values; writes nothing.
+
+    Raises ImportFileError listing every bad row.
+    """
+    parsed = parse_progress_file(data, filename)
+    plan = plan_import(session=session, actor=actor, rows=parsed.rows, known_errors=parsed.errors)
+    return UploadPlan(plan, parsed.blank_rows)
+
+
+def _blank(value: float | None) -> bool:
+    return value is None or math.isnan(value)
+
+
+def changed_entries(
+    rows: Sequence[QuarterRow],
+    values: Mapping[int, float | None],
+    notes: Mapping[int, str],
+    stored: Mapping[int, EnteredValue],
+) -> list[ValueEntry]:
+    """The rows whose typed value or note differs from what is stored (pure); blank values are skipped."""
+    entries = []
+    for row in rows:
+        value = values.get(row.indicator_id)
+        if value is None or _blank(value):
+            continue
+        note = (notes.get(row.indicator_id) or "").strip()
+        before = stored.get(row.indicator_id)
+        if before is not None and before.value == float(value) and before.note == note:
+            continue
+        entries.append(ValueEntry(row.indicator_id, float(value), note, before.version if before else None))
+    return entries
+
+
 # --- export -------------------------------------------------------------------------------
 
-EXPORT_HEADER: tuple[str, ...] = ("region", "hub", "indicator", "period", "value", "note")
+# the rows of readers.progress_file.EXPORT_COLUMNS and of its ENTRY_COLUMNS
+ExportRow = tuple[str, str, str, str, float, str]
+EntryRow = tuple[str, str, str, float | None, str, str, str, float | None, float | None]
 
 
 def export_rows(
     *, session: Session, actor: Actor, region_code: str | None = None, hub_code: str | None = None
-) -> list[tuple[str, str, str, str, float, str]]:
-    """Every measurement (of one region or hub) as rows of EXPORT_HEADER, in a stable order."""
+) -> list[ExportRow]:
+    """Every measurement (of one region or hub) as rows of EXPORT_COLUMNS, in a stable order."""
     require(actor, Permission.EXPORT_REPORTS)
     query = (
         select(
@@ -523,27 +559,23 @@ def export_rows(
     return [(r, h, i, FiscalQuarter(fy, q).canonical(), v, n) for r, h, i, fy, q, v, n in rows]
 
 
-ENTRY_HEADERS: dict[str, tuple[str, ...]] = {
-    "ja": ("拠点", "指標", "期間", "実績値", "備考", "指標名", "単位", "前期の値", "期待値"),
-    "en": ("hub", "indicator", "period", "value", "note", "indicator name", "unit", "previous quarter", "expected"),
-}
+def region_export_rows(*, session: Session, actor: Actor, region_id: int, hub_id: int | None) -> list[ExportRow]:
+    """export_rows of a region (or one of its hubs), by id."""
+    require(actor, Permission.EXPORT_REPORTS, region_id=region_id)
+    region = session.get(Region, region_id)
+    if region is None:
+        raise NotFound("regions.error_no_region", region=region_id)
+    hub = session.get(Hub, hub_id) if hub_id is not None else None
+    return export_rows(session=session, actor=actor, region_code=region.code, hub_code=hub.code if hub else None)
 
 
-def entry_sheet(
-    *, session: Session, actor: Actor, hub_id: int, period: FiscalQuarter, lang: str
-) -> tuple[tuple[str, ...], list[tuple[str, str, str, float | None, str, str, str, float | None, float | None]]]:
-    """Header and rows of a pre-filled entry workbook: one row per indicator of the hub, value left empty.
-
-    The first five columns are the import columns (in the language's headers, which the importer
-    reads); the rest help the hub manager and are ignored on upload.
-    """
+def entry_rows(*, session: Session, actor: Actor, hub_id: int, period: FiscalQuarter) -> list[EntryRow]:
+    """The rows of a pre-filled entry workbook (ENTRY_COLUMNS): one per indicator of the hub, values as stored."""
     require(actor, Permission.READ)
     hub = session.get(Hub, hub_id)
     if hub is None:
-        raise ValueError(f"no hub {hub_id}")
-    from hubdash.services.progress import hub_quarter
-
-    rows = [
+        raise NotFound("progress.error_no_hub", hub=hub_id)
+    return [
         (
             hub.code,
             r.indicator_code,
@@ -557,4 +589,3 @@ def entry_sheet(
         )
         for r in hub_quarter(session=session, hub_id=hub_id, at=period)
     ]
-    return ENTRY_HEADERS[lang], rows

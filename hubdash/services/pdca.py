@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from hubdash import audit, i18n
+from hubdash import audit, db
 from hubdash.domain.enums import ActionOrigin, ActionStatus, FutureCourse, PdcaCadence, PdcaStage, Status
-from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.errors import EditConflict, NotFound, UserError
+from hubdash.domain.periods import FiscalQuarter, cadence_quarters, quarter_index
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import (
     ActionItem,
@@ -39,21 +39,14 @@ from hubdash.services.progress import hub_quarter
 
 STAGES: tuple[PdcaStage, ...] = tuple(PdcaStage)
 OPEN_STATUSES: tuple[ActionStatus, ...] = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
-CADENCE_QUARTERS: dict[PdcaCadence, int] = {PdcaCadence.QUARTER: 1, PdcaCadence.HALF: 2, PdcaCadence.YEAR: 4}
 # A due date later than this after the cycle ends is a typo, not a plan.
 DUE_HORIZON = timedelta(days=2 * 366)
 MAX_TITLE = 300
 MAX_COMMENT = 4000
 
 
-class PdcaInputError(ValueError):
-    """Invalid input for a PDCA change; `key` and `values` give the message in the user's language."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        self.i18n_key = key
-        self.i18n_values = values
-        plain = {k: v.value if isinstance(v, PdcaStage) else v for k, v in values.items()}
-        super().__init__(i18n.t(key, "en", **plain))
+class PdcaInputError(UserError):
+    """Invalid input for a PDCA change; the message names the row, field and why."""
 
 
 # --- periods ------------------------------------------------------------------------------------
@@ -61,14 +54,14 @@ class PdcaInputError(ValueError):
 
 def cycle_start(period: FiscalQuarter, cadence: PdcaCadence) -> FiscalQuarter:
     """The first quarter of the cycle of that cadence that contains `period`."""
-    length = CADENCE_QUARTERS[PdcaCadence(cadence)]
+    length = cadence_quarters(cadence)
     return FiscalQuarter(period.fiscal_year, (period.quarter - 1) // length * length + 1)
 
 
 def cycle_quarters(cycle: PdcaCycle) -> list[FiscalQuarter]:
     """The quarters a cycle covers."""
     first = FiscalQuarter(cycle.fiscal_year, cycle.quarter)
-    return [first + n for n in range(CADENCE_QUARTERS[PdcaCadence(cycle.cadence)])]
+    return [first + n for n in range(cadence_quarters(cycle.cadence))]
 
 
 def _period_dates(cycle: PdcaCycle) -> tuple[date, date]:
@@ -360,7 +353,7 @@ def pdca_overview(*, session: Session, region_id: int | None, today: date, quart
     stages: dict[tuple[str, FiscalQuarter], PdcaStage] = {}
     for hub_id, fy, q, cadence, stage in session.exec(cycle_query):
         first = FiscalQuarter(fy, q)
-        for n in range(CADENCE_QUARTERS[PdcaCadence(cadence)]):
+        for n in range(cadence_quarters(cadence)):
             stages[(hubs[hub_id], first + n)] = PdcaStage(stage)
     names = sorted(hubs.values())
     covered = {p for _, p in stages} | {current}
@@ -422,7 +415,7 @@ def _insert(session: Session) -> Any:
 def _hub(session: Session, hub_id: int) -> Hub:
     hub = session.get(Hub, hub_id)
     if hub is None:
-        raise PdcaInputError("pdca.error_no_hub", hub=hub_id)
+        raise NotFound("pdca.error_no_hub", hub=hub_id)
     return hub
 
 
@@ -507,7 +500,8 @@ def _previous_cycle(session: Session, cycle: PdcaCycle) -> PdcaCycle | None:
         select(PdcaCycle)
         .where(
             PdcaCycle.hub_id == cycle.hub_id,
-            PdcaCycle.fiscal_year * 4 + PdcaCycle.quarter < cycle.fiscal_year * 4 + cycle.quarter,
+            quarter_index(col(PdcaCycle.fiscal_year), col(PdcaCycle.quarter))
+            < quarter_index(cycle.fiscal_year, cycle.quarter),
         )
         .order_by(col(PdcaCycle.fiscal_year).desc(), col(PdcaCycle.quarter).desc())
         .limit(1)
@@ -531,22 +525,19 @@ def open_cycle(*, session: Session, actor: Actor, hub_id: int, period: FiscalQua
 def _cycle_for_edit(session: Session, actor: Actor, cycle_id: int) -> tuple[PdcaCycle, Hub]:
     cycle = session.get(PdcaCycle, cycle_id)
     if cycle is None:
-        raise PdcaInputError("pdca.error_no_cycle", cycle=cycle_id)
+        raise NotFound("pdca.error_no_cycle", cycle=cycle_id)
     hub = _hub(session, cycle.hub_id)
     require(actor, Permission.EDIT_PDCA, region_id=hub.region_id, hub_id=hub.id)
     return cycle, hub
 
 
-def _bump(session: Session, cycle: PdcaCycle, version: int, values: dict[str, Any]) -> None:
+def _bump(session: Session, cycle: PdcaCycle, hub: Hub, version: int, values: dict[str, Any]) -> None:
     """Write the changes only if nobody saved the cycle since `version` was read."""
-    result = session.execute(
-        update(PdcaCycle)
-        .where(and_(col(PdcaCycle.id) == cycle.id, col(PdcaCycle.version) == version))
-        .values(**values, version=version + 1)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise PdcaInputError("pdca.error_stale")
+    written = db.update_checked(session, PdcaCycle, where={"id": cycle.id}, version=version, values=values)
     session.refresh(cycle)
+    if not written:
+        subject = f"{hub.code} {FiscalQuarter(cycle.fiscal_year, cycle.quarter).canonical()}"
+        raise EditConflict(subject, current_version=cycle.version, theirs=audit.snapshot(cycle))
 
 
 @dataclass(frozen=True)
@@ -574,7 +565,7 @@ def update_cycle(*, session: Session, actor: Actor, cycle_id: int, version: int,
         values["future_course"] = FutureCourse(values["future_course"])
     values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
     before = audit.snapshot(cycle)
-    _bump(session, cycle, version, values)
+    _bump(session, cycle, hub, version, values)
     audit.record(session, actor, "pdca_cycle.update", cycle, region_id=hub.region_id, before=before)
     return cycle
 
@@ -601,6 +592,7 @@ def move_stage(
     _bump(
         session,
         cycle,
+        hub,
         version,
         {"stage": to_stage, "closed_at": now if to_stage is PdcaStage.CLOSED else None},
     )
@@ -741,7 +733,7 @@ def add_comment(*, session: Session, actor: Actor, cycle_id: int, body: str) -> 
     """A council comment on a cycle (council members, hub managers and admins)."""
     cycle = session.get(PdcaCycle, cycle_id)
     if cycle is None:
-        raise PdcaInputError("pdca.error_no_cycle", cycle=cycle_id)
+        raise NotFound("pdca.error_no_cycle", cycle=cycle_id)
     hub = _hub(session, cycle.hub_id)
     require(actor, Permission.COMMENT, region_id=hub.region_id)
     body = body.strip()

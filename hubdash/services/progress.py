@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from hubdash.domain.enums import IndicatorKind, Status
-from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.errors import NotFound
+from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.status import Assessment, TargetSpec, assess, expected_value
-from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
+from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, StrategicGoal, Target
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ def target_spec(target: Target, indicator: Indicator) -> TargetSpec:
     )
 
 
+def as_of_quarter(latest: FiscalQuarter | None, fiscal_year: int | None) -> FiscalQuarter | None:
+    """The quarter a view is assessed at: the latest with data, or the end of the chosen fiscal year before it."""
+    if fiscal_year is None:
+        return latest
+    year_end = FiscalQuarter(fiscal_year, 4)
+    return year_end if latest is None else min(latest, year_end)
+
+
 def latest_quarter(*, session: Session, region_id: int) -> FiscalQuarter | None:
     """The newest fiscal quarter with any measurement in the region."""
     row = session.exec(
@@ -76,7 +86,7 @@ def region_actuals(*, session: Session, region_id: int) -> dict[tuple[int, int],
     ).all()
     actuals: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
     for hub_id, indicator_id, fy, q, value in rows:
-        actuals[(hub_id, indicator_id)][fy * 4 + q - 1] = value
+        actuals[(hub_id, indicator_id)][quarter_index(fy, q)] = value
     return actuals
 
 
@@ -174,7 +184,7 @@ def hub_quarter(*, session: Session, hub_id: int, at: FiscalQuarter) -> list[Qua
     series: dict[int, dict[int, float]] = defaultdict(dict)
     notes: dict[tuple[int, int], str] = {}
     for m in measurements:
-        index = m.fiscal_year * 4 + m.quarter - 1
+        index = quarter_index(m.fiscal_year, m.quarter)
         series[m.indicator_id][index] = m.value
         notes[(m.indicator_id, index)] = m.note
     rows = []
@@ -212,7 +222,7 @@ def target_series(*, session: Session, target_id: int) -> tuple[TargetSpec, list
     """A target's path quarter by quarter from its baseline to its target (or the latest data)."""
     target = session.get(Target, target_id)
     if target is None:
-        raise LookupError(f"no target {target_id}")
+        raise NotFound("indicators.error_no_target", target=target_id)
     indicator = session.get(Indicator, target.indicator_id)
     assert indicator is not None
     spec = target_spec(target, indicator)
@@ -228,3 +238,64 @@ def target_series(*, session: Session, target_id: int) -> tuple[TargetSpec, list
         a = assess(spec, values, index)
         points.append(SeriesPoint(FiscalQuarter.from_index(index), a.actual, expected_value(spec, index), a.status))
     return spec, points
+
+
+@dataclass(frozen=True)
+class EnteredValue:
+    """The stored value of one indicator in the hub's quarter, with the version an edit starts from."""
+
+    value: float
+    note: str
+    version: int
+
+
+def entered_values(*, session: Session, hub_id: int, at: FiscalQuarter) -> dict[int, EnteredValue]:
+    """Indicator id -> stored value of a hub in one quarter."""
+    rows = session.exec(
+        select(Measurement).where(
+            Measurement.hub_id == hub_id, Measurement.fiscal_year == at.fiscal_year, Measurement.quarter == at.quarter
+        )
+    ).all()
+    return {m.indicator_id: EnteredValue(m.value, m.note, m.version) for m in rows}
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    """One correction of a value: what it was, what it became, who and when, typed or imported."""
+
+    indicator_code: str
+    indicator_name: str
+    old_value: float
+    new_value: float
+    old_note: str
+    new_note: str
+    corrected_at: datetime
+    corrected_by: str
+    source: str
+
+
+def quarter_corrections(*, session: Session, hub_id: int, at: FiscalQuarter) -> list[CorrectionRow]:
+    """Every correction of the hub's values for one quarter, newest first."""
+    rows = session.exec(
+        select(MeasurementCorrection, Indicator)
+        .join(Measurement, col(Measurement.id) == MeasurementCorrection.measurement_id)
+        .join(Indicator, col(Indicator.id) == Measurement.indicator_id)
+        .where(
+            Measurement.hub_id == hub_id, Measurement.fiscal_year == at.fiscal_year, Measurement.quarter == at.quarter
+        )
+        .order_by(col(MeasurementCorrection.corrected_at).desc(), col(MeasurementCorrection.id).desc())
+    ).all()
+    return [
+        CorrectionRow(
+            indicator_code=indicator.code,
+            indicator_name=indicator.name,
+            old_value=c.old_value,
+            new_value=c.new_value,
+            old_note=c.old_note,
+            new_note=c.new_note,
+            corrected_at=c.corrected_at,
+            corrected_by=c.corrected_by_name,
+            source=c.source,
+        )
+        for c, indicator in rows
+    ]

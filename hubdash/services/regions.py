@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from hubdash.domain.enums import Sector, Status
+from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.models import Hub, Indicator, Organisation, Region, StrategicGoal
 from hubdash.services.progress import IndicatorProgress, latest_quarter, region_progress, status_counts
@@ -21,6 +22,28 @@ def list_regions(*, session: Session) -> list[Region]:
 def list_hubs(*, session: Session, region_id: int) -> list[Hub]:
     """The hubs of a region, by code."""
     return list(session.exec(select(Hub).where(Hub.region_id == region_id).order_by(Hub.code)).all())
+
+
+def active_goals(*, session: Session, region_id: int) -> list[StrategicGoal]:
+    """The region's active strategic goals, in the order of the vision."""
+    return list(
+        session.exec(
+            select(StrategicGoal)
+            .where(StrategicGoal.region_id == region_id, col(StrategicGoal.is_active).is_(True))
+            .order_by(StrategicGoal.position, StrategicGoal.code)
+            # goals are written with version-checked UPDATEs: read what is stored, not the session's copies
+            .execution_options(populate_existing=True)
+        ).all()
+    )
+
+
+def region_id_for(*, session: Session, code: str) -> int:
+    """The id of the region with this code; NotFound names the codes there are."""
+    found = session.exec(select(Region.id).where(Region.code == code)).first()
+    if found is None:
+        codes = ", ".join(session.exec(select(Region.code).order_by(Region.code).limit(10)).all())
+        raise NotFound("regions.unknown_code", code=code, codes=codes or "–")
+    return found
 
 
 @dataclass(frozen=True)
@@ -90,11 +113,7 @@ def region_overview(*, session: Session, region_id: int) -> RegionOverview | Non
             select(Indicator.goal_id, func.count()).where(Indicator.region_id == region_id).group_by(Indicator.goal_id)
         ).all()
     )
-    for goal in session.exec(
-        select(StrategicGoal)
-        .where(StrategicGoal.region_id == region_id, StrategicGoal.is_active)
-        .order_by(StrategicGoal.position, StrategicGoal.code)
-    ).all():
+    for goal in active_goals(session=session, region_id=region_id):
         mine = [p for p in hub_progress if p.goal_code == goal.code]
         goals.append(GoalSummary(goal.code, goal.title, indicator_counts.get(goal.id, 0), status_counts(mine)))
     sectors = dict.fromkeys(Sector, 0)

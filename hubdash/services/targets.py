@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from hubdash import audit
+from hubdash import audit, db
 from hubdash.domain.enums import Accumulation, Measure
+from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import Hub, Indicator, Target, TargetChange, utcnow
@@ -18,12 +19,8 @@ from hubdash.services.progress import target_spec
 MAX_TOLERANCE = 1.0
 
 
-class TargetError(ValueError):
+class TargetError(UserError):
     """A target that cannot be saved as given; the message names the field and why."""
-
-
-class TargetConflict(TargetError):
-    """Someone else changed the target since it was read; nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -72,46 +69,43 @@ def _finite(name: str, value: object) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise TargetError(f"{name}: {value!r} is not a number") from None
+        raise TargetError("indicators.error_not_number", field=name, value=repr(value)) from None
     if not math.isfinite(number):
-        raise TargetError(f"{name}: {value!r} is not a finite number")
+        raise TargetError("indicators.error_not_finite", field=name, value=repr(value))
     return number
 
 
 def _validated(session: Session, region_id: int, data: TargetInput) -> tuple[Indicator, dict[str, Any]]:
     indicator = session.get(Indicator, data.indicator_id)
     if indicator is None or indicator.region_id != region_id:
-        raise TargetError(f"indicator: {data.indicator_id} is not an indicator of this region")
+        raise TargetError("indicators.error_target_indicator", indicator=data.indicator_id)
     if data.hub_id is not None:
         hub = session.get(Hub, data.hub_id)
         if hub is None or hub.region_id != region_id:
-            raise TargetError(f"hub: {data.hub_id} is not a hub of this region")
+            raise TargetError("indicators.error_target_hub", hub=data.hub_id)
     baseline, deadline = data.baseline_period, data.target_period
     if deadline.index <= baseline.index:
-        raise TargetError(
-            f"target period: {deadline.canonical()} must come after the baseline period {baseline.canonical()}"
-        )
+        raise TargetError("indicators.error_target_order", target=deadline, baseline=baseline)
     accumulation = Accumulation(data.accumulation)  # ignored by the status engine for level indicators
     if (
         indicator.measure == Measure.FLOW
         and accumulation == Accumulation.ANNUAL
         and (baseline.quarter != 4 or deadline.quarter != 4)
     ):
-        raise TargetError(
-            "periods: a fiscal-year total is compared at year end, so the baseline and target periods "
-            f"must be Q4 (not {baseline.canonical()} and {deadline.canonical()})"
-        )
+        raise TargetError("indicators.error_target_q4", baseline=baseline, target=deadline)
     tolerance = _finite("tolerance", data.tolerance)
     if not 0 <= tolerance <= MAX_TOLERANCE:
-        raise TargetError(f"tolerance: {tolerance:g} must be between 0 and {MAX_TOLERANCE:g} (0.1 = 10 %)")
+        raise TargetError("indicators.error_tolerance", value=f"{tolerance:g}", limit=f"{MAX_TOLERANCE:g}")
     milestones: dict[str, float] = {}
     for year, value in sorted(data.milestones.items()):
         if not baseline.fiscal_year < int(year) < deadline.fiscal_year:
             raise TargetError(
-                f"milestones: FY{year} is not between the baseline year FY{baseline.fiscal_year} "
-                f"and the target year FY{deadline.fiscal_year}"
+                "indicators.error_milestone_year",
+                year=year,
+                baseline=baseline.fiscal_year,
+                target=deadline.fiscal_year,
             )
-        milestones[str(int(year))] = _finite(f"milestones FY{year}", value)
+        milestones[str(int(year))] = _finite("milestones", value)
     values = {
         "baseline_value": _finite("baseline", data.baseline_value),
         "baseline_fy": baseline.fiscal_year,
@@ -137,8 +131,8 @@ def create_target(*, session: Session, actor: Actor, region_id: int, data: Targe
     require(actor, Permission.EDIT_TARGETS, region_id=region_id)
     indicator, values = _validated(session, region_id, data)
     if _existing(session, data.indicator_id, data.hub_id) is not None:
-        where = "the whole region" if data.hub_id is None else "this hub"
-        raise TargetError(f"indicator: {indicator.code} already has a target for {where}; change that one instead")
+        key = "indicators.error_target_exists_region" if data.hub_id is None else "indicators.error_target_exists_hub"
+        raise TargetError(key, code=indicator.code)
     target = Target(region_id=region_id, indicator_id=indicator.id, hub_id=data.hub_id, **values)  # type: ignore[arg-type]
     session.add(target)
     audit.record(session, actor, "target.create", target)
@@ -151,10 +145,10 @@ def update_target(
     """Re-baseline a target: needs a reason; the change is kept as a TargetChange (before, after, who, why)."""
     target = session.get(Target, target_id)
     if target is None:
-        raise TargetError(f"no target {target_id}")
+        raise NotFound("indicators.error_no_target", target=target_id)
     require(actor, Permission.EDIT_TARGETS, region_id=target.region_id)
     if (data.indicator_id, data.hub_id) != (target.indicator_id, target.hub_id):
-        raise TargetError("indicator and hub of a target cannot change; set a new target instead")
+        raise TargetError("indicators.error_target_identity")
     indicator, values = _validated(session, target.region_id, data)
     before = _fields(target)
     after = _fields(Target(region_id=target.region_id, indicator_id=indicator.id, **values))  # type: ignore[arg-type]
@@ -162,16 +156,15 @@ def update_target(
         return target
     reason = reason.strip()
     if not reason:
-        raise TargetError(f"reason: changing the target or baseline of {indicator.code} needs a reason")
-    if target.version != version:
-        raise TargetConflict(f"{indicator.code}: someone else changed this target in the meantime; reload and retry")
+        raise TargetError("indicators.error_reason", code=indicator.code)
     audit_before = audit.snapshot(target)
-    for name, value in values.items():
-        setattr(target, name, value)
-    target.version += 1
-    target.updated_at = utcnow()
-    target_spec(target, indicator)  # the status engine must accept what was stored
-    session.add(target)
+    target_spec(Target(**{**target.model_dump(), **values}), indicator)  # the status engine must accept it
+    if not db.update_checked(
+        session, Target, where={"id": target_id}, version=version, values={**values, "updated_at": utcnow()}
+    ):
+        session.refresh(target)
+        raise EditConflict(indicator.code, current_version=target.version, theirs=_fields(target))
+    session.refresh(target)
     session.add(
         TargetChange(target_id=target_id, changed_by_name=actor.name, reason=reason, before=before, after=after)
     )

@@ -1,4 +1,4 @@
-"""The shared vision of a region: its parts, goals, revisions and endorsements (read side)."""
+"""The shared vision of a region: its parts, goals, revisions, drafts, presence, endorsements and comments."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from hubdash import audit
+from hubdash import audit, db
 from hubdash.domain.enums import Sector, Status
+from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.status import worst
+from hubdash.domain.vision_parts import STATEMENT, PartKey, PartKind
 from hubdash.domain.vision_text import Segment, diff
 from hubdash.models import (
     Comment,
@@ -29,13 +31,31 @@ from hubdash.models import (
     utcnow,
 )
 from hubdash.services.progress import region_progress
+from hubdash.services.regions import active_goals
 
-STATEMENT = "statement"
+__all__ = ["STATEMENT", "PartKey", "PartKind", "Sector"]
+
+TITLE_SUFFIX = "/title"  # the draft of a goal's title is kept next to the draft of its description
+PRESENCE_SECONDS = 30
+MAX_BODY = 20_000
+MAX_TITLE = 300
+MAX_REASON = 500
+MAX_COMMENT = 2_000
+MAX_NAME = 200
 
 
-def commitment_key(sector: Sector) -> str:
+class VisionInputError(UserError):
+    """Input a vision service refuses; the message says which part or field and why."""
+
+
+def goal_key(code: str) -> PartKey:
+    """The part key of a strategic goal."""
+    return PartKey.goal(code)
+
+
+def commitment_key(sector: Sector) -> PartKey:
     """The part key of one sector's commitment."""
-    return f"commitment:{sector.value}"
+    return PartKey.commitment(sector)
 
 
 @dataclass(frozen=True)
@@ -49,86 +69,6 @@ class Vision:
 
 
 @dataclass(frozen=True)
-class EndorsementRow:
-    """One organisation and its newest endorsement, if any."""
-
-    organisation: str
-    sector: Sector
-    revision_number: int | None
-    is_current: bool
-    person_name: str
-    endorsed_at: datetime | None
-    organisation_id: int = 0
-    comment: str = ""
-
-
-def current_vision(*, session: Session, region_id: int) -> Vision:
-    """The statement, the sector commitments, the active goals and the newest revision."""
-    parts = {p.key: p for p in session.exec(select(VisionPart).where(VisionPart.region_id == region_id)).all()}
-    goals = session.exec(
-        select(StrategicGoal)
-        .where(StrategicGoal.region_id == region_id, StrategicGoal.is_active)
-        .order_by(StrategicGoal.position, StrategicGoal.code)
-    ).all()
-    latest = _latest_revision(session, region_id)
-    commitments = {s: parts[commitment_key(s)] for s in Sector if commitment_key(s) in parts}
-    return Vision(parts.get(STATEMENT), commitments, list(goals), latest)
-
-
-def endorsement_coverage(*, session: Session, region_id: int) -> list[EndorsementRow]:
-    """Every council organisation with its newest endorsement and whether it is for the current revision."""
-    latest = session.exec(
-        select(VisionRevision.number)
-        .where(VisionRevision.region_id == region_id)
-        .order_by(col(VisionRevision.number).desc())
-        .limit(1)
-    ).first()
-    newest: dict[int, tuple[Endorsement, int]] = {}
-    for endorsement, number in session.exec(
-        select(Endorsement, VisionRevision.number)
-        .join(VisionRevision, col(VisionRevision.id) == Endorsement.revision_id)
-        .where(Endorsement.region_id == region_id)
-        .order_by(VisionRevision.number)
-    ).all():
-        newest[endorsement.organisation_id] = (endorsement, number)
-    rows = []
-    for org in session.exec(
-        select(Organisation)
-        .where(Organisation.region_id == region_id, Organisation.council_member)
-        .order_by(Organisation.sector, Organisation.code)
-    ).all():
-        found = newest.get(org.id)  # type: ignore[arg-type]
-        endorsement, number = found if found else (None, None)
-        rows.append(
-            EndorsementRow(
-                organisation=org.name,
-                sector=org.sector,
-                revision_number=number,
-                is_current=number is not None and number == latest,
-                person_name=endorsement.person_name if endorsement else "",
-                endorsed_at=endorsement.endorsed_at if endorsement else None,
-                organisation_id=org.id,  # type: ignore[arg-type]
-                comment=endorsement.comment if endorsement else "",
-            )
-        )
-    return rows
-
-
-# --- write side: parts, goals, revisions ------------------------------------------------------
-
-GOAL_PREFIX = "goal:"
-COMMITMENT_PREFIX = "commitment:"
-TITLE_SUFFIX = "/title"  # the draft of a goal's title is kept next to the draft of its description
-PRESENCE_SECONDS = 30
-MAX_BODY = 20_000
-MAX_COMMENT = 2_000
-
-
-class VisionInputError(ValueError):
-    """Input a vision service refuses; the message says which part or field and why."""
-
-
-@dataclass(frozen=True)
 class PartText:
     """The editable text of one part: the body, and for a goal its title."""
 
@@ -136,29 +76,41 @@ class PartText:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """Someone saved the part after the editor's base version: both texts, so that no words are lost."""
-
-    part_key: str
-    mine: PartText
-    theirs: PartText
-    current_version: int
-    saved_by: str
-    saved_revision: int | None
+def latest_revision(*, session: Session, region_id: int) -> VisionRevision | None:
+    """The region's newest revision of the vision (None before the first)."""
+    return session.exec(
+        select(VisionRevision)
+        .where(VisionRevision.region_id == region_id)
+        .order_by(col(VisionRevision.number).desc())
+        .limit(1)
+    ).first()
 
 
-@dataclass(frozen=True)
-class SaveResult:
-    """Either the new revision or the conflict that stopped the save (nothing written then)."""
+def current_vision(*, session: Session, region_id: int) -> Vision:
+    """The statement, the sector commitments, the active goals and the newest revision."""
+    parts = {p.key: p for p in session.exec(select(VisionPart).where(VisionPart.region_id == region_id)).all()}
+    commitments = {s: parts[commitment_key(s)] for s in Sector if commitment_key(s) in parts}
+    return Vision(
+        parts.get(STATEMENT),
+        commitments,
+        active_goals(session=session, region_id=region_id),
+        latest_revision(session=session, region_id=region_id),
+    )
 
-    revision: VisionRevision | None = None
-    conflict: Conflict | None = None
+
+def part_keys(vision: Vision) -> list[PartKey]:
+    """Every editable part of the vision, in reading order."""
+    return [STATEMENT, *(goal_key(g.code) for g in vision.goals), *(commitment_key(s) for s in Sector)]
 
 
-def goal_key(code: str) -> str:
-    """The part key of a strategic goal."""
-    return f"{GOAL_PREFIX}{code}"
+def part_text(vision: Vision, part: str) -> tuple[PartText, int]:
+    """The current text of a part and its version (0 for a part never written)."""
+    key = PartKey(part)
+    if key.is_goal:
+        goal = next((g for g in vision.goals if g.code == key.goal_code), None)
+        return (PartText(goal.description, goal.title), goal.version) if goal else (PartText(""), 0)
+    found = vision.statement if key.sector is None else vision.commitments.get(key.sector)
+    return (PartText(found.body), found.version) if found else (PartText(""), 0)
 
 
 def next_goal_code(*, session: Session, region_id: int) -> str:
@@ -171,70 +123,35 @@ def next_goal_code(*, session: Session, region_id: int) -> str:
     return f"G{max(numbers, default=0) + 1}"
 
 
-def part_keys(vision: Vision) -> list[str]:
-    """Every editable part of the vision, in reading order."""
-    return [STATEMENT, *(goal_key(g.code) for g in vision.goals), *(commitment_key(s) for s in Sector)]
-
-
-def _check_part_key(part_key: str) -> None:
-    if part_key == STATEMENT or part_key.startswith(GOAL_PREFIX) and len(part_key) > len(GOAL_PREFIX):
-        return
-    if part_key.startswith(COMMITMENT_PREFIX) and part_key[len(COMMITMENT_PREFIX) :] in {s.value for s in Sector}:
-        return
-    raise VisionInputError(f"unknown part of the vision: {part_key!r}")
-
-
-def part_text(vision: Vision, part_key: str) -> tuple[PartText, int]:
-    """The current text of a part and its version (0 for a part never written)."""
-    if part_key.startswith(GOAL_PREFIX):
-        code = part_key[len(GOAL_PREFIX) :]
-        goal = next((g for g in vision.goals if g.code == code), None)
-        return (PartText(goal.description, goal.title), goal.version) if goal else (PartText(""), 0)
-    part = vision.statement if part_key == STATEMENT else None
-    if part_key.startswith(COMMITMENT_PREFIX):
-        part = vision.commitments.get(Sector(part_key[len(COMMITMENT_PREFIX) :]))
-    return (PartText(part.body), part.version) if part else (PartText(""), 0)
+# --- revisions ------------------------------------------------------------------------------------
 
 
 def _snapshot(session: Session, region_id: int) -> dict[str, Any]:
-    rows = session.exec(select(VisionPart.key, VisionPart.body).where(VisionPart.region_id == region_id)).all()
-    bodies = dict(rows)
-    goals = session.exec(
-        select(StrategicGoal.code, StrategicGoal.title, StrategicGoal.description)
-        .where(StrategicGoal.region_id == region_id, StrategicGoal.is_active)
-        .order_by(StrategicGoal.position, StrategicGoal.code)
-    ).all()
+    bodies = dict(session.exec(select(VisionPart.key, VisionPart.body).where(VisionPart.region_id == region_id)).all())
+    commitments = {}
+    for key, body in sorted(bodies.items()):
+        sector = PartKey(key).sector
+        if sector is not None and body:
+            commitments[sector.value] = body
     return {
         "statement": bodies.get(STATEMENT, ""),
-        "commitments": {
-            k[len(COMMITMENT_PREFIX) :]: v for k, v in sorted(bodies.items()) if k.startswith(COMMITMENT_PREFIX) and v
+        "commitments": commitments,
+        "goals": {
+            g.code: {"title": g.title, "description": g.description}
+            for g in active_goals(session=session, region_id=region_id)
         },
-        "goals": {code: {"title": title, "description": description} for code, title, description in goals},
     }
 
 
-def snapshot_text(snapshot: dict[str, Any], part_key: str) -> PartText:
+def snapshot_text(snapshot: dict[str, Any], part: str) -> PartText:
     """The text of one part in a revision's snapshot."""
-    if part_key == STATEMENT:
+    key = PartKey(part)
+    if key.kind is PartKind.STATEMENT:
         return PartText(str(snapshot.get("statement") or ""))
-    if part_key.startswith(COMMITMENT_PREFIX):
-        return PartText(str((snapshot.get("commitments") or {}).get(part_key[len(COMMITMENT_PREFIX) :]) or ""))
-    goal = (snapshot.get("goals") or {}).get(part_key[len(GOAL_PREFIX) :]) or {}
+    if key.sector is not None:
+        return PartText(str((snapshot.get("commitments") or {}).get(key.sector.value) or ""))
+    goal = (snapshot.get("goals") or {}).get(key.goal_code) or {}
     return PartText(str(goal.get("description") or ""), str(goal.get("title") or ""))
-
-
-def _latest_revision(session: Session, region_id: int) -> VisionRevision | None:
-    return session.exec(
-        select(VisionRevision)
-        .where(VisionRevision.region_id == region_id)
-        .order_by(col(VisionRevision.number).desc())
-        .limit(1)
-    ).first()
-
-
-def _latest_number(session: Session, region_id: int) -> int:
-    found = session.exec(select(func.max(VisionRevision.number)).where(VisionRevision.region_id == region_id)).one()
-    return int(found or 0)
 
 
 def _new_revision(
@@ -250,9 +167,10 @@ def _new_revision(
     snapshot = _snapshot(session, region_id)
     # unique (region_id, number) guards the number: a writer that lost the race takes the next one
     for attempt in range(5):
+        latest = session.exec(select(func.max(VisionRevision.number)).where(VisionRevision.region_id == region_id))
         revision = VisionRevision(
             region_id=region_id,
-            number=_latest_number(session, region_id) + 1,
+            number=int(latest.one() or 0) + 1,
             snapshot=snapshot,
             changed_parts=changed,
             reason=reason,
@@ -275,66 +193,64 @@ def _new_revision(
 def _clean_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise VisionInputError("a reason is needed to save a revision of the vision")
-    if len(reason) > 500:
-        raise VisionInputError(f"the reason is {len(reason)} characters long; at most 500 are allowed")
+        raise VisionInputError("vision.error_reason_missing")
+    if len(reason) > MAX_REASON:
+        raise VisionInputError("vision.error_reason_long", length=len(reason), limit=MAX_REASON)
     return reason
 
 
-def _clean_text(text: PartText, part_key: str) -> PartText:
+def _clean_text(text: PartText, key: PartKey) -> PartText:
     body, title = text.body.strip(), text.title.strip()
     if len(body) > MAX_BODY:
-        raise VisionInputError(f"{part_key}: the text is {len(body)} characters long; at most {MAX_BODY} are allowed")
-    if part_key.startswith(GOAL_PREFIX):
+        raise VisionInputError("vision.error_text_long", part=key, length=len(body), limit=MAX_BODY)
+    if key.is_goal:
         if not title:
-            raise VisionInputError(f"{part_key}: a strategic goal needs a title")
-        if len(title) > 300:
-            raise VisionInputError(f"{part_key}: the title is {len(title)} characters long; at most 300 are allowed")
+            raise VisionInputError("vision.error_goal_title", part=key)
+        if len(title) > MAX_TITLE:
+            raise VisionInputError("vision.error_title_long", part=key, length=len(title), limit=MAX_TITLE)
     return PartText(body, title)
 
 
-def _write_part(
-    session: Session, actor: Actor, region_id: int, part_key: str, text: PartText, base: int | None
-) -> bool:
+def _write_part(session: Session, actor: Actor, region_id: int, key: PartKey, text: PartText, base: int | None) -> bool:
     """Write one part; with `base`, only if it is still at that version (the check is the UPDATE itself)."""
     now = utcnow()
-    if part_key.startswith(GOAL_PREFIX):
-        code = part_key[len(GOAL_PREFIX) :]
-        goal_stmt = update(StrategicGoal).where(
-            col(StrategicGoal.region_id) == region_id, col(StrategicGoal.code) == code
+    row: StrategicGoal | VisionPart
+    if key.is_goal:
+        written = db.update_checked(
+            session,
+            StrategicGoal,
+            where={"region_id": region_id, "code": key.goal_code},
+            version=base,
+            values={"title": text.title, "description": text.body, "updated_at": now, "is_active": True},
         )
-        if base is not None:
-            goal_stmt = goal_stmt.where(col(StrategicGoal.version) == base)
-        goal_stmt = goal_stmt.values(
-            title=text.title, description=text.body, version=StrategicGoal.version + 1, updated_at=now, is_active=True
-        )
-        if session.execute(goal_stmt.execution_options(synchronize_session=False)).rowcount == 1:  # type: ignore[attr-defined]
-            return True
-        if base:
-            return False
+        if written or base:
+            return written
         exists = session.exec(
-            select(StrategicGoal.id).where(StrategicGoal.region_id == region_id, StrategicGoal.code == code)
+            select(StrategicGoal.id).where(StrategicGoal.region_id == region_id, StrategicGoal.code == key.goal_code)
         ).first()
         if exists is not None:
             return False
         position = session.exec(
             select(func.max(StrategicGoal.position)).where(StrategicGoal.region_id == region_id)
         ).one()
-        row: StrategicGoal | VisionPart = StrategicGoal(
-            region_id=region_id, code=code, title=text.title, description=text.body, position=(position or 0) + 1
+        row = StrategicGoal(
+            region_id=region_id,
+            code=key.goal_code,
+            title=text.title,
+            description=text.body,
+            position=(position or 0) + 1,
         )
     else:
-        part_stmt = update(VisionPart).where(col(VisionPart.region_id) == region_id, col(VisionPart.key) == part_key)
-        if base is not None:
-            part_stmt = part_stmt.where(col(VisionPart.version) == base)
-        part_stmt = part_stmt.values(
-            body=text.body, version=VisionPart.version + 1, updated_at=now, updated_by_id=actor.user_id
+        written = db.update_checked(
+            session,
+            VisionPart,
+            where={"region_id": region_id, "key": str(key)},
+            version=base,
+            values={"body": text.body, "updated_at": now, "updated_by_id": actor.user_id},
         )
-        if session.execute(part_stmt.execution_options(synchronize_session=False)).rowcount == 1:  # type: ignore[attr-defined]
-            return True
-        if base:
-            return False
-        row = VisionPart(region_id=region_id, key=part_key, body=text.body, updated_by_id=actor.user_id)
+        if written or base:
+            return written
+        row = VisionPart(region_id=region_id, key=str(key), body=text.body, updated_by_id=actor.user_id)
     # a part never written before (base 0): the unique (region_id, key/code) lets only one writer create it
     try:
         with session.begin_nested():
@@ -344,16 +260,16 @@ def _write_part(
     return True
 
 
-def _current_text(session: Session, region_id: int, part_key: str) -> tuple[PartText, int]:
-    if part_key.startswith(GOAL_PREFIX):
+def _current_text(session: Session, region_id: int, key: PartKey) -> tuple[PartText, int]:
+    if key.is_goal:
         goal_row = session.exec(
             select(StrategicGoal.description, StrategicGoal.title, StrategicGoal.version).where(
-                StrategicGoal.region_id == region_id, StrategicGoal.code == part_key[len(GOAL_PREFIX) :]
+                StrategicGoal.region_id == region_id, StrategicGoal.code == key.goal_code
             )
         ).first()
         return (PartText(goal_row[0], goal_row[1]), goal_row[2]) if goal_row else (PartText(""), 0)
     part_row = session.exec(
-        select(VisionPart.body, VisionPart.version).where(VisionPart.region_id == region_id, VisionPart.key == part_key)
+        select(VisionPart.body, VisionPart.version).where(VisionPart.region_id == region_id, VisionPart.key == key)
     ).first()
     return (PartText(part_row[0]), part_row[1]) if part_row else (PartText(""), 0)
 
@@ -368,48 +284,44 @@ def save_part(
     base_version: int,
     reason: str,
     title: str = "",
-) -> SaveResult:
-    """Save one part as a new revision if nobody saved it since `base_version`; else return the conflict."""
+) -> VisionRevision:
+    """Save one part as a new revision if nobody saved it since `base_version`.
+
+    Raises EditConflict with both texts (theirs: what is saved now, mine: this editor's) otherwise;
+    nothing is written then.
+    """
     require(actor, Permission.EDIT_VISION, region_id=region_id)
-    _check_part_key(part_key)
+    key = PartKey(part_key)
     reason = _clean_reason(reason)
-    text = _clean_text(PartText(body, title), part_key)
+    text = _clean_text(PartText(body, title), key)
     # the write comes first: it is the version check, and on SQLite it takes the write lock before any read
-    if not _write_part(session, actor, region_id, part_key, text, base_version):
-        theirs, version = _current_text(session, region_id, part_key)
-        latest = session.exec(
-            select(VisionRevision.number, VisionRevision.author_name)
-            .where(VisionRevision.region_id == region_id)
-            .order_by(col(VisionRevision.number).desc())
-            .limit(1)
-        ).first()
-        return SaveResult(
-            conflict=Conflict(
-                part_key=part_key,
-                mine=text,
-                theirs=theirs,
-                current_version=version,
-                saved_by=latest[1] if latest else "",
-                saved_revision=latest[0] if latest else None,
-            )
+    if not _write_part(session, actor, region_id, key, text, base_version):
+        theirs, version = _current_text(session, region_id, key)
+        latest = latest_revision(session=session, region_id=region_id)
+        raise EditConflict(
+            key,
+            current_version=version,
+            saved_by=latest.author_name if latest else "",
+            theirs=theirs,
+            mine=text,
+            saved_revision=latest.number if latest else None,
         )
-    previous = session.exec(
-        select(VisionRevision.snapshot)
-        .where(VisionRevision.region_id == region_id)
-        .order_by(col(VisionRevision.number).desc())
-        .limit(1)
-    ).first()
-    revision = _new_revision(session, actor, region_id, [part_key], reason)
-    _delete_drafts(session, actor.key, region_id, part_key)
+    previous = latest_revision(session=session, region_id=region_id)
+    revision = _new_revision(session, actor, region_id, [str(key)], reason)
+    _delete_drafts(session, actor.key, region_id, key)
     audit.record(
         session,
         actor,
         "vision.save",
         revision,
-        before={"part": part_key, "version": base_version, **asdict(snapshot_text(previous or {}, part_key))},
-        after={"part": part_key, "version": base_version + 1, "revision": revision.number, **asdict(text)},
+        before={
+            "part": key,
+            "version": base_version,
+            **asdict(snapshot_text(previous.snapshot if previous else {}, key)),
+        },
+        after={"part": key, "version": base_version + 1, "revision": revision.number, **asdict(text)},
     )
-    return SaveResult(revision=revision)
+    return revision
 
 
 def restore_revision(*, session: Session, actor: Actor, region_id: int, number: int, reason: str) -> VisionRevision:
@@ -420,7 +332,7 @@ def restore_revision(*, session: Session, actor: Actor, region_id: int, number: 
         select(VisionRevision).where(VisionRevision.region_id == region_id, VisionRevision.number == number)
     ).first()
     if old is None:
-        raise VisionInputError(f"revision {number} does not exist in this region")
+        raise NotFound("vision.error_no_revision", number=number)
     current = _snapshot(session, region_id)
     changed = []
     keys = [STATEMENT, *(commitment_key(s) for s in Sector), *(goal_key(c) for c in (old.snapshot.get("goals") or {}))]
@@ -428,9 +340,9 @@ def restore_revision(*, session: Session, actor: Actor, region_id: int, number: 
         wanted = snapshot_text(old.snapshot, key)
         if wanted != snapshot_text(current, key):
             _write_part(session, actor, region_id, key, wanted, None)
-            changed.append(key)
+            changed.append(str(key))
     if not changed:
-        raise VisionInputError(f"revision {number} has the same text as the current vision; nothing to restore")
+        raise VisionInputError("vision.error_restore_same", number=number)
     revision = _new_revision(session, actor, region_id, changed, reason, restored_from=number)
     audit.record(session, actor, "vision.restore", revision, before=current, after=revision.snapshot)
     return revision
@@ -471,7 +383,7 @@ def revision_history(*, session: Session, region_id: int) -> list[RevisionLine]:
 class PartDiff:
     """How one part changed between two revisions."""
 
-    part_key: str
+    part_key: PartKey
     title: list[Segment]
     body: list[Segment]
 
@@ -488,7 +400,7 @@ def compare_revisions(*, session: Session, region_id: int, old: int, new: int) -
     }
     missing = [n for n in (old, new) if n not in found]
     if missing:
-        raise VisionInputError(f"revision {missing[0]} does not exist in this region")
+        raise NotFound("vision.error_no_revision", number=missing[0])
     a, b = found[old].snapshot, found[new].snapshot
     codes = list(dict.fromkeys([*(a.get("goals") or {}), *(b.get("goals") or {})]))
     diffs = []
@@ -502,12 +414,12 @@ def compare_revisions(*, session: Session, region_id: int, old: int, new: int) -
 # --- drafts and presence ----------------------------------------------------------------------
 
 
-def _delete_drafts(session: Session, user_key: str, region_id: int, part_key: str) -> None:
+def _delete_drafts(session: Session, user_key: str, region_id: int, key: PartKey) -> None:
     session.execute(
         delete(VisionDraft).where(
             col(VisionDraft.user_key) == user_key,
             col(VisionDraft.region_id) == region_id,
-            col(VisionDraft.part_key).in_([part_key, part_key + TITLE_SUFFIX]),
+            col(VisionDraft.part_key).in_([str(key), key + TITLE_SUFFIX]),
         )
     )
 
@@ -520,24 +432,26 @@ def save_draft(
     Drafts are private scratch text, not changes to the vision, so they are not audited.
     """
     require(actor, Permission.EDIT_VISION, region_id=region_id)
-    _check_part_key(part_key)
-    fields = {part_key: body}
-    if part_key.startswith(GOAL_PREFIX):
-        fields[part_key + TITLE_SUFFIX] = title
-    for key, text in fields.items():
+    key = PartKey(part_key)
+    fields = {str(key): body}
+    if key.is_goal:
+        fields[key + TITLE_SUFFIX] = title
+    for name, text in fields.items():
         updated = session.execute(
             update(VisionDraft)
             .where(
                 col(VisionDraft.user_key) == actor.key,
                 col(VisionDraft.region_id) == region_id,
-                col(VisionDraft.part_key) == key,
+                col(VisionDraft.part_key) == name,
             )
             .values(body=text[:MAX_BODY], base_version=base_version, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if updated.rowcount == 0:  # type: ignore[attr-defined]
+        if updated.rowcount == 0:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
             session.add(
-                VisionDraft(user_key=actor.key, region_id=region_id, part_key=key, base_version=base_version, body=text)
+                VisionDraft(
+                    user_key=actor.key, region_id=region_id, part_key=name, base_version=base_version, body=text
+                )
             )
             session.flush()
 
@@ -545,7 +459,7 @@ def save_draft(
 def discard_draft(*, session: Session, actor: Actor, region_id: int, part_key: str) -> None:
     """Forget the editor's unsaved text of one part."""
     require(actor, Permission.EDIT_VISION, region_id=region_id)
-    _delete_drafts(session, actor.key, region_id, part_key)
+    _delete_drafts(session, actor.key, region_id, PartKey(part_key))
 
 
 @dataclass(frozen=True)
@@ -556,7 +470,7 @@ class Draft:
     text: PartText
 
 
-def my_drafts(*, session: Session, region_id: int, user_key: str) -> dict[str, Draft]:
+def my_drafts(*, session: Session, region_id: int, user_key: str) -> dict[PartKey, Draft]:
     """The unsaved drafts of one editor, by part key."""
     rows = session.exec(
         select(VisionDraft).where(VisionDraft.region_id == region_id, VisionDraft.user_key == user_key)
@@ -567,21 +481,22 @@ def my_drafts(*, session: Session, region_id: int, user_key: str) -> dict[str, D
         if key.endswith(TITLE_SUFFIX):
             continue
         title = by_key.get(key + TITLE_SUFFIX)
-        drafts[key] = Draft(row.base_version, PartText(row.body, title.body if title else ""))
+        drafts[PartKey(key)] = Draft(row.base_version, PartText(row.body, title.body if title else ""))
     return drafts
 
 
 def touch_presence(*, session: Session, actor: Actor, region_id: int, part_keys: list[str]) -> None:
     """Say that the actor is editing these parts now (and no others); presence is a heartbeat, not audited."""
+    keys = [str(PartKey(k)) for k in part_keys]
     session.execute(
         delete(EditorPresence).where(
             col(EditorPresence.user_key) == actor.key,
             col(EditorPresence.region_id) == region_id,
-            col(EditorPresence.part_key).not_in(part_keys),
+            col(EditorPresence.part_key).not_in(keys),
         )
     )
     now = utcnow()
-    for key in part_keys:
+    for key in keys:
         updated = session.execute(
             update(EditorPresence)
             .where(
@@ -592,7 +507,7 @@ def touch_presence(*, session: Session, actor: Actor, region_id: int, part_keys:
             .values(seen_at=now, display_name=actor.name)
             .execution_options(synchronize_session=False)
         )
-        if updated.rowcount == 0:  # type: ignore[attr-defined]
+        if updated.rowcount == 0:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
             try:
                 with session.begin_nested():
                     session.add(
@@ -604,7 +519,7 @@ def touch_presence(*, session: Session, actor: Actor, region_id: int, part_keys:
                 pass  # the same editor's other tab wrote it a moment ago
 
 
-def editors_now(*, session: Session, region_id: int, exclude_key: str = "") -> dict[str, list[str]]:
+def editors_now(*, session: Session, region_id: int, exclude_key: str = "") -> dict[PartKey, list[str]]:
     """Who else is editing which part (seen in the last PRESENCE_SECONDS), by part key."""
     since = utcnow() - timedelta(seconds=PRESENCE_SECONDS)
     rows = session.exec(
@@ -616,13 +531,61 @@ def editors_now(*, session: Session, region_id: int, exclude_key: str = "") -> d
         )
         .order_by(EditorPresence.display_name)
     ).all()
-    found: dict[str, list[str]] = {}
+    found: dict[PartKey, list[str]] = {}
     for key, name in rows:
-        found.setdefault(key, []).append(name)
+        found.setdefault(PartKey(key), []).append(name)
     return found
 
 
 # --- endorsements -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndorsementRow:
+    """One organisation and its newest endorsement, if any."""
+
+    organisation: str
+    sector: Sector
+    revision_number: int | None
+    is_current: bool
+    person_name: str
+    endorsed_at: datetime | None
+    organisation_id: int = 0
+    comment: str = ""
+
+
+def endorsement_coverage(*, session: Session, region_id: int) -> list[EndorsementRow]:
+    """Every council organisation with its newest endorsement and whether it is for the current revision."""
+    latest = latest_revision(session=session, region_id=region_id)
+    newest: dict[int, tuple[Endorsement, int]] = {}
+    for endorsement, number in session.exec(
+        select(Endorsement, VisionRevision.number)
+        .join(VisionRevision, col(VisionRevision.id) == Endorsement.revision_id)
+        .where(Endorsement.region_id == region_id)
+        .order_by(VisionRevision.number)
+    ).all():
+        newest[endorsement.organisation_id] = (endorsement, number)
+    rows = []
+    for org in session.exec(
+        select(Organisation)
+        .where(Organisation.region_id == region_id, Organisation.council_member)
+        .order_by(Organisation.sector, Organisation.code)
+    ).all():
+        assert org.id is not None  # read from the database
+        endorsement, number = newest.get(org.id, (None, None))
+        rows.append(
+            EndorsementRow(
+                organisation=org.name,
+                sector=org.sector,
+                revision_number=number,
+                is_current=latest is not None and number == latest.number,
+                person_name=endorsement.person_name if endorsement else "",
+                endorsed_at=endorsement.endorsed_at if endorsement else None,
+                organisation_id=org.id,
+                comment=endorsement.comment if endorsement else "",
+            )
+        )
+    return rows
 
 
 def endorse(
@@ -632,21 +595,24 @@ def endorse(
     require(actor, Permission.ENDORSE, region_id=region_id, organisation_id=organisation_id)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or organisation.region_id != region_id or not organisation.council_member:
-        raise VisionInputError(f"organisation {organisation_id} is not a council member of this region")
+        raise VisionInputError("vision.error_not_council_member", organisation=organisation_id)
     person_name, comment = person_name.strip(), comment.strip()
     if not person_name:
-        raise VisionInputError("an endorsement needs the name of the person endorsing")
-    if len(person_name) > 200 or len(comment) > MAX_COMMENT:
-        raise VisionInputError(f"the name may have 200 characters and the comment {MAX_COMMENT}")
-    latest = _latest_revision(session, region_id)
+        raise VisionInputError("vision.error_endorser_name")
+    if len(person_name) > MAX_NAME or len(comment) > MAX_COMMENT:
+        raise VisionInputError("vision.error_endorsement_long", name_limit=MAX_NAME, comment_limit=MAX_COMMENT)
+    latest = latest_revision(session=session, region_id=region_id)
     if latest is None:
-        raise VisionInputError("this region has no revision of the vision to endorse yet")
+        raise VisionInputError("vision.error_nothing_to_endorse")
     existing = session.exec(
         select(Endorsement).where(Endorsement.revision_id == latest.id, Endorsement.organisation_id == organisation_id)
     ).first()
     before = audit.snapshot(existing)
     row = existing or Endorsement(
-        region_id=region_id, revision_id=latest.id, organisation_id=organisation_id, person_name=person_name
+        region_id=region_id,
+        revision_id=latest.id,  # type: ignore[arg-type]  # read from the database, so it has an id
+        organisation_id=organisation_id,
+        person_name=person_name,
     )
     row.person_name, row.comment, row.user_id, row.endorsed_at = person_name, comment, actor.user_id, utcnow()
     session.add(row)
@@ -682,13 +648,13 @@ def sector_coverage(rows: list[EndorsementRow]) -> list[SectorCoverage]:
 def add_comment(*, session: Session, actor: Actor, region_id: int, subject: str, body: str) -> Comment:
     """Comment on a part or goal of the vision."""
     require(actor, Permission.COMMENT, region_id=region_id)
-    _check_part_key(subject)
+    key = PartKey(subject)
     body = body.strip()
     if not body:
-        raise VisionInputError(f"{subject}: the comment is empty")
+        raise VisionInputError("vision.error_comment_empty")
     if len(body) > MAX_COMMENT:
-        raise VisionInputError(f"{subject}: the comment has {len(body)} characters; at most {MAX_COMMENT}")
-    row = Comment(region_id=region_id, subject=subject, body=body, author_id=actor.user_id, author_name=actor.name)
+        raise VisionInputError("vision.error_comment_long", length=len(body), limit=MAX_COMMENT)
+    row = Comment(region_id=region_id, subject=str(key), body=body, author_id=actor.user_id, author_name=actor.name)
     session.add(row)
     audit.record(session, actor, "comment.add", row)
     return row
@@ -698,7 +664,7 @@ def resolve_comment(*, session: Session, actor: Actor, comment_id: int) -> Comme
     """Mark a comment as resolved (it stays readable)."""
     row = session.get(Comment, comment_id)
     if row is None:
-        raise VisionInputError(f"comment {comment_id} does not exist")
+        raise NotFound("vision.error_no_comment", comment=comment_id)
     require(actor, Permission.COMMENT, region_id=row.region_id)
     if row.resolved_at is not None:
         return row
@@ -709,16 +675,16 @@ def resolve_comment(*, session: Session, actor: Actor, comment_id: int) -> Comme
     return row
 
 
-def vision_comments(*, session: Session, region_id: int) -> dict[str, list[Comment]]:
-    """The comments on the vision by subject, oldest first (PDCA comments left out)."""
+def vision_comments(*, session: Session, region_id: int) -> dict[PartKey, list[Comment]]:
+    """The comments on the vision by part, oldest first (PDCA comments left out)."""
     rows = session.exec(
         select(Comment)
         .where(Comment.region_id == region_id, col(Comment.subject).not_like("pdca:%"))
         .order_by(Comment.created_at, Comment.id)
     ).all()
-    found: dict[str, list[Comment]] = {}
+    found: dict[PartKey, list[Comment]] = {}
     for row in rows:
-        found.setdefault(row.subject, []).append(row)
+        found.setdefault(PartKey(row.subject), []).append(row)
     return found
 
 
@@ -747,7 +713,7 @@ def goal_indicators(*, session: Session, region_id: int) -> dict[str, list[GoalI
     ).all()
     found: dict[str, list[GoalIndicator]] = {}
     for goal_code, indicator_id, code, name in rows:
-        found.setdefault(goal_code, []).append(GoalIndicator(code, name, worst(statuses.get(indicator_id, []))))
+        found.setdefault(goal_code, []).append(GoalIndicator(code, name, worst(statuses.get(indicator_id, []))))  # type: ignore[call-overload]  # ids read from the database are ints
     return found
 
 

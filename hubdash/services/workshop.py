@@ -9,19 +9,14 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from hubdash import audit
+from hubdash.domain.errors import NotFound
 from hubdash.domain.permissions import Actor, Permission, require
-from hubdash.models import Idea, IdeaVote, StrategicGoal, Workshop, utcnow
-from hubdash.services.vision import (
-    GOAL_PREFIX,
-    STATEMENT,
-    SaveResult,
-    VisionInputError,
-    current_vision,
-    part_text,
-    save_part,
-)
+from hubdash.domain.vision_parts import STATEMENT, PartKey
+from hubdash.models import Idea, IdeaVote, StrategicGoal, VisionRevision, Workshop, utcnow
+from hubdash.services.vision import VisionInputError, current_vision, part_text, save_part
 
 MAX_VOTES = 50
+MAX_IDEA = 1000
 
 
 class VoteLimitReached(VisionInputError):
@@ -39,7 +34,7 @@ def current_workshop(*, session: Session, region_id: int) -> Workshop | None:
 
 def _check_budget(votes: int) -> None:
     if not 1 <= votes <= MAX_VOTES:
-        raise VisionInputError(f"votes per participant must be between 1 and {MAX_VOTES}, not {votes}")
+        raise VisionInputError("ideas.error_budget", votes=votes, limit=MAX_VOTES)
 
 
 def open_workshop(
@@ -49,7 +44,7 @@ def open_workshop(
     require(actor, Permission.FACILITATE_WORKSHOP, region_id=region_id)
     title = title.strip()
     if not title or len(title) > 200:
-        raise VisionInputError("a workshop needs a title of 1 to 200 characters")
+        raise VisionInputError("ideas.error_workshop_title", limit=200)
     _check_budget(votes_per_participant)
     session.execute(
         update(Workshop)
@@ -83,7 +78,7 @@ def _workshop(session: Session, workshop_id: int, *, lock: bool = False) -> Work
     # SQLite has a single writer anyway)
     row = session.exec(query.with_for_update() if lock else query).first()
     if row is None:
-        raise VisionInputError(f"workshop {workshop_id} does not exist")
+        raise NotFound("ideas.error_no_workshop", workshop=workshop_id)
     return row
 
 
@@ -92,14 +87,14 @@ def post_idea(*, session: Session, actor: Actor, workshop_id: int, body: str, go
     workshop = _workshop(session, workshop_id)
     require(actor, Permission.POST_IDEA, region_id=workshop.region_id)
     if not workshop.is_open:
-        raise VisionInputError(f"workshop {workshop.title!r} is closed")
+        raise VisionInputError("ideas.error_closed", title=workshop.title)
     body = body.strip()
-    if not body or len(body) > 1000:
-        raise VisionInputError("an idea needs 1 to 1000 characters of text")
+    if not body or len(body) > MAX_IDEA:
+        raise VisionInputError("ideas.error_idea_length", limit=MAX_IDEA)
     if goal_id is not None:
         goal = session.get(StrategicGoal, goal_id)
         if goal is None or goal.region_id != workshop.region_id:
-            raise VisionInputError(f"goal {goal_id} is not a goal of this region")
+            raise VisionInputError("ideas.error_goal", goal=goal_id)
     row = Idea(
         workshop_id=workshop_id,
         region_id=workshop.region_id,
@@ -116,7 +111,7 @@ def post_idea(*, session: Session, actor: Actor, workshop_id: int, body: str, go
 def _idea(session: Session, idea_id: int) -> Idea:
     row = session.get(Idea, idea_id)
     if row is None:
-        raise VisionInputError(f"idea {idea_id} does not exist")
+        raise NotFound("ideas.error_no_idea", idea=idea_id)
     return row
 
 
@@ -133,15 +128,13 @@ def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
     require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
     workshop = _workshop(session, idea.workshop_id, lock=True)
     if not workshop.is_open:
-        raise VisionInputError(f"workshop {workshop.title!r} is closed")
+        raise VisionInputError("ideas.error_closed", title=workshop.title)
     mine = session.exec(select(IdeaVote.id).where(IdeaVote.idea_id == idea_id, IdeaVote.voter_key == actor.key)).first()
     if mine is not None:
-        raise VisionInputError(f"{actor.name} has already voted for idea {idea_id}")
+        raise VisionInputError("ideas.error_voted", name=actor.name)
     used = votes_used(session=session, workshop_id=workshop.id, voter_key=actor.key)  # type: ignore[arg-type]
     if used >= workshop.votes_per_participant:
-        raise VoteLimitReached(
-            f"{actor.name} has used all {workshop.votes_per_participant} votes of workshop {workshop.title!r}"
-        )
+        raise VoteLimitReached("ideas.error_no_votes_left", name=actor.name, budget=workshop.votes_per_participant)
     row = IdeaVote(workshop_id=workshop.id, idea_id=idea_id, voter_key=actor.key)  # type: ignore[arg-type]
     session.add(row)
     audit.record(session, actor, "idea.vote", row, region_id=idea.region_id)
@@ -159,35 +152,38 @@ def unvote(*, session: Session, actor: Actor, idea_id: int) -> None:
         audit.record(session, actor, "idea.unvote", entity_type="idea", entity_id=idea_id, region_id=idea.region_id)
 
 
-def adopt_idea(*, session: Session, actor: Actor, idea_id: int, part_key: str, reason: str) -> SaveResult:
-    """Add an idea's text to a goal or the vision statement, as a revision that credits the idea."""
+def adopt_idea(*, session: Session, actor: Actor, idea_id: int, part_key: str, reason: str) -> VisionRevision:
+    """Add an idea's text to a goal or the vision statement, as a revision that credits the idea.
+
+    Raises EditConflict when someone saves that part at the same moment (nothing is adopted then).
+    """
     idea = _idea(session, idea_id)
     require(actor, Permission.FACILITATE_WORKSHOP, region_id=idea.region_id)
-    if part_key != STATEMENT and not part_key.startswith(GOAL_PREFIX):
-        raise VisionInputError(f"an idea is adopted into the vision statement or a goal, not {part_key!r}")
+    key = PartKey(part_key)
+    if key != STATEMENT and not key.is_goal:
+        raise VisionInputError("ideas.error_adopt_where", part=key)
     if idea.adopted_at is not None:
-        raise VisionInputError(f"idea {idea_id} has been adopted already")
+        raise VisionInputError("ideas.error_adopted")
     vision = current_vision(session=session, region_id=idea.region_id)
-    text, version = part_text(vision, part_key)
+    text, version = part_text(vision, key)
     if version == 0:
-        raise VisionInputError(f"{part_key} does not exist in this region")
+        raise NotFound("ideas.error_no_part", part=key)
     body = f"{text.body}\n\n{idea.body}" if text.body else idea.body
-    result = save_part(
+    revision = save_part(
         session=session,
         actor=actor,
         region_id=idea.region_id,
-        part_key=part_key,
+        part_key=key,
         body=body,
         title=text.title,
         base_version=version,
         reason=reason,
     )
-    if result.revision is not None:
-        result.revision.idea_id = idea.id
-        idea.adopted_at = utcnow()
-        session.add_all([result.revision, idea])
-        audit.record(session, actor, "idea.adopt", idea, after={"part": part_key, "revision": result.revision.number})
-    return result
+    revision.idea_id = idea.id
+    idea.adopted_at = utcnow()
+    session.add_all([revision, idea])
+    audit.record(session, actor, "idea.adopt", idea, after={"part": key, "revision": revision.number})
+    return revision
 
 
 @dataclass(frozen=True)

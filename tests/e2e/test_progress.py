@@ -97,8 +97,8 @@ def test_a_bad_file_shows_its_rows_and_writes_nothing(progress_page) -> None:
     expect(page.get_by_text("このファイルは取り込めません")).to_be_visible()
     expect(_cell(page, "十五")).to_have_count(1)
     cells = _all_cells(page)
-    at = cells.index("十五")  # the error table: row, column, value, reason
-    assert cells[at - 2 : at + 1] == ["2", "value", "十五"]
+    at = cells.index("十五")  # the error table: row, column, value, reason, all in Japanese
+    assert cells[at - 2 : at + 2] == ["2", "実績値", "十五", "数値ではありません"]
     assert page.get_by_role("button", name="この内容で取り込む").count() == 0
 
 

@@ -102,7 +102,7 @@ def test_measure_cannot_change_once_values_are_entered(session: Session) -> None
     row = factories.indicator(session, region.id, "K01", measure=Measure.FLOW)
     session.add(Measurement(hub_id=hub.id, indicator_id=row.id, fiscal_year=2024, quarter=1, value=3))
     session.flush()
-    with pytest.raises(IndicatorError, match="already has 1 values entered as flow"):
+    with pytest.raises(IndicatorError, match="already has 1 values entered as Flow"):
         update_indicator(session=session, actor=SYSTEM, indicator_id=row.id, data=_input("K01", measure=Measure.LEVEL))
     assert session.get(Indicator, row.id).measure == Measure.FLOW
 

@@ -18,14 +18,26 @@ from streamlit.testing.v1 import AppTest
 from hubdash import db, i18n
 from hubdash.cli import main
 from hubdash.domain.enums import Accumulation, IndicatorKind, Measure, PdcaStage, Role, Status
+from hubdash.domain.errors import UserError
 from hubdash.domain.periods import FiscalQuarter
-from hubdash.domain.permissions import SYSTEM, PermissionDenied
+from hubdash.domain.permissions import SYSTEM, Actor, PermissionDenied
+from hubdash.exports.executive import report_file
 from hubdash.exports.executive_pptx import executive_pptx
+from hubdash.fmt import Display
 from hubdash.models import Endorsement, VisionRevision
-from hubdash.services import reports
+from hubdash.services import dashboard as dashboards
+from hubdash.services import executive
 from tests import factories
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def export_report(
+    *, session: Session, actor: Actor, fmt: str, lang: str, region_id: int | None = None, fiscal_year: int | None = None
+) -> bytes:
+    """The report file as the page and the CLI make it."""
+    summary = executive.executive_report(session=session, actor=actor, region_id=region_id, fiscal_year=fiscal_year)
+    return report_file(summary, fmt, Display(lang))
 
 
 @pytest.fixture
@@ -70,7 +82,7 @@ def region(session: Session) -> dict:
 
 
 def test_executive_summary_of_one_region(session: Session, region: dict) -> None:
-    summary = reports.executive_summary(session=session, region_id=region["region"].id)
+    summary = executive.executive_summary(session=session, region_id=region["region"].id)
     assert summary.as_of == FiscalQuarter(2024, 4)
     assert summary.counts == {Status.ON_TRACK: 1, Status.AT_RISK: 1, Status.OFF_TRACK: 1, Status.NO_DATA: 0}
     lights = {(row.row, row.goal): row.status for row in summary.lights.itertuples()}
@@ -91,7 +103,7 @@ def test_executive_summary_of_one_region(session: Session, region: dict) -> None
         "off_track": 1,
         "no_data": 0,
     }
-    assert len(summary.trend) == reports.TREND_QUARTERS * len(Status)
+    assert len(summary.trend) == executive.TREND_QUARTERS * len(Status)
     completion = {row.row: (row.closed, row.cycles, row.completion) for row in summary.pdca.itertuples()}
     assert completion == {"H1 素材拠点": (2, 3, 66.7), "H2 バイオ拠点": (1, 1, 100.0)}
 
@@ -100,7 +112,7 @@ def test_executive_summary_of_all_regions_has_a_row_per_region(session: Session,
     other = factories.region(session, "r2", name="別地域")
     factories.goal(session, other.id, "G1")
     session.commit()
-    summary = reports.executive_summary(session=session)
+    summary = executive.executive_summary(session=session)
     assert [r.name for r in summary.regions] == ["湊原地域", "別地域"]
     assert set(summary.lights["row"]) == {"湊原地域", "別地域"}
     assert summary.lights.set_index("row").loc["別地域", "status"] == "no_data"
@@ -108,7 +120,7 @@ def test_executive_summary_of_all_regions_has_a_row_per_region(session: Session,
 
 
 def test_fiscal_year_moves_the_as_of_quarter(session: Session, region: dict) -> None:
-    summary = reports.executive_summary(session=session, region_id=region["region"].id, fiscal_year=2023)
+    summary = executive.executive_summary(session=session, region_id=region["region"].id, fiscal_year=2023)
     assert summary.as_of == FiscalQuarter(2023, 4)
     # the level indicators have no value yet; the cumulative flow sits at its baseline, on its path
     assert summary.counts == {Status.ON_TRACK: 1, Status.AT_RISK: 0, Status.OFF_TRACK: 0, Status.NO_DATA: 2}
@@ -116,23 +128,23 @@ def test_fiscal_year_moves_the_as_of_quarter(session: Session, region: dict) -> 
 
 def test_dashboard_filters_and_parts(session: Session, region: dict) -> None:
     region_id = region["region"].id
-    view = reports.dashboard(session=session, region_id=region_id)
+    view = dashboards.dashboard(session=session, region_id=region_id)
     assert len(view.heatmap) == 3
     assert view.heatmap.set_index(["hub", "indicator"]).loc[("H2 バイオ拠点", "K01"), "achievement"] == 8.0
-    assert len(reports.dashboard(session=session, region_id=region_id, goal_code="G1").heatmap) == 2
-    assert list(reports.dashboard(session=session, region_id=region_id, kind="activity").heatmap["indicator"]) == [
+    assert len(dashboards.dashboard(session=session, region_id=region_id, goal_code="G1").heatmap) == 2
+    assert list(dashboards.dashboard(session=session, region_id=region_id, kind="activity").heatmap["indicator"]) == [
         "K02"
     ]
-    only_h2 = reports.dashboard(session=session, region_id=region_id, hub_id=region["h2"].id)
+    only_h2 = dashboards.dashboard(session=session, region_id=region_id, hub_id=region["h2"].id)
     assert list(only_h2.heatmap["hub"]) == ["H2 バイオ拠点"] and list(only_h2.pdca["hub"]) == ["H2 バイオ拠点"]
     assert list(view.pdca["stage"]) == ["closed", "closed", "act", "closed"]
     assert (view.endorsed_current, view.council_organisations) == (1, 2)
-    options = reports.dashboard_options(session=session, region_id=region_id)
+    options = dashboards.dashboard_options(session=session, region_id=region_id)
     assert [o.code for o in options.indicators] == ["K01", "K02"] and options.fiscal_years == [2024]
 
 
 def test_indicator_paths_hold_the_engines_statuses_projection_and_rebaselining(session: Session, region: dict) -> None:
-    paths = reports.indicator_paths(session=session, region_id=region["region"].id, indicator_id=region["k01"].id)
+    paths = dashboards.indicator_paths(session=session, region_id=region["region"].id, indicator_id=region["k01"].id)
     frame = paths.frame
     assert set(frame["panel"]) == {"", "H1 素材拠点", "H2 バイオ拠点"}
     h1 = frame[frame.panel == "H1 素材拠点"]
@@ -150,7 +162,7 @@ def test_indicator_paths_hold_the_engines_statuses_projection_and_rebaselining(s
 
 
 def test_pptx_has_a_summary_slide_per_region_and_a_slide_per_off_track_goal(session: Session, region: dict) -> None:
-    data = reports.export_report(session=session, actor=SYSTEM, fmt="pptx", lang="ja", region_id=region["region"].id)
+    data = export_report(session=session, actor=SYSTEM, fmt="pptx", lang="ja", region_id=region["region"].id)
     slides = list(Presentation(io.BytesIO(data)).slides)
     titles = [s.shapes.title.text for s in slides]
     assert titles == [
@@ -167,7 +179,7 @@ def test_pptx_has_a_summary_slide_per_region_and_a_slide_per_off_track_goal(sess
 
 
 def test_xlsx_holds_the_same_numbers(session: Session, region: dict) -> None:
-    data = reports.export_report(session=session, actor=SYSTEM, fmt="xlsx", lang="en", region_id=region["region"].id)
+    data = export_report(session=session, actor=SYSTEM, fmt="xlsx", lang="en", region_id=region["region"].id)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Regions", "Strategic goals", "Targets", "By quarter", "Top risks", "PDCA completion"]
     rows = list(book["Regions"].values)
@@ -180,12 +192,12 @@ def test_reports_need_the_export_permission_and_stay_in_the_readers_region(sessi
     other = factories.region(session, "r2")
     viewer = factories.user(session, "viewer", Role.VIEWER, region_id=other.id)
     with pytest.raises(PermissionDenied):
-        reports.export_report(session=session, actor=viewer, fmt="pptx", lang="ja", region_id=region["region"].id)
-    data = reports.export_report(session=session, actor=viewer, fmt="pptx", lang="en", region_id=None)
+        export_report(session=session, actor=viewer, fmt="pptx", lang="ja", region_id=region["region"].id)
+    data = export_report(session=session, actor=viewer, fmt="pptx", lang="en", region_id=None)
     titles = [s.shapes.title.text for s in Presentation(io.BytesIO(data)).slides]
     assert not any("湊原地域" in title for title in titles)
-    with pytest.raises(ValueError, match="unknown report format"):
-        reports.export_report(session=session, actor=SYSTEM, fmt="pdf", lang="ja")
+    with pytest.raises(UserError, match="must end in one of: pptx, xlsx"):
+        export_report(session=session, actor=SYSTEM, fmt="pdf", lang="ja")
 
 
 def test_report_command_writes_pptx_and_xlsx(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,8 +244,8 @@ def test_executive_page_shows_the_numbers_of_the_report(app_db: str, lang: str) 
     metrics = {m.label: int(m.value) for m in at.metric}
     engine = db.make_engine(app_db)
     with Session(engine) as session:
-        summary = reports.executive_summary(session=session, region_id=1)
-    slides = list(Presentation(io.BytesIO(executive_pptx(summary, lang))).slides)
+        summary = executive.executive_summary(session=session, region_id=1)
+    slides = list(Presentation(io.BytesIO(executive_pptx(summary, Display(lang)))).slides)
     [chart] = [shape.chart for shape in slides[1].shapes if shape.has_chart]
     assert dict(zip(chart.plots[0].categories, chart.series[0].values, strict=True)) == metrics
     assert sum(metrics.values()) > 0

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from hubdash.domain.periods import FiscalQuarter
-from hubdash.exports.tables import write_csv, write_xlsx
+from hubdash.exports.tables import Sheet, write_csv, write_xlsx
 from hubdash.readers.progress_file import ImportFileError, parse_number, read_progress_file
 
 HEADER = "hub,indicator,period,value,note\n"
@@ -21,7 +21,7 @@ def _csv(text: str, encoding: str = "utf-8") -> bytes:
 def _errors(data: bytes, name: str = "f.csv") -> list[tuple[int, str, str]]:
     with pytest.raises(ImportFileError) as info:
         read_progress_file(data, name)
-    return [(e.row, e.column, e.reason) for e in info.value.errors]
+    return [(e.row, e.column, str(e.reason)) for e in info.value.errors]
 
 
 def test_reads_a_plain_utf8_file() -> None:
@@ -59,7 +59,9 @@ def test_numbers_as_japanese_spreadsheets_write_them(text: str, number: float) -
 
 
 def test_reads_xlsx_by_content_whatever_the_name() -> None:
-    data = write_xlsx(("拠点", "指標", "期間", "実績値", "備考"), [("H1", "K01", "2024年度Q4", 5, "=SUM(A1)")])
+    data = write_xlsx(
+        [Sheet("progress", ("拠点", "指標", "期間", "実績値", "備考"), [("H1", "K01", "2024年度Q4", 5, "=SUM(A1)")])]
+    )
     parsed = read_progress_file(data, "upload.csv")
     assert parsed.rows[0].period == FiscalQuarter(2024, 4)
     assert parsed.rows[0].note == "=SUM(A1)", "a formula-like note comes back as the text it was"
@@ -83,7 +85,7 @@ def test_utf16_text_gets_advice() -> None:
 
 def test_missing_column() -> None:
     errors = _errors(_csv("hub,indicator,period,note\nH1,K01,FY2024Q1,x\n"))
-    assert errors == [(1, "value", "the column 'value' is missing (found: hub, indicator, period, note)")]
+    assert errors == [(1, "value", "the column 'value' (実績値) is missing (found: hub, indicator, period, note)")]
 
 
 def test_bad_period_names_row_column_and_forms() -> None:
@@ -91,7 +93,7 @@ def test_bad_period_names_row_column_and_forms() -> None:
         read_progress_file(_csv(HEADER + "H1,K01,FY2024Q1,1,\nH1,K01,2024Q5,2,\n"))
     (error,) = info.value.errors
     assert (error.row, error.column, error.value) == (3, "period", "2024Q5")
-    assert "FY2024Q1" in error.reason
+    assert "FY2024Q1" in str(error.reason)
 
 
 def test_non_numeric_value() -> None:
@@ -152,8 +154,10 @@ def test_written_csv_reads_back_the_same() -> None:
 def test_written_xlsx_stores_formula_like_text_as_text() -> None:
     from openpyxl import load_workbook
 
-    data = write_xlsx(("hub", "note"), [("H1", '=HYPERLINK("http://x")'), ("H2", "+1")])
+    data = write_xlsx([Sheet("progress", ("hub", "note"), [("H1", '=HYPERLINK("http://x")'), ("H2", "+1")])])
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     assert [sheet.cell(row=r, column=2).data_type for r in (2, 3)] == ["s", "s"]
-    assert data == write_xlsx(("hub", "note"), [("H1", '=HYPERLINK("http://x")'), ("H2", "+1")]), "deterministic"
+    assert data == write_xlsx([Sheet("progress", ("hub", "note"), [("H1", '=HYPERLINK("http://x")'), ("H2", "+1")])]), (
+        "deterministic"
+    )

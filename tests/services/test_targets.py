@@ -6,12 +6,12 @@ import pytest
 from sqlmodel import Session, select
 
 from hubdash.domain.enums import Accumulation, Measure, Role
+from hubdash.domain.errors import EditConflict
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import SYSTEM, PermissionDenied
 from hubdash.models import AuditEvent, Target, TargetChange
 from hubdash.services.progress import hub_quarter
 from hubdash.services.targets import (
-    TargetConflict,
     TargetError,
     TargetInput,
     create_target,
@@ -138,7 +138,7 @@ def test_a_stale_version_is_a_conflict(session: Session, setup) -> None:
         reason="a",
         version=1,
     )
-    with pytest.raises(TargetConflict, match="someone else changed"):
+    with pytest.raises(EditConflict, match="someone else changed"):
         update_target(
             session=session,
             actor=SYSTEM,

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from hubdash import i18n
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 

@@ -6,6 +6,7 @@ import io
 import threading
 import time
 from datetime import timedelta
+from typing import NamedTuple
 
 import pytest
 from docx import Document
@@ -13,8 +14,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from hubdash.domain.enums import Role, Sector
+from hubdash.domain.errors import EditConflict, NotFound
 from hubdash.domain.permissions import OPEN_MODE_ADMIN, Actor, PermissionDenied
+from hubdash.domain.vision_parts import UnknownPart
 from hubdash.exports import vision as export
+from hubdash.fmt import Display
 from hubdash.models import AuditEvent, EditorPresence, VisionRevision, utcnow
 from hubdash.services import vision as svc
 from tests import factories
@@ -22,17 +26,28 @@ from tests import factories
 ADMIN = OPEN_MODE_ADMIN
 
 
-def _save(session: Session, actor: Actor, region_id: int, key: str, body: str, base: int, **extra: str):
-    return svc.save_part(
-        session=session,
-        actor=actor,
-        region_id=region_id,
-        part_key=key,
-        body=body,
-        base_version=base,
-        reason=extra.pop("reason", "workshop"),
-        **extra,
-    )
+class Outcome(NamedTuple):
+    """What a save did: the new revision, or the conflict that stopped it."""
+
+    revision: VisionRevision | None
+    conflict: EditConflict | None
+
+
+def _save(session: Session, actor: Actor, region_id: int, key: str, body: str, base: int, **extra: str) -> Outcome:
+    try:
+        revision = svc.save_part(
+            session=session,
+            actor=actor,
+            region_id=region_id,
+            part_key=key,
+            body=body,
+            base_version=base,
+            reason=extra.pop("reason", "workshop"),
+            **extra,
+        )
+    except EditConflict as conflict:
+        return Outcome(None, conflict)
+    return Outcome(revision, None)
 
 
 @pytest.fixture
@@ -78,7 +93,7 @@ def test_a_save_needs_a_reason_and_a_goal_a_title(session: Session, region_id: i
         _save(session, ADMIN, region_id, svc.STATEMENT, "x", 1, reason="  ")
     with pytest.raises(svc.VisionInputError, match="goal:G1: a strategic goal needs a title"):
         _save(session, ADMIN, region_id, svc.goal_key("G1"), "x", 1, title="")
-    with pytest.raises(svc.VisionInputError, match="unknown part"):
+    with pytest.raises(UnknownPart, match="unknown part"):
         _save(session, ADMIN, region_id, "commitment:martians", "x", 0)
     assert len(svc.revision_history(session=session, region_id=region_id)) == 2
 
@@ -111,7 +126,7 @@ def test_the_version_check_is_in_the_write_even_while_the_other_transaction_is_o
     alice = Actor(name="Alice", role=Role.ADMIN, username="open:alice")
     bob = Actor(name="Bob", role=Role.ADMIN, username="open:bob")
     first = _save(session, alice, region_id, svc.STATEMENT, "Aliceの文章", 1)  # not committed yet
-    outcome: dict[str, svc.SaveResult] = {}
+    outcome: dict[str, Outcome] = {}
 
     def bob_saves() -> None:
         with Session(engine, expire_on_commit=False) as other:
@@ -142,7 +157,7 @@ def test_compare_shows_changed_parts_with_a_character_diff_for_japanese(session:
         ("insert", "金融機関"),
         ("equal", "が連携する。"),
     ]
-    with pytest.raises(svc.VisionInputError, match="revision 9 does not exist"):
+    with pytest.raises(NotFound, match="revision 9 does not exist"):
         svc.compare_revisions(session=session, region_id=region_id, old=1, new=9)
 
 
@@ -234,14 +249,14 @@ def test_export_holds_vision_goals_commitments_and_endorsements(session: Session
     bank = factories.organisation(session, region_id, "B1", name="湊銀行", sector=Sector.FINANCE)
     svc.endorse(session=session, actor=ADMIN, region_id=region_id, organisation_id=bank.id, person_name="伊藤")
     document = svc.vision_document(session=session, region_id=region_id)
-    markdown = export.to_markdown(document, "ja")
+    markdown = export.to_markdown(document, Display("ja"))
     assert "地域の大学と企業が連携する。" in markdown
     assert "### G1 産学連携" in markdown
     assert "### 金" in markdown or "金融" in markdown
     assert "\\<script>" in markdown and "<script>" not in markdown.replace("\\<script>", "")
     assert "| 湊銀行 |" in markdown and "賛同済み" in markdown
-    assert "Endorsed" in export.to_markdown(document, "en")
-    docx = Document(io.BytesIO(export.to_docx(document, "en")))
+    assert "Endorsed" in export.to_markdown(document, Display("en"))
+    docx = Document(io.BytesIO(export.to_docx(document, Display("en"))))
     text = "\n".join(p.text for p in docx.paragraphs)
     assert "G1 産学連携" in text and "伴走支援を行う" in text
     assert docx.tables[0].rows[1].cells[0].text == "湊銀行"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hubdash import i18n
 from hubdash.domain.enums import Role
 from hubdash.domain.permissions import (
     OPEN_MODE_ADMIN,
@@ -50,8 +51,9 @@ def test_role_table(actor: Actor, permission: Permission, allowed: bool) -> None
 
 def test_council_member_acts_only_in_their_region() -> None:
     require(COUNCIL, Permission.EDIT_VISION, region_id=1)
-    with pytest.raises(PermissionDenied, match="edit_vision"):
+    with pytest.raises(PermissionDenied, match="may not edit the vision") as info:
         require(COUNCIL, Permission.EDIT_VISION, region_id=2)
+    assert info.value.permission is Permission.EDIT_VISION
 
 
 def test_hub_manager_enters_progress_only_for_their_hubs() -> None:
@@ -76,4 +78,7 @@ def test_every_role_has_an_entry_and_viewers_only_read() -> None:
 def test_refusal_message_names_actor_and_permission() -> None:
     with pytest.raises(PermissionDenied) as info:
         require(VIEWER, Permission.EDIT_TARGETS, region_id=1)
-    assert "Tanaka" in str(info.value) and "edit_targets" in str(info.value)
+    assert str(info.value) == "Tanaka (Viewer) may not edit targets here; nothing was changed."
+    assert i18n.message(info.value, "ja") == (
+        "Tanaka（閲覧者）には、ここで「目標値の編集」をする権限がありません。何も変更していません。"
+    )

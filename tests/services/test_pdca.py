@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from hubdash import db
 from hubdash.domain.enums import ActionOrigin, ActionStatus, FutureCourse, Measure, PdcaCadence, PdcaStage, Role, Status
+from hubdash.domain.errors import EditConflict
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import OPEN_MODE_ADMIN, Actor, PermissionDenied
 from hubdash.domain.status import assess
@@ -86,10 +87,10 @@ def _items(session: Session, cycle_id: int) -> list[ActionItem]:
 def test_a_cycle_moves_forward_one_stage_at_a_time_and_each_move_is_recorded(session: Session, world: World) -> None:
     cycle = pdca.open_cycle(session=session, actor=world.manager, hub_id=world.hub.id, period=Q1)
     assert cycle.stage is PdcaStage.PLAN
-    with pytest.raises(pdca.PdcaInputError, match="one at a time: the next stage is do"):
+    with pytest.raises(pdca.PdcaInputError, match="one at a time: the next stage is Do"):
         _move(session, world.manager, cycle, PdcaStage.CHECK)
     _move(session, world.manager, cycle, PdcaStage.DO)
-    with pytest.raises(pdca.PdcaInputError, match="at do already"):
+    with pytest.raises(pdca.PdcaInputError, match="at Do already"):
         _move(session, world.manager, cycle, PdcaStage.DO)
     history = session.exec(select(PdcaStageChange).where(PdcaStageChange.cycle_id == cycle.id)).all()
     assert [(h.from_stage, h.to_stage, h.changed_by_name) for h in history] == [
@@ -159,7 +160,7 @@ def test_a_save_from_an_old_version_is_refused(session: Session, world: World) -
         version=seen,
         changes=pdca.CycleChanges(objectives="Mine"),
     )
-    with pytest.raises(pdca.PdcaInputError, match="Someone else saved this cycle first"):
+    with pytest.raises(EditConflict, match="someone else changed this in the meantime"):
         pdca.update_cycle(
             session=session,
             actor=world.manager,
@@ -454,17 +455,18 @@ def test_the_year_record_exports_as_markdown_and_xlsx_in_the_page_language(
 
     from hubdash import i18n
     from hubdash.exports import pdca as pdca_export
+    from hubdash.fmt import Display
 
     cycle, _ = _closed_cycle_with_actions(session, world)
     pdca.add_comment(session=session, actor=world.council, cycle_id=cycle.id, body="Keep the visits going")
     record = pdca.hub_year_record(session=session, hub_id=world.hub.id, fiscal_year=2024)
     assert [d.period for d in record.cycles] == [Q1, Q1 + 1]
-    text = pdca_export.markdown(record, lang)
+    text = pdca_export.markdown(record, Display(lang))
     assert heading in text
     assert f"## {Q1.label(lang)} ({i18n.t('stage.closed', lang)})" in text
     assert "Visit the companies from the seminar" in text and "Joint research is behind plan." in text
     assert "Council" in text and "Keep the visits going" in text
-    book = load_workbook(io.BytesIO(pdca_export.xlsx(record, lang)))
+    book = load_workbook(io.BytesIO(pdca_export.xlsx(record, Display(lang))))
     assert i18n.t("pdca.actions", lang) in book.sheetnames
     actions = [[c.value for c in row] for row in book[i18n.t("pdca.actions", lang)].iter_rows()]
     assert actions[0][:2] == [i18n.t("col.period", lang), i18n.t("col.action", lang)]

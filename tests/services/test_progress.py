@@ -11,17 +11,18 @@ from sqlmodel import Session
 from hubdash.domain.enums import Measure
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import SYSTEM
+from hubdash.exports import progress as progress_files
 from hubdash.readers.progress_file import ImportFileError
-from hubdash.services.measurements import ValueEntry, apply_import, record_values
-from hubdash.services.progress import hub_quarter
-from hubdash.services.progress_entry import (
+from hubdash.services.measurements import (
+    ValueEntry,
+    apply_import,
     changed_entries,
-    entered_values,
-    entry_workbook,
-    export_file,
+    entry_rows,
     plan_upload,
-    quarter_corrections,
+    record_values,
+    region_export_rows,
 )
+from hubdash.services.progress import entered_values, hub_quarter, quarter_corrections
 from tests import factories
 
 Q = FiscalQuarter(2024, 1)
@@ -97,17 +98,15 @@ def test_exports_of_the_region_and_of_one_hub(session: Session, hub_with_two_ind
     record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12, "=1+1")])
     record_values(session=session, actor=SYSTEM, hub_id=other.id, period=Q, entries=[ValueEntry(k1.id, 7)])
     session.commit()
-    csv_text = export_file(session=session, actor=SYSTEM, region_id=region.id, hub_id=None, fmt="csv").decode(
-        "utf-8-sig"
-    )
+    rows = region_export_rows(session=session, actor=SYSTEM, region_id=region.id, hub_id=None)
+    csv_text = progress_files.values_file(rows, "csv").decode("utf-8-sig")
     assert csv_text.splitlines() == [
         "region,hub,indicator,period,value,note",
         "r1,H1,K01,FY2024Q1,12,'=1+1",
         "r1,H2,K01,FY2024Q1,7,",
     ]
-    workbook = load_workbook(
-        io.BytesIO(export_file(session=session, actor=SYSTEM, region_id=region.id, hub_id=other.id, fmt="xlsx"))
-    )
+    rows = region_export_rows(session=session, actor=SYSTEM, region_id=region.id, hub_id=other.id)
+    workbook = load_workbook(io.BytesIO(progress_files.values_file(rows, "xlsx")))
     assert [list(r) for r in workbook.active.iter_rows(values_only=True)][1:] == [
         ["r1", "H2", "K01", "FY2024Q1", 7, None]
     ]
@@ -119,7 +118,8 @@ def test_the_entry_workbook_lists_the_hubs_indicators_with_an_empty_value_column
     _, hub, k1, _ = hub_with_two_indicators
     record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12)])
     session.commit()
-    data = entry_workbook(session=session, actor=SYSTEM, hub_id=hub.id, at=Q.next(), lang="ja")
+    rows = entry_rows(session=session, actor=SYSTEM, hub_id=hub.id, period=Q.next())
+    data = progress_files.entry_workbook(rows, "ja")
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert rows[0][:5] == ("拠点", "指標", "期間", "実績値", "備考")
     assert [(r[0], r[1], r[2], r[3], r[7]) for r in rows[1:]] == [

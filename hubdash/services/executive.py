@@ -1,0 +1,339 @@
+"""The executive summary of one region or of every region: status counts, traffic lights, top risks,
+the status and achievement by quarter and PDCA completion (read side).
+
+Every number comes from the status engine through services.progress; the executive page and the
+PowerPoint / Excel reports (hubdash.exports.executive) show the same ExecutiveSummary.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from hubdash.domain.enums import IndicatorKind, PdcaStage, Status
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import Actor, Permission, require
+from hubdash.domain.status import TargetSpec, standing, worst
+from hubdash.fmt import coded
+from hubdash.models import Hub, PdcaCycle, Region, Target
+from hubdash.services import progress as progress_service
+from hubdash.services.dashboard import rounded
+from hubdash.services.indicators import region_targets
+from hubdash.services.progress import IndicatorProgress, as_of_quarter, region_progress, status_counts
+from hubdash.services.regions import active_goals
+
+TREND_QUARTERS = 8
+TOP_RISKS = 10
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target of a region as executives see it: where it stands and how far behind its path."""
+
+    region_id: int
+    region: str
+    hub_id: int | None
+    hub: str | None
+    indicator_id: int
+    indicator: str
+    unit: str
+    kind: IndicatorKind
+    goal_code: str | None
+    status: Status
+    actual: float | None
+    expected: float | None
+    achievement: float | None
+    # percentage points of the baseline-to-target distance behind the expected path (negative: ahead)
+    behind: float | None
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    """A strategic goal with the worst status of its hub targets and those targets."""
+
+    code: str
+    title: str
+    status: Status
+    targets: list[TargetRow]
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    """One region's status counts (hub targets) and goals at its own as-of quarter."""
+
+    id: int
+    code: str
+    name: str
+    as_of: FiscalQuarter | None
+    counts: dict[Status, int]
+    goals: list[GoalStatus]
+
+
+@dataclass(frozen=True)
+class ExecutiveSummary:
+    """The executive summary of one region (region_id) or of every region (region_id None)."""
+
+    region_id: int | None
+    as_of: FiscalQuarter | None
+    regions: list[RegionSummary]
+    counts: dict[Status, int]
+    # row (hub, or region when all), row_region_id, row_hub_id, goal (code), status
+    lights: pd.DataFrame
+    # region, region_id, hub, hub_id, indicator_id, indicator, unit, actual, expected, achievement, behind, status
+    risks: pd.DataFrame
+    # fiscal_year, quarter, status, targets (hub targets per status per quarter)
+    trend: pd.DataFrame
+    # fiscal_year, quarter, achievement (median achievement % of hub targets)
+    achievement: pd.DataFrame
+    # row, row_region_id, row_hub_id, cycles, closed, completion (%), in the as-of fiscal year
+    pdca: pd.DataFrame
+    goal_titles: dict[str, str] = field(default_factory=dict)
+
+
+def executive_summary(
+    *, session: Session, region_id: int | None = None, fiscal_year: int | None = None
+) -> ExecutiveSummary:
+    """Status counts, traffic lights, top risks, achievement by quarter and PDCA completion."""
+    query = select(Region).order_by(Region.code)
+    if region_id is not None:
+        query = query.where(Region.id == region_id)
+    regions = list(session.exec(query).all())
+    single = region_id is not None
+    summaries: list[RegionSummary] = []
+    lights, risks, pdca = [], [], []
+    trend: Counter[tuple[int, Status]] = Counter()
+    achievements: dict[int, list[float]] = defaultdict(list)
+    goal_titles: dict[str, str] = {}
+    for region in regions:
+        view = _region_view(session, region, fiscal_year)
+        summaries.append(view.summary)
+        risks.extend(view.risks)
+        for index, statuses in view.trend.items():
+            for status in statuses:
+                trend[(index, status)] += 1
+        for index, values in view.achievements.items():
+            achievements[index].extend(values)
+        if single:
+            goal_titles = {g.code: g.title for g in view.summary.goals}
+            for (hub_id, hub_name, goal), status in view.hub_lights.items():
+                lights.append(_light(hub_name, region.id, hub_id, goal, status))  # type: ignore[arg-type]
+            pdca.extend(view.pdca)
+        else:
+            for goal in view.summary.goals:
+                lights.append(_light(region.name, region.id, None, goal.code, goal.status))  # type: ignore[arg-type]
+            cycles = sum(row["cycles"] for row in view.pdca)
+            closed = sum(row["closed"] for row in view.pdca)
+            pdca.append(_completion(region.name, region.id, None, cycles, closed))  # type: ignore[arg-type]
+    as_of = max((s.as_of for s in summaries if s.as_of is not None), default=None)
+    quarters = sorted({index for index, _ in trend})[-TREND_QUARTERS:]
+    counts = dict.fromkeys(Status, 0)
+    for summary in summaries:
+        for status, n in summary.counts.items():
+            counts[status] += n
+    risks.sort(key=lambda r: -(r.behind or 0.0))
+    return ExecutiveSummary(
+        region_id=region_id,
+        as_of=as_of,
+        regions=summaries,
+        counts=counts,
+        lights=pd.DataFrame(lights, columns=["row", "row_region_id", "row_hub_id", "goal", "status"]),
+        risks=pd.DataFrame(
+            [_risk_row(r) for r in risks[:TOP_RISKS]],
+            columns=[
+                "region",
+                "region_id",
+                "hub",
+                "hub_id",
+                "indicator_id",
+                "indicator",
+                "unit",
+                "actual",
+                "expected",
+                "achievement",
+                "behind",
+                "status",
+            ],
+        ),
+        trend=pd.DataFrame(
+            [
+                {"fiscal_year": q.fiscal_year, "quarter": q.quarter, "status": s.value, "targets": trend[(q.index, s)]}
+                for q in map(FiscalQuarter.from_index, quarters)
+                for s in Status
+            ],
+            columns=["fiscal_year", "quarter", "status", "targets"],
+        ),
+        achievement=pd.DataFrame(
+            [
+                {
+                    "fiscal_year": q.fiscal_year,
+                    "quarter": q.quarter,
+                    "achievement": round(statistics.median(achievements[q.index]), 1)
+                    if achievements[q.index]
+                    else None,
+                }
+                for q in map(FiscalQuarter.from_index, quarters)
+            ],
+            columns=["fiscal_year", "quarter", "achievement"],
+        ),
+        pdca=pd.DataFrame(pdca, columns=["row", "row_region_id", "row_hub_id", "cycles", "closed", "completion"]),
+        goal_titles=goal_titles,
+    )
+
+
+def _light(row: str, region_id: int, hub_id: int | None, goal: str, status: Status) -> dict[str, object]:
+    return {"row": row, "row_region_id": region_id, "row_hub_id": hub_id, "goal": goal, "status": status.value}
+
+
+def _completion(row: str, region_id: int, hub_id: int | None, cycles: int, closed: int) -> dict[str, object]:
+    return {
+        "row": row,
+        "row_region_id": region_id,
+        "row_hub_id": hub_id,
+        "cycles": cycles,
+        "closed": closed,
+        "completion": round(closed / cycles * 100, 1) if cycles else None,
+    }
+
+
+def _risk_row(r: TargetRow) -> dict[str, object]:
+    return {
+        "region": r.region,
+        "region_id": r.region_id,
+        "hub": r.hub,
+        "hub_id": r.hub_id,
+        "indicator_id": r.indicator_id,
+        "indicator": r.indicator,
+        "unit": r.unit,
+        "actual": rounded(r.actual, 2),
+        "expected": rounded(r.expected, 2),
+        "achievement": rounded(r.achievement, 1),
+        "behind": rounded(r.behind, 1),
+        "status": r.status.value,
+    }
+
+
+@dataclass
+class _RegionView:
+    summary: RegionSummary
+    hub_lights: dict[tuple[int, str, str], Status]
+    risks: list[TargetRow]
+    trend: dict[int, list[Status]]
+    achievements: dict[int, list[float]]
+    pdca: list[dict[str, object]]
+
+
+def _region_view(session: Session, region: Region, fiscal_year: int | None) -> _RegionView:
+    region_id: int = region.id  # type: ignore[assignment]
+    at = as_of_quarter(progress_service.latest_quarter(session=session, region_id=region_id), fiscal_year)
+    actuals = progress_service.region_actuals(session=session, region_id=region_id)  # read once, judged twice
+    assessed = region_progress(session=session, region_id=region_id, at=at, actuals=actuals)
+    specs = {
+        target.id: (progress_service.target_spec(target, indicator), target)
+        for target, indicator, _ in region_targets(session=session, region_id=region_id)
+    }
+    rows = [_target_row(region, p, specs[p.target_id][0], at) for p in assessed]
+    hub_rows = [r for r in rows if r.hub_id is not None]
+    counts = status_counts([p for p in assessed if p.hub_id is not None])
+    goals = []
+    for goal in active_goals(session=session, region_id=region_id):
+        mine = [r for r in hub_rows if r.goal_code == goal.code]
+        goals.append(GoalStatus(goal.code, goal.title, worst(r.status for r in mine), mine))
+    hub_lights: dict[tuple[int, str, str], list[Status]] = defaultdict(list)
+    for p in assessed:
+        if p.hub_id is not None and p.goal_code is not None:
+            hub_lights[(p.hub_id, coded(p.hub_code or "", p.hub_name or ""), p.goal_code)].append(p.status)
+    risks = [r for r in rows if r.kind is IndicatorKind.OUTCOME and r.behind is not None and r.behind > 0]
+    trend, achievements = _trend(actuals, specs, at)
+    return _RegionView(
+        summary=RegionSummary(region_id, region.code, region.name, at, counts, goals),
+        hub_lights={key: worst(statuses) for key, statuses in sorted(hub_lights.items())},
+        risks=risks,
+        trend=trend,
+        achievements=achievements,
+        pdca=_pdca_completion(session, region_id, at),
+    )
+
+
+def _target_row(region: Region, p: IndicatorProgress, spec: TargetSpec, at: FiscalQuarter | None) -> TargetRow:
+    a = p.assessment
+    behind = None
+    if a.gap is not None and at is not None:
+        share = (at.quarter / 4) if spec.is_annual else 1.0
+        distance = abs(spec.target_value - spec.baseline_value) * share
+        behind = -a.gap / distance * 100 if distance else (0.0 if a.gap >= 0 else float("inf"))
+    return TargetRow(
+        region_id=region.id,  # type: ignore[arg-type]
+        region=region.name,
+        hub_id=p.hub_id,
+        hub=coded(p.hub_code or "", p.hub_name or "") if p.hub_id is not None else None,
+        indicator_id=p.indicator_id,
+        indicator=coded(p.indicator_code, p.indicator_name),
+        unit=p.unit,
+        kind=IndicatorKind(p.kind),
+        goal_code=p.goal_code,
+        status=p.status,
+        actual=a.actual,
+        expected=a.expected,
+        achievement=a.achievement_pct,
+        behind=behind,
+    )
+
+
+def _trend(
+    actuals: dict[tuple[int, int], dict[int, float]],
+    specs: dict[int | None, tuple[TargetSpec, Target]],
+    at: FiscalQuarter | None,
+) -> tuple[dict[int, list[Status]], dict[int, list[float]]]:
+    """The status and achievement of every hub target at each of the last quarters up to `at`."""
+    if at is None:
+        return {}, {}
+    statuses: dict[int, list[Status]] = defaultdict(list)
+    achievements: dict[int, list[float]] = defaultdict(list)
+    for spec, target in specs.values():
+        if target.hub_id is None:
+            continue
+        series = actuals.get((target.hub_id, target.indicator_id), {})
+        for index in range(at.index - TREND_QUARTERS + 1, at.index + 1):
+            a = standing(spec, series, index)  # no projection: the trend only counts statuses
+            statuses[index].append(a.status)
+            if a.achievement_pct is not None:
+                achievements[index].append(a.achievement_pct)
+    return statuses, achievements
+
+
+def _pdca_completion(session: Session, region_id: int, at: FiscalQuarter | None) -> list[dict[str, object]]:
+    """Per hub: cycles started in the as-of fiscal year up to `at`, and how many are closed."""
+    if at is None:
+        return []
+    rows = session.exec(
+        select(Hub.id, Hub.code, Hub.name, PdcaCycle.stage)
+        .join(PdcaCycle, col(PdcaCycle.hub_id) == Hub.id)
+        .where(
+            Hub.region_id == region_id,
+            PdcaCycle.fiscal_year == at.fiscal_year,
+            PdcaCycle.quarter <= at.quarter,
+        )
+    ).all()
+    cycles: Counter[tuple[int, str]] = Counter()
+    closed: Counter[tuple[int, str]] = Counter()
+    for hub_id, code, name, stage in rows:
+        cycles[(hub_id, coded(code, name))] += 1
+        closed[(hub_id, coded(code, name))] += PdcaStage(stage) is PdcaStage.CLOSED
+    return [
+        _completion(name, region_id, hub_id, n, closed[(hub_id, name)])
+        for (hub_id, name), n in sorted(cycles.items(), key=lambda kv: kv[0][1])
+    ]
+
+
+def executive_report(
+    *, session: Session, actor: Actor, region_id: int | None = None, fiscal_year: int | None = None
+) -> ExecutiveSummary:
+    """The summary an executive report is made of: one region, or every region the actor may read."""
+    require(actor, Permission.EXPORT_REPORTS, region_id=region_id)
+    if region_id is None and actor.region_id is not None:
+        region_id = actor.region_id  # a regional reader reports on their own region only
+    return executive_summary(session=session, region_id=region_id, fiscal_year=fiscal_year)

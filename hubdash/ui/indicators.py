@@ -1,0 +1,174 @@
+"""The indicators page's parts: the catalogue, targets and their history as tables, and the target form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from hubdash.domain.enums import Accumulation
+from hubdash.domain.kpi_hints import HintRule
+from hubdash.domain.periods import FiscalQuarter, current_quarter
+from hubdash.models import Hub, Indicator, Target
+from hubdash.services.indicators import CatalogueEntry
+from hubdash.services.targets import TargetHistoryEntry
+from hubdash.ui import fmt
+from hubdash.ui.session import label, t
+
+MILESTONE_FY, MILESTONE_VALUE = "fy", "value"
+HINT_TEXT = {
+    HintRule.GOAL_WITHOUT_OUTCOME: "indicators.hint_goal_without_outcome",
+    HintRule.INDICATOR_WITHOUT_TARGET: "indicators.hint_indicator_without_target",
+    HintRule.TARGET_WITHOUT_BASELINE: "indicators.hint_target_without_baseline",
+    HintRule.TARGET_WITHOUT_DEADLINE: "indicators.hint_target_without_deadline",
+    HintRule.TARGET_NOT_AHEAD: "indicators.hint_target_not_ahead",
+    HintRule.HUB_ONLY_INPUTS: "indicators.hint_hub_only_inputs",
+}
+
+
+def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
+    """The indicator catalogue with translated headers and labels."""
+    return pd.DataFrame(
+        {
+            t("col.code"): [e.indicator.code for e in entries],
+            t("col.indicator"): [e.indicator.name for e in entries],
+            t("col.unit"): [e.indicator.unit for e in entries],
+            t("col.kind"): [label(e.indicator.kind) for e in entries],
+            t("col.measure"): [label(e.indicator.measure) for e in entries],
+            t("col.direction"): [label(e.indicator.direction) for e in entries],
+            t("col.goal"): [e.goal_code or "–" for e in entries],
+            t("col.targets"): [e.targets for e in entries],
+            t("col.definition"): [e.indicator.definition for e in entries],
+            t("indicators.data_source"): [e.indicator.data_source for e in entries],
+        }
+    )
+
+
+def targets_table(targets: list[tuple[Target, Indicator, Hub | None]]) -> pd.DataFrame:
+    """Targets with baseline, target, periods, milestones and tolerance, with translated headers."""
+    return pd.DataFrame(
+        {
+            t("col.hub"): [hub.name if hub else t("indicators.whole_region") for _, _, hub in targets],
+            t("col.indicator"): [fmt.coded(ind.code, ind.name) for _, ind, _ in targets],
+            t("col.baseline"): [fmt.number(tg.baseline_value) for tg, _, _ in targets],
+            t("col.baseline_period"): [
+                fmt.period(FiscalQuarter(tg.baseline_fy, tg.baseline_quarter)) for tg, _, _ in targets
+            ],
+            t("col.target"): [fmt.number(tg.target_value) for tg, _, _ in targets],
+            t("col.target_period"): [
+                fmt.period(FiscalQuarter(tg.target_fy, tg.target_quarter)) for tg, _, _ in targets
+            ],
+            t("col.unit"): [ind.unit for _, ind, _ in targets],
+            t("col.accumulation"): [label(tg.accumulation) if ind.measure == "flow" else "–" for tg, ind, _ in targets],
+            t("indicators.milestones"): [
+                ", ".join(
+                    f"{fmt.fiscal_year(int(fy))}: {fmt.number(v)}" for fy, v in sorted((tg.milestones or {}).items())
+                )
+                for tg, _, _ in targets
+            ],
+            t("indicators.tolerance"): [fmt.number(tg.tolerance * 100) for tg, _, _ in targets],
+        }
+    )
+
+
+def target_form(existing: Target | None, *, is_flow: bool) -> dict[str, Any]:
+    """The fields of a target (inside the caller's st.form), prefilled from `existing`; TargetInput keywords."""
+    this_year = current_quarter().fiscal_year
+    quarters = [FiscalQuarter(fy, q) for fy in range(this_year - 10, this_year + 11) for q in (1, 2, 3, 4)]
+    baseline = (
+        FiscalQuarter(existing.baseline_fy, existing.baseline_quarter) if existing else FiscalQuarter(this_year - 1, 4)
+    )
+    deadline = (
+        FiscalQuarter(existing.target_fy, existing.target_quarter) if existing else FiscalQuarter(this_year + 3, 4)
+    )
+    left, right = st.columns(2)
+    values: dict[str, Any] = {
+        "baseline_value": left.number_input(t("col.baseline"), value=existing.baseline_value if existing else 0.0),
+        "baseline_period": right.selectbox(
+            t("col.baseline_period"),
+            quarters,
+            quarters.index(baseline) if baseline in quarters else 0,
+            format_func=fmt.period,
+        ),
+        "target_value": left.number_input(t("col.target"), value=existing.target_value if existing else 0.0),
+        "target_period": right.selectbox(
+            t("col.target_period"),
+            quarters,
+            quarters.index(deadline) if deadline in quarters else 0,
+            format_func=fmt.period,
+        ),
+    }
+    accumulation = Accumulation(existing.accumulation) if existing else Accumulation.ANNUAL
+    options = list(Accumulation)
+    values["accumulation"] = left.selectbox(
+        t("col.accumulation"),
+        options,
+        options.index(accumulation),
+        format_func=label,
+        disabled=not is_flow,
+        help=t("indicators.accumulation_help"),
+    )
+    percent = right.number_input(
+        t("indicators.tolerance"),
+        min_value=0,
+        max_value=100,
+        value=round((existing.tolerance if existing else 0.1) * 100),
+        help=t("indicators.tolerance_help"),
+    )
+    values["tolerance"] = percent / 100
+    st.caption(t("indicators.milestones_help"))
+    milestones = sorted((existing.milestones or {}).items()) if existing else []
+    frame = pd.DataFrame(
+        {MILESTONE_FY: [int(fy) for fy, _ in milestones], MILESTONE_VALUE: [float(v) for _, v in milestones]},
+        dtype="float64",
+    )
+    edited = st.data_editor(
+        frame,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            MILESTONE_FY: st.column_config.NumberColumn(t("indicators.milestone_fy"), format="%d", step=1),
+            MILESTONE_VALUE: st.column_config.NumberColumn(t("indicators.milestone_value")),
+        },
+        key=f"milestones_{existing.id if existing else 'new'}_{existing.version if existing else 0}",
+    )
+    values["milestones"] = {
+        int(fy): float(value) for fy, value in edited.dropna()[[MILESTONE_FY, MILESTONE_VALUE]].itertuples(index=False)
+    }
+    return values
+
+
+def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
+    """Re-baselinings: when, who, which target, why, and each changed field as before -> after."""
+    names = {
+        "baseline_value": t("col.baseline"),
+        "baseline_period": t("col.baseline_period"),
+        "target_value": t("col.target"),
+        "target_period": t("col.target_period"),
+        "accumulation": t("col.accumulation"),
+        "tolerance": t("indicators.tolerance"),
+        "milestones": t("indicators.milestones"),
+    }
+
+    def shown(key: str, value: object) -> str:
+        if key == "tolerance" and isinstance(value, int | float):
+            return f"{fmt.number(value * 100)} %"  # stored as a fraction, entered and shown in percent
+        return str(value)
+
+    def changes(entry: TargetHistoryEntry) -> str:
+        keys = [k for k in entry.after if entry.before.get(k) != entry.after.get(k)]
+        return "; ".join(
+            f"{names.get(k, k)}: {shown(k, entry.before.get(k))} → {shown(k, entry.after.get(k))}" for k in keys
+        )
+
+    return pd.DataFrame(
+        {
+            t("col.when"): [fmt.when(h.changed_at) for h in history],
+            t("col.who"): [h.changed_by for h in history],
+            t("col.hub"): [h.hub_code or t("indicators.whole_region") for h in history],
+            t("col.indicator"): [h.indicator_code for h in history],
+            t("col.reason"): [h.reason for h in history],
+            t("indicators.change"): [changes(h) for h in history],
+        }
+    )

@@ -1,0 +1,60 @@
+"""The region a session looks at: the sidebar picker, remembered in the URL (?region=<id>)."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from hubdash.services import regions as region_service
+from hubdash.ui import runtime, session
+
+REGION_KEY = "region_id"
+
+
+@st.cache_data(show_spinner=False)
+def regions_table(_engine: Engine) -> dict[int, str]:
+    """Region id -> name, for the picker."""
+    with Session(_engine) as s:
+        return {r.id: r.name for r in region_service.list_regions(session=s) if r.id is not None}
+
+
+def _from_url(names: dict[int, str]) -> int | None:
+    wanted = st.query_params.get("region")
+    return int(wanted) if wanted and wanted.isdigit() and int(wanted) in names else None
+
+
+def region_picker() -> int | None:
+    """The region selectbox in the sidebar."""
+    names = regions_table(runtime.engine())
+    if not names:
+        return None
+    current = _from_url(names) or st.session_state.get(REGION_KEY)
+    if current not in names:
+        current = next(iter(names))
+    chosen: int = st.sidebar.selectbox(
+        session.t("app.region"), options=list(names), format_func=names.__getitem__, index=list(names).index(current)
+    )
+    st.session_state[REGION_KEY] = chosen
+    if st.query_params.get("region") != str(chosen):
+        st.query_params["region"] = str(chosen)
+    return chosen
+
+
+def current_region_id() -> int | None:
+    """The region chosen in the sidebar (the first region when a page runs on its own)."""
+    names = regions_table(runtime.engine())
+    current = st.session_state.get(REGION_KEY)
+    if current in names:
+        return int(current)
+    return _from_url(names) or next(iter(names), None)
+
+
+def require_region() -> int:
+    """Open the database and return the current region id, or explain and stop when there is none."""
+    runtime.start()
+    region_id = current_region_id()
+    if region_id is None:
+        st.info(session.t("app.no_region"))
+        st.stop()
+    return region_id
