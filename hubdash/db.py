@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import CursorResult, Engine, Table, bindparam, event, inspect, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
@@ -149,6 +151,24 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# --- writes decided in the database ------------------------------------------------------------------
+
+
+def insert_statement(session: Session, model: type[SQLModel]) -> Any:
+    """An INSERT of the session's dialect, which offers ON CONFLICT (SQLite and PostgreSQL alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(model)
+    return sqlite_insert(model)
+
+
+def upsert(
+    session: Session, model: type[SQLModel], *, keys: Mapping[str, object], values: Mapping[str, object]
+) -> None:
+    """Insert the row with these unique `keys`, or update its `values` if it exists: one statement, no race."""
+    statement = insert_statement(session, model).values({**keys, **values})
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=dict(values)))
 
 
 # --- optimistic updates: the version check is part of the UPDATE ------------------------------------

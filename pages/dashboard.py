@@ -63,7 +63,7 @@ else:
         ui.t("col.indicator"),
         indicators,
         index=_from_url("indicator", indicators),
-        format_func=lambda o: f"{o.code} {o.name} ({o.unit}) · {kind_names[o.kind]}",
+        format_func=lambda o: f"{ui.fmt.coded(o.code, o.name)} ({o.unit}) · {kind_names[o.kind]}",
     )
     paths = ui.read(
         indicator_paths, region_id=region_id, indicator_id=indicator.id, hub_id=hub_id, fiscal_year=fiscal_year

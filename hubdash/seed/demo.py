@@ -30,7 +30,7 @@ from hubdash.domain.enums import (
     Role,
     Sector,
 )
-from hubdash.domain.periods import FiscalQuarter, current_quarter
+from hubdash.domain.periods import FiscalQuarter, current_quarter, quarter_index
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import (
     ActionItem,
@@ -454,7 +454,7 @@ class _SeriesMaker:
         progress = 1 - gap / self._fraction()
         out: list[float] = []
         for fy in range(first_fy, last_fy + 1):
-            quarters = [i for i in range(fy * 4, fy * 4 + 4) if w.start <= i <= w.end]
+            quarters = [i for i in range(quarter_index(fy, 1), quarter_index(fy, 4) + 1) if w.start <= i <= w.end]
             weights = [_SEASON[q] * max(0.5, 1 + rng.gauss(0, 0.08)) for q in range(4)]
             if fy == last_fy:
                 total = self._land(baseline, target, gap, category, 0.0)
@@ -878,7 +878,7 @@ class _Region:
                 plans.append((h, i, stage, focus))
         s.execute(insert(PdcaCycle), rows)
         cycle_ids = {
-            (hub_id, fy * 4 + q - 1): cycle_id
+            (hub_id, quarter_index(fy, q)): cycle_id
             for cycle_id, hub_id, fy, q in s.exec(
                 select(PdcaCycle.id, PdcaCycle.hub_id, PdcaCycle.fiscal_year, PdcaCycle.quarter).where(
                     col(PdcaCycle.hub_id).in_([hub.id for hub in hubs])

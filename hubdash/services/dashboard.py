@@ -64,23 +64,28 @@ class DashboardOptions:
     latest: FiscalQuarter | None
 
 
+def _option(session: Session, indicator: Indicator) -> IndicatorOption:
+    assert indicator.id is not None  # read from the database
+    goal = session.get(StrategicGoal, indicator.goal_id) if indicator.goal_id else None
+    return IndicatorOption(
+        indicator.id,
+        indicator.code,
+        indicator.name,
+        indicator.unit,
+        IndicatorKind(indicator.kind),
+        Measure(indicator.measure),
+        goal.code if goal else None,
+    )
+
+
 def dashboard_options(*, session: Session, region_id: int) -> DashboardOptions:
     """Hubs, goals, indicators with targets, and the fiscal years with measurements of a region."""
     hubs = {h.id: coded(h.code, h.name) for h in session.exec(select(Hub).where(Hub.region_id == region_id)).all()}
     goals = {g.code: g.title for g in active_goals(session=session, region_id=region_id)}
     seen: dict[int, IndicatorOption] = {}
     for _, indicator, _ in region_targets(session=session, region_id=region_id):
-        if indicator.id not in seen:
-            goal = session.get(StrategicGoal, indicator.goal_id) if indicator.goal_id else None
-            seen[indicator.id] = IndicatorOption(  # type: ignore[index]
-                indicator.id,  # type: ignore[arg-type]
-                indicator.code,
-                indicator.name,
-                indicator.unit,
-                IndicatorKind(indicator.kind),
-                Measure(indicator.measure),
-                goal.code if goal else None,
-            )
+        option = _option(session, indicator)
+        seen.setdefault(option.id, option)
     years = session.exec(
         select(Measurement.fiscal_year)
         .join(Hub, col(Hub.id) == Measurement.hub_id)
@@ -240,16 +245,7 @@ def indicator_paths(
     indicator = session.get(Indicator, indicator_id)
     if indicator is None or indicator.region_id != region_id:
         raise NotFound("indicators.error_no_indicator", indicator=indicator_id)
-    goal = session.get(StrategicGoal, indicator.goal_id) if indicator.goal_id else None
-    option = IndicatorOption(
-        indicator_id,
-        indicator.code,
-        indicator.name,
-        indicator.unit,
-        IndicatorKind(indicator.kind),
-        Measure(indicator.measure),
-        goal.code if goal else None,
-    )
+    option = _option(session, indicator)
     at = as_of_quarter(latest_quarter(session=session, region_id=region_id), fiscal_year)
     assessed = {
         p.target_id: p

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from hubdash import audit, db
@@ -24,6 +22,7 @@ from hubdash.domain.enums import ActionOrigin, ActionStatus, FutureCourse, PdcaC
 from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter, cadence_quarters, quarter_index
 from hubdash.domain.permissions import Actor, Permission, require
+from hubdash.fmt import coded
 from hubdash.models import (
     ActionItem,
     Comment,
@@ -299,7 +298,7 @@ def action_choices(*, session: Session, hub_id: int) -> ActionChoices:
     ).all()
     return ActionChoices(
         {o.id: o.name for o in orgs},  # type: ignore[misc]
-        {i.id: f"{i.code} {i.name}" for i in indicators},  # type: ignore[misc]
+        {i.id: coded(i.code, i.name) for i in indicators},  # type: ignore[misc]
     )
 
 
@@ -408,10 +407,6 @@ def _overdue(session: Session, region_id: int | None, today: date, hubs: dict[in
 # --- writing: opening and carrying over ----------------------------------------------------------
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def _hub(session: Session, hub_id: int) -> Hub:
     hub = session.get(Hub, hub_id)
     if hub is None:
@@ -423,7 +418,7 @@ def _ensure_cycle(session: Session, actor: Actor, hub: Hub, start: FiscalQuarter
     """The hub's cycle starting at `start`, created in Plan if missing; True when this call created it."""
     now = utcnow()
     statement = (
-        _insert(session)(PdcaCycle)
+        db.insert_statement(session, PdcaCycle)
         .values(
             hub_id=hub.id,
             fiscal_year=start.fiscal_year,
@@ -473,7 +468,7 @@ def _carry(session: Session, source: PdcaCycle, target: PdcaCycle) -> int:
     for item in items:
         decided_here = item.origin is ActionOrigin.ACT and item.carried_from_id is None
         statement = (
-            _insert(session)(ActionItem)
+            db.insert_statement(session, ActionItem)
             .values(
                 cycle_id=target.id,
                 hub_id=item.hub_id,

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -437,23 +437,12 @@ def save_draft(
     if key.is_goal:
         fields[key + TITLE_SUFFIX] = title
     for name, text in fields.items():
-        updated = session.execute(
-            update(VisionDraft)
-            .where(
-                col(VisionDraft.user_key) == actor.key,
-                col(VisionDraft.region_id) == region_id,
-                col(VisionDraft.part_key) == name,
-            )
-            .values(body=text[:MAX_BODY], base_version=base_version, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
+        db.upsert(
+            session,
+            VisionDraft,
+            keys={"user_key": actor.key, "region_id": region_id, "part_key": name},
+            values={"body": text[:MAX_BODY], "base_version": base_version, "updated_at": utcnow()},
         )
-        if updated.rowcount == 0:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
-            session.add(
-                VisionDraft(
-                    user_key=actor.key, region_id=region_id, part_key=name, base_version=base_version, body=text
-                )
-            )
-            session.flush()
 
 
 def discard_draft(*, session: Session, actor: Actor, region_id: int, part_key: str) -> None:
@@ -496,27 +485,13 @@ def touch_presence(*, session: Session, actor: Actor, region_id: int, part_keys:
         )
     )
     now = utcnow()
-    for key in keys:
-        updated = session.execute(
-            update(EditorPresence)
-            .where(
-                col(EditorPresence.user_key) == actor.key,
-                col(EditorPresence.region_id) == region_id,
-                col(EditorPresence.part_key) == key,
-            )
-            .values(seen_at=now, display_name=actor.name)
-            .execution_options(synchronize_session=False)
+    for key in keys:  # the same editor's other tab may write the same row at the same moment: one upsert each
+        db.upsert(
+            session,
+            EditorPresence,
+            keys={"user_key": actor.key, "region_id": region_id, "part_key": key},
+            values={"display_name": actor.name, "seen_at": now},
         )
-        if updated.rowcount == 0:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
-            try:
-                with session.begin_nested():
-                    session.add(
-                        EditorPresence(
-                            user_key=actor.key, display_name=actor.name, region_id=region_id, part_key=key, seen_at=now
-                        )
-                    )
-            except IntegrityError:
-                pass  # the same editor's other tab wrote it a moment ago
 
 
 def editors_now(*, session: Session, region_id: int, exclude_key: str = "") -> dict[PartKey, list[str]]:
