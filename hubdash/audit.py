@@ -50,7 +50,7 @@ def record(
     """Add an audit event to the session; the caller's commit writes it together with the change."""
     if entity is not None:
         session.flush()  # the entity's id is part of the event
-        entity_type = entity_type or type(entity).__tablename__
+        entity_type = entity_type or str(type(entity).__tablename__)
         entity_id = entity_id if entity_id is not None else getattr(entity, "id", None)
         if region_id is None:
             region_id = getattr(entity, "region_id", None)

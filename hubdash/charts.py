@@ -17,12 +17,17 @@ from hubdash.domain.status import STATUS_COLORS, STATUS_SYMBOLS
 FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif'
 
 
-def _styled(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
-    return (
+# What the builders return: a single chart, layers, or small multiples.
+AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart
+
+
+def _styled(chart: AnyChart) -> AnyChart:
+    styled: AnyChart = (
         chart.configure(font=FONT)
         .configure_axis(labelFont=FONT, titleFont=FONT)
         .configure_legend(labelFont=FONT, titleFont=FONT)
     )
+    return styled
 
 
 # Shapes repeat the status, so that colour is never the only cue.
@@ -44,7 +49,7 @@ def status_shape_scale(labels: dict[Status, str]) -> alt.Scale:
     return alt.Scale(domain=[labels[s] for s in Status], range=[STATUS_SHAPES[s] for s in Status])
 
 
-def status_by_hub(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[str, str]) -> alt.Chart:
+def status_by_hub(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[str, str]) -> AnyChart:
     """Stacked bars: how many of each hub's targets are in each status.
 
     `frame` columns: hub (display name), status (Status value), count. `titles` keys: hub, count.
@@ -74,7 +79,7 @@ def status_by_hub(frame: pd.DataFrame, labels: dict[Status, str], titles: dict[s
     return _styled(chart)
 
 
-def status_bar(frame: pd.DataFrame, axis_title: str) -> alt.Chart:
+def status_bar(frame: pd.DataFrame, axis_title: str) -> AnyChart:
     """Horizontal bars of how many targets are in each status.
 
     `frame` has one row per status with columns status, label, count (see status_counts).
@@ -118,7 +123,7 @@ EVENT_COLOR = "#CC79A7"
 class ChartView:
     """A chart and the table view of the same numbers."""
 
-    chart: alt.TopLevelMixin
+    chart: AnyChart
     table: pd.DataFrame
 
 
@@ -136,11 +141,15 @@ def fiscal_year_axis(lang: str, title: str | None = None) -> alt.Axis:
     return alt.Axis(title=title, labelExpr=expr, tickMinStep=1, labelAngle=0, grid=True)
 
 
-def _period_labels(frame: pd.DataFrame, lang: str) -> list[str | None]:
-    return [
-        FiscalQuarter(int(fy), int(q)).label(lang) if pd.notna(fy) and pd.notna(q) else None
-        for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
-    ]
+def _period_labels(frame: pd.DataFrame, lang: str) -> pd.Series:
+    return pd.Series(
+        [
+            FiscalQuarter(int(fy), int(q)).label(lang) if pd.notna(fy) and pd.notna(q) else None
+            for fy, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 def _two_line_period_axis(title: str | None = None) -> alt.Axis:
@@ -158,7 +167,11 @@ def indicator_paths(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
     data = frame.assign(
         panel=[p or whole for p in frame["panel"]],
         period=_period_labels(frame, lang),
-        status_label=[labels[Status(s)] if isinstance(s, str) else None for s in frame["status"]],
+        status_label=pd.Series(
+            [labels[Status(s)] if isinstance(s, str) else None for s in frame["status"]],
+            index=frame.index,
+            dtype=object,
+        ),
     )
     x = alt.X("x:Q", axis=fiscal_year_axis(lang), scale=alt.Scale(zero=False, nice=False))
     value_title = f"{_t('col.value', lang)} ({unit})"
@@ -432,11 +445,14 @@ def traffic_lights(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView:
     return ChartView(_styled(chart), table)
 
 
-def detail_link(region_id: object, hub_id: object = None) -> str:
-    """The relative URL behind an executive item: the hub on the dashboard, or the region's own summary."""
+def detail_link(region_id: float, hub_id: float | None = None) -> str:
+    """The relative URL behind an executive item: the hub on the dashboard, or the region's own summary.
+
+    Ids come from DataFrame columns, where a missing hub is NaN (or None) and ids may be floats.
+    """
     if hub_id is None or pd.isna(hub_id):
-        return f"executive?region={int(region_id)}"  # type: ignore[call-overload]
-    return f"dashboard?region={int(region_id)}&hub={int(hub_id)}"  # type: ignore[call-overload]
+        return f"executive?region={int(region_id)}"
+    return f"dashboard?region={int(region_id)}&hub={int(hub_id)}"
 
 
 def risk_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -540,12 +556,12 @@ def pdca_completion(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView
     return ChartView(_styled(chart.properties(height=alt.Step(22))), table)
 
 
-def payload_bytes(chart: alt.TopLevelMixin) -> int:
+def payload_bytes(chart: AnyChart) -> int:
     """The size of a chart's spec with its inlined data, as JSON: about what the browser receives."""
     return len(json.dumps(chart.to_dict(), ensure_ascii=False, default=str).encode("utf-8"))
 
 
-def completion_rate(frame: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
+def completion_rate(frame: pd.DataFrame, titles: dict[str, str]) -> AnyChart:
     """A line of the PDCA completion rate (%) by quarter.
 
     `frame` columns: period (display label, in order), rate (0..100). `titles` keys: period, rate.

@@ -174,7 +174,8 @@ def upsert(
 # --- optimistic updates: the version check is part of the UPDATE ------------------------------------
 
 
-def _table(model: type[SQLModel]) -> Table:
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model."""
     table = model.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models at class creation
     assert isinstance(table, Table)
     return table
@@ -194,7 +195,7 @@ def update_checked(
     `version` None the row is written whatever its version (restores, first saves). The session's
     copies of the row are not refreshed: callers that keep using them refresh them.
     """
-    table = _table(model)
+    table = table_of(model)
     statement = update(table).where(*(table.c[name] == value for name, value in where.items()))
     if version is not None:
         statement = statement.where(table.c.version == version)
@@ -216,7 +217,7 @@ def update_checked_many(
     """
     if not rows:
         return 0
-    table = _table(model)
+    table = table_of(model)
     columns = [name for name in rows[0] if name not in ("id", "version")]
     statement = (
         update(table)

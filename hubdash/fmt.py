@@ -7,7 +7,7 @@ number or a date reads the same on the screen and in the file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -74,9 +74,7 @@ class Display:
         return f"{STATUS_SYMBOLS[status]} {self.label(status)}"
 
     def when(self, moment: datetime | None, *, with_time: bool = True) -> str:
-        """A stored (UTC) time in the reader's time zone."""
+        """A stored time (aware: models.UTCDateTime reads every timestamp back in UTC) in the reader's time zone."""
         if moment is None:
             return DASH
-        if moment.tzinfo is None:  # a value made in Python, not read back: hubdash keeps UTC
-            moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(self.tz).strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")

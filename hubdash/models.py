@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Column, DateTime, Dialect, Index, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
@@ -30,6 +30,17 @@ from hubdash.domain.enums import (
     Role,
     Sector,
 )
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def id_of(row: _Stored) -> int:
+    """The id of a row that is stored (read from the database, or added and flushed)."""
+    if row.id is None:
+        raise AssertionError(f"{type(row).__name__} has no id until it is flushed")
+    return row.id
 
 
 def utcnow() -> datetime:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import TypeVar, overload
+from typing import Any, overload
 
 from hubdash.domain.enums import PdcaCadence
 from hubdash.domain.errors import Message, UserError
@@ -220,12 +220,13 @@ class FiscalQuarter:
     __str__ = canonical
 
 
-N = TypeVar("N")
-
-
-def quarter_index(fiscal_year: N, quarter: N) -> N:
+@overload
+def quarter_index(fiscal_year: int, quarter: int) -> int: ...
+@overload
+def quarter_index(fiscal_year: Any, quarter: Any) -> Any: ...  # SQL column expressions
+def quarter_index(fiscal_year: Any, quarter: Any) -> Any:
     """The consecutive number of a quarter (see FiscalQuarter.index), of ints or of SQL column expressions."""
-    return fiscal_year * 4 + quarter - 1  # type: ignore[operator, no-any-return]  # ints and SQL columns alike
+    return fiscal_year * 4 + quarter - 1
 
 
 CADENCE_QUARTERS: dict[PdcaCadence, int] = {PdcaCadence.QUARTER: 1, PdcaCadence.HALF: 2, PdcaCadence.YEAR: 4}

@@ -8,6 +8,7 @@ from services.reports.ExecutiveSummary, the object the executive summary page dr
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
@@ -87,13 +88,19 @@ def _bar_chart(
     box: tuple[float, float, float, float],
     number_format: str = "#,##0",
 ) -> None:
-    data = CategoryChartData(number_format=number_format)
+    data = CategoryChartData(number_format=number_format)  # type: ignore[no-untyped-call]  # python-pptx is untyped here
     data.categories = categories
-    data.add_series(series_name, values)
+    data.add_series(series_name, values)  # type: ignore[no-untyped-call]  # python-pptx is untyped here
     left, top, width, height = box
-    chart = slide.shapes.add_chart(
-        XL_CHART_TYPE.BAR_CLUSTERED, Inches(left), Inches(top), Inches(width), Inches(height), data
-    ).chart
+    frame: Any = slide.shapes.add_chart(  # python-pptx types it as a Chart; it is the GraphicFrame holding one
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        Inches(left),
+        Inches(top),
+        Inches(width),
+        Inches(height),
+        data,  # type: ignore[arg-type]  # CategoryChartData is a ChartData; the stub names only the base
+    )
+    chart = frame.chart
     chart.has_legend = False
     chart.font.size = Pt(12)
     chart.font.name = LATIN_FONT
@@ -105,7 +112,7 @@ def _bar_chart(
     category_axis.reverse_order = True  # first category on top, as on the page
     for point, color in zip(plot.series[0].points, colors, strict=True):
         point.format.fill.solid()
-        point.format.fill.fore_color.rgb = RGBColor.from_string(color.lstrip("#"))
+        point.format.fill.fore_color.rgb = RGBColor.from_string(color.lstrip("#"))  # type: ignore[no-untyped-call]  # untyped in python-pptx
 
 
 def _region_slide(prs: PresentationType, region: RegionSummary, d: Display) -> None:

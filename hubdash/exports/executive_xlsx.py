@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
+import pandas as pd
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -13,6 +15,11 @@ from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER
 from hubdash.exports.tables import Cell, Sheet, workbook, xlsx_bytes
 from hubdash.fmt import Display
 from hubdash.services.executive import ExecutiveSummary
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as plain dicts (missing values as None), for a sheet."""
+    return [{str(k): (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _sheets(summary: ExecutiveSummary, d: Display) -> list[Sheet]:
@@ -90,17 +97,17 @@ def _sheets(summary: ExecutiveSummary, d: Display) -> list[Sheet]:
             ],
             (
                 [
-                    r.region,
-                    r.hub,
-                    r.indicator,
-                    r.actual,
-                    r.expected,
-                    r.unit,
-                    r.achievement,
-                    r.behind,
-                    d.status(Status(r.status)),
+                    r["region"],
+                    r["hub"],
+                    r["indicator"],
+                    r["actual"],
+                    r["expected"],
+                    r["unit"],
+                    r["achievement"],
+                    r["behind"],
+                    d.status(Status(r["status"])),
                 ]
-                for r in summary.risks.itertuples()
+                for r in _records(summary.risks)
             ),
         ),
         sheet(
@@ -111,7 +118,7 @@ def _sheets(summary: ExecutiveSummary, d: Display) -> list[Sheet]:
                 d.t("executive.cycles"),
                 d.t("executive.pdca_completion_axis"),
             ],
-            ([r.row, r.closed, r.cycles, r.completion] for r in summary.pdca.itertuples()),
+            ([r["row"], r["closed"], r["cycles"], r["completion"]] for r in _records(summary.pdca)),
         ),
     ]
 

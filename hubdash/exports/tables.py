@@ -73,6 +73,7 @@ def workbook(sheets: Sequence[Sheet]) -> Workbook:
     """An openpyxl workbook with one sheet per table; text cells are always stored as text, never as formulas."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     for index, table in enumerate(sheets):
@@ -90,7 +91,7 @@ def workbook(sheets: Sequence[Sheet]) -> Workbook:
                     cell.data_type = "s"  # never a formula, whatever the text starts with
         sheet.freeze_panes = "A2"
         for column, width in enumerate(table.widths or [], start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
+            sheet.column_dimensions[get_column_letter(column)].width = width
     book.properties.created = _FIXED_TIME
     book.properties.modified = _FIXED_TIME
     book.properties.creator = "hubdash"

@@ -211,6 +211,7 @@ def _detect(data: bytes, filename: str) -> str:
 
 
 def _decode(data: bytes, filename: str) -> str:
+    candidates: tuple[str, ...]
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ("utf-8-sig",)
     else:

@@ -43,7 +43,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping = {str(key): value for key, value in loader.construct_mapping(node, deep=True).items()}
     mapping[LINE] = node.start_mark.line + 1
     return mapping
 
@@ -103,7 +103,7 @@ class _Rows:
         if value is None and default is not None:
             return default
         try:
-            return enum(value)
+            return enum(str(value))
         except ValueError:
             allowed = ", ".join(m.value for m in enum)
             raise self.fail(row, f"'{key}' is {value!r}; expected one of {allowed}") from None

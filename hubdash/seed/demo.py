@@ -48,6 +48,7 @@ from hubdash.models import (
     UserHubScope,
     VisionPart,
     VisionRevision,
+    id_of,
     utcnow,
 )
 
@@ -621,8 +622,7 @@ class _Region:
         self.session.add_all([council, *managers])
         self.session.flush()
         self.session.add_all(
-            UserHubScope(user_id=user.id, hub_id=hub.id)  # type: ignore[arg-type]
-            for user, hub in zip(managers, hubs, strict=True)
+            UserHubScope(user_id=id_of(user), hub_id=id_of(hub)) for user, hub in zip(managers, hubs, strict=True)
         )
         return council, managers
 
@@ -708,8 +708,8 @@ class _Region:
             s.add_all(
                 Endorsement(
                     region_id=self.region_id,
-                    revision_id=revision.id,  # type: ignore[arg-type]
-                    organisation_id=org.id,  # type: ignore[arg-type]
+                    revision_id=id_of(revision),
+                    organisation_id=id_of(org),
                     person_name=f"{org.name} 代表者",
                     comment="ビジョンに賛同します。",
                     user_id=council.id if org.id == council.organisation_id else None,
@@ -760,7 +760,7 @@ class _Region:
             t = _INDICATORS[k % len(_INDICATORS)]
             maker = _SeriesMaker(t, w, rng, scales)
             hub_series = [maker.series(h) for h in range(len(hubs))]
-            common = {
+            common: dict[str, object] = {
                 "region_id": self.region_id,
                 "indicator_id": indicator.id,
                 "baseline_fy": base_q.fiscal_year,
@@ -898,10 +898,10 @@ class _Region:
                 origin = ActionOrigin.ACT if stage is PdcaStage.ACT and n > 0 else ActionOrigin.PLAN
                 actions.append(
                     {
-                        "cycle_id": cycle_ids[(hub.id, i)],
+                        "cycle_id": cycle_ids[(id_of(hub), i)],
                         "hub_id": hub.id,
                         "title": rng.choice(_ACTIONS),
-                        "owner_organisation_id": rng.choice(members[hub.id]),  # type: ignore[index]
+                        "owner_organisation_id": rng.choice(members[id_of(hub)]),
                         "due_date": quarter.end_date - timedelta(days=rng.randint(0, 45)),
                         "status": status,
                         "evidence": _EVIDENCE if status is ActionStatus.DONE else "",

@@ -34,6 +34,7 @@ from hubdash.models import (
     VisionPart,
     VisionRevision,
     Workshop,
+    id_of,
 )
 from hubdash.readers.sample_files import SampleRegion, read_sample
 
@@ -139,7 +140,7 @@ def _write(session: Session, sample: SampleRegion) -> Region:
     session.flush()
     for h in sample.hubs:
         session.add_all(
-            HubMember(hub_id=hubs[h["code"]].id, organisation_id=orgs[m].id)  # type: ignore[arg-type]
+            HubMember(hub_id=id_of(hubs[h["code"]]), organisation_id=id_of(orgs[m]))
             for m in dict.fromkeys(h.get("members") or [])
         )
 
@@ -157,8 +158,7 @@ def _write(session: Session, sample: SampleRegion) -> Region:
     session.flush()
     for u in sample.users:
         session.add_all(
-            UserHubScope(user_id=users[u["username"]].id, hub_id=hubs[code].id)  # type: ignore[arg-type]
-            for code in u.get("hubs") or []
+            UserHubScope(user_id=id_of(users[u["username"]]), hub_id=id_of(hubs[code])) for code in u.get("hubs") or []
         )
 
     states = _vision_state(sample.revisions)
@@ -203,9 +203,9 @@ def _write(session: Session, sample: SampleRegion) -> Region:
             author = users[idea_row["author"]]
             adopted_in = idea_row.get("adopted_in_revision")
             idea = Idea(
-                workshop_id=ws.id,
+                workshop_id=id_of(ws),
                 region_id=rid,
-                body=str(idea_row["body"]).strip(),  # type: ignore[arg-type]
+                body=str(idea_row["body"]).strip(),
                 goal_id=goals[idea_row["goal"]].id if idea_row.get("goal") else None,
                 author_key=author.username,
                 author_name=author.display_name,
@@ -216,14 +216,14 @@ def _write(session: Session, sample: SampleRegion) -> Region:
             if adopted_in:
                 ideas_by_revision[int(adopted_in)] = idea
             session.add_all(
-                IdeaVote(workshop_id=ws.id, idea_id=idea.id, voter_key=users[voter].username)  # type: ignore[arg-type]
+                IdeaVote(workshop_id=id_of(ws), idea_id=id_of(idea), voter_key=users[voter].username)
                 for voter in idea_row.get("voters") or []
             )
 
     revisions: list[VisionRevision] = []
     for rev, (snap, changed) in zip(sample.revisions, states, strict=True):
         author = users[rev["author"]]
-        idea = ideas_by_revision.get(rev["number"])
+        credited = ideas_by_revision.get(rev["number"])
         revisions.append(
             VisionRevision(
                 region_id=rid,
@@ -234,7 +234,7 @@ def _write(session: Session, sample: SampleRegion) -> Region:
                 author_id=author.id,
                 author_name=author.display_name,
                 created_at=rev["created_at"],
-                idea_id=idea.id if idea else None,
+                idea_id=credited.id if credited else None,
             )
         )
     session.add_all(revisions)
@@ -243,8 +243,8 @@ def _write(session: Session, sample: SampleRegion) -> Region:
         session.add(
             Endorsement(
                 region_id=rid,
-                revision_id=revisions[int(e["revision"]) - 1].id,  # type: ignore[arg-type]
-                organisation_id=orgs[e["organisation"]].id,  # type: ignore[arg-type]
+                revision_id=id_of(revisions[int(e["revision"]) - 1]),
+                organisation_id=id_of(orgs[e["organisation"]]),
                 person_name=str(e["person"]),
                 comment=str(e.get("comment") or ""),
                 endorsed_at=e["endorsed_at"],
@@ -286,7 +286,7 @@ def _write(session: Session, sample: SampleRegion) -> Region:
         session.add(
             Target(
                 region_id=rid,
-                indicator_id=indicators[tg["indicator"]].id,  # type: ignore[arg-type]
+                indicator_id=id_of(indicators[tg["indicator"]]),
                 hub_id=hubs[tg["hub"]].id if tg.get("hub") else None,
                 baseline_value=tg["baseline"],
                 baseline_fy=tg["baseline_period"].fiscal_year,
@@ -329,7 +329,8 @@ def _entered_at(period: FiscalQuarter) -> datetime:
 
 def _last_change(revisions: list[dict[str, Any]], states: list[tuple[dict[str, Any], list[str]]], key: str) -> datetime:
     moments = [rev["created_at"] for rev, (_, changed) in zip(revisions, states, strict=True) if key in changed]
-    return moments[-1] if moments else revisions[0]["created_at"]
+    found: datetime = moments[-1] if moments else revisions[0]["created_at"]
+    return found
 
 
 def _write_cycles(
@@ -343,9 +344,9 @@ def _write_cycles(
     for c in sorted(sample.cycles, key=lambda row: (row["hub"], row["period"])):
         hub = hubs[c["hub"]]
         cycle = PdcaCycle(
-            hub_id=hub.id,
+            hub_id=id_of(hub),
             fiscal_year=c["period"].fiscal_year,
-            quarter=c["period"].quarter,  # type: ignore[arg-type]
+            quarter=c["period"].quarter,
             cadence=hub.pdca_cadence,
             stage=c["stage"],
             objectives=str(c.get("objectives") or "").strip(),
@@ -358,12 +359,12 @@ def _write_cycles(
         )
         session.add(cycle)
         session.flush()
-        session.add(PdcaStageChange(cycle_id=cycle.id, from_stage=None, to_stage=PdcaStage.PLAN))  # type: ignore[arg-type]
+        session.add(PdcaStageChange(cycle_id=id_of(cycle), from_stage=None, to_stage=PdcaStage.PLAN))
         if c["stage"] is not PdcaStage.PLAN:
             session.add(
                 PdcaStageChange(
-                    cycle_id=cycle.id,
-                    from_stage=PdcaStage.PLAN,  # type: ignore[arg-type]
+                    cycle_id=id_of(cycle),
+                    from_stage=PdcaStage.PLAN,
                     to_stage=c["stage"],
                 )
             )
@@ -372,16 +373,16 @@ def _write_cycles(
         for a in c.get("actions") or []:
             carried_from = before.get(a["title"]) if a["origin"].value != "plan" else None
             item = ActionItem(
-                cycle_id=cycle.id,
-                hub_id=hub.id,
-                title=str(a["title"]).strip(),  # type: ignore[arg-type]
-                owner_organisation_id=orgs[a["owner"]].id,
-                due_date=a["due"],  # type: ignore[arg-type]
+                cycle_id=id_of(cycle),
+                hub_id=id_of(hub),
+                title=str(a["title"]).strip(),
+                owner_organisation_id=id_of(orgs[a["owner"]]),
+                due_date=a["due"],
                 status=a["status"],
                 evidence=str(a.get("evidence") or "").strip(),
                 origin=a["origin"],
                 carried_from_id=carried_from.id if carried_from else None,
-                indicator_ids=[indicators[code].id for code in a.get("indicators") or []],
+                indicator_ids=[id_of(indicators[code]) for code in a.get("indicators") or []],
             )
             session.add(item)
             current[item.title] = item

@@ -18,7 +18,7 @@ from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import JST, FiscalQuarter, cadence_quarters, quarter_index
 from hubdash.domain.status import TargetSpec
 from hubdash.fmt import coded
-from hubdash.models import Hub, Indicator, Measurement, PdcaCycle, StrategicGoal, TargetChange
+from hubdash.models import Hub, Indicator, Measurement, PdcaCycle, StrategicGoal, TargetChange, id_of
 from hubdash.services.indicators import region_targets
 from hubdash.services.pdca import latest_cycle_period
 from hubdash.services.progress import (
@@ -80,7 +80,7 @@ def _option(session: Session, indicator: Indicator) -> IndicatorOption:
 
 def dashboard_options(*, session: Session, region_id: int) -> DashboardOptions:
     """Hubs, goals, indicators with targets, and the fiscal years with measurements of a region."""
-    hubs = {h.id: coded(h.code, h.name) for h in session.exec(select(Hub).where(Hub.region_id == region_id)).all()}
+    hubs = {id_of(h): coded(h.code, h.name) for h in session.exec(select(Hub).where(Hub.region_id == region_id)).all()}
     goals = {g.code: g.title for g in active_goals(session=session, region_id=region_id)}
     seen: dict[int, IndicatorOption] = {}
     for _, indicator, _ in region_targets(session=session, region_id=region_id):
@@ -91,7 +91,7 @@ def dashboard_options(*, session: Session, region_id: int) -> DashboardOptions:
         .join(Hub, col(Hub.id) == Measurement.hub_id)
         .where(Hub.region_id == region_id)
         .distinct()
-        .order_by(Measurement.fiscal_year)
+        .order_by(col(Measurement.fiscal_year))
     ).all()
     return DashboardOptions(
         hubs=dict(sorted(hubs.items(), key=lambda item: item[1])),
@@ -157,7 +157,7 @@ def dashboard(
         as_of=at,
         heatmap=heatmap,
         pdca=_pdca_timeline(session, region_id, hub_id, fiscal_year),
-        **_endorsements(session, region_id),
+        **_endorsements(session, region_id),  # type: ignore[arg-type]  # the three endorsement fields, typed there
     )
 
 
@@ -174,7 +174,9 @@ def _pdca_timeline(session: Session, region_id: int, hub_id: int | None, fiscal_
             first = newest - (PDCA_TIMELINE_QUARTERS - 1)
             query = query.where(quarter_index(col(PdcaCycle.fiscal_year), col(PdcaCycle.quarter)) >= first.index)
     rows = []
-    for cycle, code, name in session.exec(query.order_by(Hub.code, PdcaCycle.fiscal_year, PdcaCycle.quarter)).all():
+    for cycle, code, name in session.exec(
+        query.order_by(col(Hub.code), col(PdcaCycle.fiscal_year), col(PdcaCycle.quarter))
+    ).all():
         start = FiscalQuarter(cycle.fiscal_year, cycle.quarter)
         span = cadence_quarters(cycle.cadence)
         rows.append(
@@ -257,7 +259,7 @@ def indicator_paths(
         for change in session.exec(
             select(TargetChange)
             .where(col(TargetChange.target_id).in_(list(assessed)))
-            .order_by(TargetChange.changed_at)
+            .order_by(col(TargetChange.changed_at))
         ).all():
             changes[change.target_id].append(change)
     rows: list[dict[str, object]] = []
@@ -336,6 +338,7 @@ def _projection_rows(
     if not known or projection.slope_per_quarter is None:
         return []
     last = known[-1]
+    assert last.actual is not None  # known holds only quarters with a value
     reach = projection.reach_index
     if reach is not None and reach <= last.period.index:
         return []  # already at the target

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from sqlmodel import Session, col, select
@@ -19,7 +20,7 @@ from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.status import TargetSpec, standing, worst
 from hubdash.fmt import coded
-from hubdash.models import Hub, PdcaCycle, Region, Target
+from hubdash.models import Hub, PdcaCycle, Region, Target, id_of
 from hubdash.services import progress as progress_service
 from hubdash.services.dashboard import rounded
 from hubdash.services.indicators import region_targets
@@ -98,7 +99,7 @@ def executive_summary(
     *, session: Session, region_id: int | None = None, fiscal_year: int | None = None
 ) -> ExecutiveSummary:
     """Status counts, traffic lights, top risks, achievement by quarter and PDCA completion."""
-    query = select(Region).order_by(Region.code)
+    query = select(Region).order_by(col(Region.code))
     if region_id is not None:
         query = query.where(Region.id == region_id)
     regions = list(session.exec(query).all())
@@ -119,15 +120,15 @@ def executive_summary(
             achievements[index].extend(values)
         if single:
             goal_titles = {g.code: g.title for g in view.summary.goals}
-            for (hub_id, hub_name, goal), status in view.hub_lights.items():
-                lights.append(_light(hub_name, region.id, hub_id, goal, status))  # type: ignore[arg-type]
+            for (hub_id, hub_name, goal_code), status in view.hub_lights.items():
+                lights.append(_light(hub_name, id_of(region), hub_id, goal_code, status))
             pdca.extend(view.pdca)
         else:
             for goal in view.summary.goals:
-                lights.append(_light(region.name, region.id, None, goal.code, goal.status))  # type: ignore[arg-type]
+                lights.append(_light(region.name, id_of(region), None, goal.code, goal.status))
             cycles = sum(row["cycles"] for row in view.pdca)
             closed = sum(row["closed"] for row in view.pdca)
-            pdca.append(_completion(region.name, region.id, None, cycles, closed))  # type: ignore[arg-type]
+            pdca.append(_completion(region.name, id_of(region), None, cycles, closed))
     as_of = max((s.as_of for s in summaries if s.as_of is not None), default=None)
     quarters = sorted({index for index, _ in trend})[-TREND_QUARTERS:]
     counts = dict.fromkeys(Status, 0)
@@ -223,11 +224,11 @@ class _RegionView:
     risks: list[TargetRow]
     trend: dict[int, list[Status]]
     achievements: dict[int, list[float]]
-    pdca: list[dict[str, object]]
+    pdca: list[dict[str, Any]]
 
 
 def _region_view(session: Session, region: Region, fiscal_year: int | None) -> _RegionView:
-    region_id: int = region.id  # type: ignore[assignment]
+    region_id = id_of(region)
     at = as_of_quarter(progress_service.latest_quarter(session=session, region_id=region_id), fiscal_year)
     actuals = progress_service.region_actuals(session=session, region_id=region_id)  # read once, judged twice
     assessed = region_progress(session=session, region_id=region_id, at=at, actuals=actuals)
@@ -266,7 +267,7 @@ def _target_row(region: Region, p: IndicatorProgress, spec: TargetSpec, at: Fisc
         distance = abs(spec.target_value - spec.baseline_value) * share
         behind = -a.gap / distance * 100 if distance else (0.0 if a.gap >= 0 else float("inf"))
     return TargetRow(
-        region_id=region.id,  # type: ignore[arg-type]
+        region_id=id_of(region),
         region=region.name,
         hub_id=p.hub_id,
         hub=coded(p.hub_code or "", p.hub_name or "") if p.hub_id is not None else None,
@@ -305,12 +306,12 @@ def _trend(
     return statuses, achievements
 
 
-def _pdca_completion(session: Session, region_id: int, at: FiscalQuarter | None) -> list[dict[str, object]]:
+def _pdca_completion(session: Session, region_id: int, at: FiscalQuarter | None) -> list[dict[str, Any]]:
     """Per hub: cycles started in the as-of fiscal year up to `at`, and how many are closed."""
     if at is None:
         return []
     rows = session.exec(
-        select(Hub.id, Hub.code, Hub.name, PdcaCycle.stage)
+        select(Hub, PdcaCycle.stage)
         .join(PdcaCycle, col(PdcaCycle.hub_id) == Hub.id)
         .where(
             Hub.region_id == region_id,
@@ -320,9 +321,10 @@ def _pdca_completion(session: Session, region_id: int, at: FiscalQuarter | None)
     ).all()
     cycles: Counter[tuple[int, str]] = Counter()
     closed: Counter[tuple[int, str]] = Counter()
-    for hub_id, code, name, stage in rows:
-        cycles[(hub_id, coded(code, name))] += 1
-        closed[(hub_id, coded(code, name))] += PdcaStage(stage) is PdcaStage.CLOSED
+    for hub, stage in rows:
+        key = (id_of(hub), coded(hub.code, hub.name))
+        cycles[key] += 1
+        closed[key] += PdcaStage(stage) is PdcaStage.CLOSED
     return [
         _completion(name, region_id, hub_id, n, closed[(hub_id, name)])
         for (hub_id, name), n in sorted(cycles.items(), key=lambda kv: kv[0][1])

@@ -15,7 +15,7 @@ from hubdash.domain.errors import NotFound, UserError
 from hubdash.domain.kpi_hints import GoalFacts, Hint, IndicatorFacts, TargetFacts, kpi_hints
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
-from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target
+from hubdash.models import Hub, Indicator, Measurement, StrategicGoal, Target, id_of
 from hubdash.services.regions import active_goals
 
 
@@ -37,9 +37,9 @@ def indicator_catalogue(*, session: Session, region_id: int) -> list[CatalogueEn
         select(Indicator, StrategicGoal.code)
         .join(StrategicGoal, col(StrategicGoal.id) == Indicator.goal_id, isouter=True)
         .where(Indicator.region_id == region_id)
-        .order_by(Indicator.position, Indicator.code)
+        .order_by(col(Indicator.position), col(Indicator.code))
     ).all()
-    return [CatalogueEntry(ind, goal, target_counts.get(ind.id, 0)) for ind, goal in rows]  # type: ignore[arg-type]
+    return [CatalogueEntry(ind, goal, target_counts.get(id_of(ind), 0)) for ind, goal in rows]
 
 
 def region_targets(*, session: Session, region_id: int) -> list[tuple[Target, Indicator, Hub | None]]:
@@ -50,7 +50,7 @@ def region_targets(*, session: Session, region_id: int) -> list[tuple[Target, In
             .join(Indicator, col(Indicator.id) == Target.indicator_id)
             .join(Hub, col(Hub.id) == Target.hub_id, isouter=True)
             .where(Target.region_id == region_id)
-            .order_by(col(Hub.code).nulls_first(), Indicator.position, Indicator.code)
+            .order_by(col(Hub.code).nulls_first(), col(Indicator.position), col(Indicator.code))
         ).all()
     )
 
@@ -81,7 +81,7 @@ _FIELDS = ("code", "name", "unit", "kind", "measure", "direction", "goal_id", "d
 
 
 def _validated(session: Session, region_id: int, data: IndicatorInput, indicator_id: int | None) -> dict[str, Any]:
-    values = {
+    values: dict[str, Any] = {
         "code": unicodedata.normalize("NFKC", data.code).strip(),
         "name": data.name.strip(),
         "unit": data.unit.strip(),
@@ -164,8 +164,13 @@ def catalogue_hints(*, session: Session, region_id: int) -> list[Hint]:
         goals=[GoalFacts(g.code, g.title) for g in active_goals(session=session, region_id=region_id)],
         indicators=[
             IndicatorFacts(
-                e.indicator.id, e.indicator.code, e.indicator.name, e.indicator.kind, e.indicator.direction, e.goal_code
-            )  # type: ignore[arg-type]
+                id_of(e.indicator),
+                e.indicator.code,
+                e.indicator.name,
+                e.indicator.kind,
+                e.indicator.direction,
+                e.goal_code,
+            )
             for e in catalogue
         ],
         targets=[

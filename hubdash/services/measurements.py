@@ -11,9 +11,10 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Column, Connection, Table, insert, tuple_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from hubdash import audit, db
@@ -22,7 +23,7 @@ from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.permissions import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, allows, require
 from hubdash.domain.status import assess
-from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, utcnow
+from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, id_of, utcnow
 from hubdash.readers.progress_file import (
     HUB,
     INDICATOR,
@@ -173,19 +174,20 @@ def _with_existing(session: Session, values: list[PlannedValue]) -> list[Planned
     stored: dict[tuple[int, int, int, int], tuple[int, float, str, int]] = {}
     for start in range(0, len(pairs), 500):
         chunk = pairs[start : start + 500]
-        for hub_id, indicator_id, fy, q, m_id, value, note, version in session.exec(
-            select(
-                Measurement.hub_id,
-                Measurement.indicator_id,
-                Measurement.fiscal_year,
-                Measurement.quarter,
-                Measurement.id,
-                Measurement.value,
-                Measurement.note,
-                Measurement.version,
-            ).where(tuple_(Measurement.hub_id, Measurement.indicator_id).in_(chunk))
+        for hub_id, indicator_id, fy, q, m_id, value, note, version in session.execute(
+            sa_select(
+                col(Measurement.hub_id),
+                col(Measurement.indicator_id),
+                col(Measurement.fiscal_year),
+                col(Measurement.quarter),
+                col(Measurement.id),
+                col(Measurement.value),
+                col(Measurement.note),
+                col(Measurement.version),
+            ).where(tuple_(col(Measurement.hub_id), col(Measurement.indicator_id)).in_(chunk))
         ).all():
-            stored[(hub_id, indicator_id, fy, q)] = (m_id, value, note, version)  # type: ignore[assignment]
+            assert m_id is not None  # read from the database
+            stored[(hub_id, indicator_id, fy, q)] = (m_id, value, note, version)
     out = []
     for v in values:
         found = stored.get((v.hub_id, v.indicator_id, v.period.fiscal_year, v.period.quarter))
@@ -213,20 +215,22 @@ _INSERT_COLUMNS = (
 )
 
 
-def _bound(connection: Connection, column: Column, value: object) -> object:
+def _bound(connection: Connection, column: Column[Any], value: object) -> object:
     """A value as the driver receives it, after the column type's own conversion (done once, not per row)."""
     processor = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
     return processor(value) if processor else value
 
 
-def _driver_insert(connection: Connection, table: Table, columns: Sequence[str]) -> Callable[[list[tuple]], None]:
+def _driver_insert(
+    connection: Connection, table: Table, columns: Sequence[str]
+) -> Callable[[list[tuple[object, ...]]], None]:
     """An executemany INSERT straight to the driver: bulk rows skip SQLAlchemy's per-row parameter handling."""
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
     sql = str(compiled)
     positional = connection.dialect.positional
     names = list(compiled.params)  # the named placeholders (pyformat drivers), in column order
 
-    def run(rows: list[tuple]) -> None:
+    def run(rows: list[tuple[object, ...]]) -> None:
         connection.exec_driver_sql(sql, rows if positional else [dict(zip(names, row, strict=True)) for row in rows])
 
     return run
@@ -245,8 +249,9 @@ def _write_values(
     total = max(1, len(new) + len(changed))
     done = 0
     connection = session.connection()
-    insert_rows = _driver_insert(connection, Measurement.__table__, _INSERT_COLUMNS)  # type: ignore[arg-type]
-    entered_at = _bound(connection, Measurement.__table__.c.entered_at, now)  # type: ignore[attr-defined]
+    table = db.table_of(Measurement)
+    insert_rows = _driver_insert(connection, table, _INSERT_COLUMNS)
+    entered_at = _bound(connection, table.c.entered_at, now)
     for start in range(0, len(new), _CHUNK):
         chunk = new[start : start + _CHUNK]
         insert_rows(
@@ -280,7 +285,7 @@ def _write_values(
         if matched != len(chunk):
             raise _conflict(session, chunk)
         session.connection().execute(
-            insert(MeasurementCorrection.__table__),
+            insert(db.table_of(MeasurementCorrection)),
             [
                 {
                     "measurement_id": v.existing_id,
@@ -389,7 +394,7 @@ def record_values(
     require(actor, Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub_id)
     entries = list(entries)
     indicators = {
-        i.id: i
+        id_of(i): i
         for i in session.exec(select(Indicator).where(col(Indicator.id).in_([e.indicator_id for e in entries]))).all()
     }
     unknown = [
@@ -445,7 +450,7 @@ def record_values(
 
 
 def _require_notes(
-    session: Session, hub_id: int, period: FiscalQuarter, values: list[PlannedValue], indicators: dict
+    session: Session, hub_id: int, period: FiscalQuarter, values: list[PlannedValue], indicators: dict[int, Indicator]
 ) -> None:
     if not values:
         return
@@ -534,27 +539,29 @@ def export_rows(
     """Every measurement (of one region or hub) as rows of EXPORT_COLUMNS, in a stable order."""
     require(actor, Permission.EXPORT_REPORTS)
     query = (
-        select(
-            Region.code,
-            Hub.code,
-            Indicator.code,
-            Measurement.fiscal_year,
-            Measurement.quarter,
-            Measurement.value,
-            Measurement.note,
+        sa_select(
+            col(Region.code),
+            col(Hub.code),
+            col(Indicator.code),
+            col(Measurement.fiscal_year),
+            col(Measurement.quarter),
+            col(Measurement.value),
+            col(Measurement.note),
         )
         .join(Hub, col(Hub.id) == Measurement.hub_id)
         .join(Region, col(Region.id) == Hub.region_id)
         .join(Indicator, col(Indicator.id) == Measurement.indicator_id)
     )
     if region_code:
-        query = query.where(Region.code == region_code)
+        query = query.where(col(Region.code) == region_code)
     if hub_code:
-        query = query.where(Hub.code == hub_code)
+        query = query.where(col(Hub.code) == hub_code)
     if actor.region_id is not None:
-        query = query.where(Hub.region_id == actor.region_id)
-    rows = session.exec(
-        query.order_by(Region.code, Hub.code, Indicator.code, Measurement.fiscal_year, Measurement.quarter)
+        query = query.where(col(Hub.region_id) == actor.region_id)
+    rows = session.execute(
+        query.order_by(
+            col(Region.code), col(Hub.code), col(Indicator.code), col(Measurement.fiscal_year), col(Measurement.quarter)
+        )
     ).all()
     return [(r, h, i, FiscalQuarter(fy, q).canonical(), v, n) for r, h, i, fy, q, v, n in rows]
 

@@ -32,6 +32,7 @@ from hubdash.models import (
     PdcaCycle,
     PdcaStageChange,
     Region,
+    id_of,
     utcnow,
 )
 from hubdash.services.progress import hub_quarter
@@ -145,7 +146,7 @@ class HubCycles:
 
 def region_hub_cycles(*, session: Session, region_id: int) -> list[HubCycles]:
     """Every hub of the region with its cycles, for picking one."""
-    hubs = session.exec(select(Hub).where(Hub.region_id == region_id).order_by(Hub.code)).all()
+    hubs = session.exec(select(Hub).where(Hub.region_id == region_id).order_by(col(Hub.code))).all()
     query = select(Organisation.id, Organisation.name).where(Organisation.region_id == region_id)
     orgs = dict(session.exec(query).all())
     by_hub: dict[int, list[tuple[int, FiscalQuarter, PdcaStage]]] = defaultdict(list)
@@ -155,15 +156,15 @@ def region_hub_cycles(*, session: Session, region_id: int) -> list[HubCycles]:
         .where(Hub.region_id == region_id)
         .order_by(col(PdcaCycle.fiscal_year).desc(), col(PdcaCycle.quarter).desc())
     ):
-        by_hub[c.hub_id].append((c.id, FiscalQuarter(c.fiscal_year, c.quarter), c.stage))  # type: ignore[arg-type]
+        by_hub[c.hub_id].append((id_of(c), FiscalQuarter(c.fiscal_year, c.quarter), c.stage))
     return [
         HubCycles(
-            h.id,  # type: ignore[arg-type]
+            id_of(h),
             h.code,
             h.name,
             h.pdca_cadence,
             orgs.get(h.core_institution_id, ""),
-            by_hub.get(h.id, []),  # type: ignore[arg-type]
+            by_hub.get(id_of(h), []),
         )
         for h in hubs
     ]
@@ -203,7 +204,7 @@ def _actions(session: Session, cycle_ids: list[int]) -> dict[int, list[ActionRow
         select(ActionItem, Organisation.name)
         .join(Organisation, col(Organisation.id) == ActionItem.owner_organisation_id)
         .where(col(ActionItem.cycle_id).in_(cycle_ids))
-        .order_by(ActionItem.id)
+        .order_by(col(ActionItem.id))
     ).all()
     result: dict[int, list[ActionRow]] = defaultdict(list)
     for item, owner in rows:
@@ -218,12 +219,12 @@ def _detail(session: Session, cycle: PdcaCycle, actions: list[ActionRow]) -> Cyc
     history = session.exec(
         select(PdcaStageChange)
         .where(PdcaStageChange.cycle_id == cycle.id)
-        .order_by(PdcaStageChange.changed_at, PdcaStageChange.id)
+        .order_by(col(PdcaStageChange.changed_at), col(PdcaStageChange.id))
     ).all()
     comments = session.exec(
         select(Comment)
         .where(Comment.region_id == hub.region_id, Comment.subject == f"pdca:{cycle.id}")
-        .order_by(Comment.created_at, Comment.id)
+        .order_by(col(Comment.created_at), col(Comment.id))
     ).all()
     return CycleDetail(
         cycle=cycle,
@@ -265,13 +266,13 @@ def hub_year_record(*, session: Session, hub_id: int, fiscal_year: int) -> HubYe
     cycles = session.exec(
         select(PdcaCycle)
         .where(PdcaCycle.hub_id == hub_id, PdcaCycle.fiscal_year == fiscal_year)
-        .order_by(PdcaCycle.quarter, PdcaCycle.cadence)
+        .order_by(col(PdcaCycle.quarter), col(PdcaCycle.cadence))
     ).all()
-    actions = _actions(session, [c.id for c in cycles])  # type: ignore[misc]
-    details = [_detail(session, c, actions.get(c.id, [])) for c in cycles]  # type: ignore[arg-type]
+    actions = _actions(session, [id_of(c) for c in cycles])
+    details = [_detail(session, c, actions.get(id_of(c), [])) for c in cycles]
     core = session.get(Organisation, hub.core_institution_id) if hub.core_institution_id else None
-    query = select(Indicator.id, Indicator.code).where(Indicator.region_id == hub.region_id)
-    indicators = dict(session.exec(query).all())
+    query = select(Indicator).where(Indicator.region_id == hub.region_id)
+    indicators = {id_of(i): i.code for i in session.exec(query).all()}
     return HubYearRecord(
         region.name if region else "", hub, core.name if core else "", fiscal_year, details, indicators
     )
@@ -291,14 +292,16 @@ def action_choices(*, session: Session, hub_id: int) -> ActionChoices:
     if hub is None:
         return ActionChoices({}, {})
     orgs = session.exec(
-        select(Organisation).where(Organisation.region_id == hub.region_id).order_by(Organisation.code)
+        select(Organisation).where(Organisation.region_id == hub.region_id).order_by(col(Organisation.code))
     ).all()
     indicators = session.exec(
-        select(Indicator).where(Indicator.region_id == hub.region_id).order_by(Indicator.position, Indicator.code)
+        select(Indicator)
+        .where(Indicator.region_id == hub.region_id)
+        .order_by(col(Indicator.position), col(Indicator.code))
     ).all()
     return ActionChoices(
-        {o.id: o.name for o in orgs},  # type: ignore[misc]
-        {i.id: coded(i.code, i.name) for i in indicators},  # type: ignore[misc]
+        {id_of(o): o.name for o in orgs},
+        {id_of(i): coded(i.code, i.name) for i in indicators},
     )
 
 
@@ -338,22 +341,20 @@ class PdcaOverview:
 def pdca_overview(*, session: Session, region_id: int | None, today: date, quarters: int = 8) -> PdcaOverview:
     """The overview of one region (or every region when None) as of `today`: the board shows `quarters` quarters."""
     current = FiscalQuarter.from_date(today)
-    hub_query = select(Hub.id, Hub.code, Region.code).join(Region, col(Region.id) == Hub.region_id)
-    cycle_query = select(
-        PdcaCycle.hub_id, PdcaCycle.fiscal_year, PdcaCycle.quarter, PdcaCycle.cadence, PdcaCycle.stage
-    ).join(Hub, col(Hub.id) == PdcaCycle.hub_id)
+    hub_query = select(Hub, Region.code).join(Region, col(Region.id) == Hub.region_id)
+    cycle_query = select(PdcaCycle).join(Hub, col(Hub.id) == PdcaCycle.hub_id)
     if region_id is not None:
         hub_query = hub_query.where(Hub.region_id == region_id)
         cycle_query = cycle_query.where(Hub.region_id == region_id)
     hubs = {
-        hub_id: (code if region_id is not None else f"{rcode} / {code}")
-        for hub_id, code, rcode in session.exec(hub_query)
+        id_of(hub): (hub.code if region_id is not None else f"{rcode} / {hub.code}")
+        for hub, rcode in session.exec(hub_query)
     }
     stages: dict[tuple[str, FiscalQuarter], PdcaStage] = {}
-    for hub_id, fy, q, cadence, stage in session.exec(cycle_query):
-        first = FiscalQuarter(fy, q)
-        for n in range(cadence_quarters(cadence)):
-            stages[(hubs[hub_id], first + n)] = PdcaStage(stage)
+    for cycle in session.exec(cycle_query):
+        first = FiscalQuarter(cycle.fiscal_year, cycle.quarter)
+        for n in range(cadence_quarters(cycle.cadence)):
+            stages[(hubs[cycle.hub_id], first + n)] = PdcaStage(cycle.stage)
     names = sorted(hubs.values())
     covered = {p for _, p in stages} | {current}
     first_period, last_period = min(covered), max(max(covered), current)
@@ -380,7 +381,7 @@ def _overdue(session: Session, region_id: int | None, today: date, hubs: dict[in
         .join(PdcaCycle, col(PdcaCycle.id) == ActionItem.cycle_id)
         .join(Hub, col(Hub.id) == ActionItem.hub_id)
         .where(col(ActionItem.status).in_(OPEN_STATUSES), col(ActionItem.due_date) < today)
-        .order_by(ActionItem.due_date, ActionItem.id)
+        .order_by(col(ActionItem.due_date), col(ActionItem.id))
     )
     # Items copied into a later cycle are followed up there; carried_from_id has no index, so one
     # scan for all of them beats a NOT EXISTS per candidate.
@@ -391,11 +392,11 @@ def _overdue(session: Session, region_id: int | None, today: date, hubs: dict[in
     carried_on = set(session.exec(carried).all())
     return [
         OverdueAction(
-            a.id,  # type: ignore[arg-type]
+            id_of(a),
             hubs[a.hub_id],
             a.title,
             owner,
-            a.due_date,  # type: ignore[arg-type]
+            a.due_date or today,  # due_date < today was the query's condition
             a.status,
             FiscalQuarter(fy, q),
         )
@@ -461,7 +462,7 @@ def _carry(session: Session, source: PdcaCycle, target: PdcaCycle) -> int:
     items = session.exec(
         select(ActionItem)
         .where(ActionItem.cycle_id == source.id, col(ActionItem.status).in_(OPEN_STATUSES))
-        .order_by(ActionItem.id)
+        .order_by(col(ActionItem.id))
     ).all()
     now = utcnow()
     copied = 0
@@ -593,7 +594,7 @@ def move_stage(
     )
     session.add(
         PdcaStageChange(
-            cycle_id=cycle.id,  # type: ignore[arg-type]
+            cycle_id=id_of(cycle),
             from_stage=from_stage,
             to_stage=to_stage,
             reason=reason,
@@ -627,7 +628,8 @@ class ActionInput:
 
 def _check_action(
     session: Session, hub: Hub, cycle: PdcaCycle, row: int, data: ActionInput, old: ActionItem | None
-) -> None:
+) -> int:
+    """Check one action item's fields; return its owner organisation's id."""
     title = data.title.strip()
     if not title:
         raise PdcaInputError("pdca.error_title", row=row)
@@ -662,6 +664,7 @@ def _check_action(
         unknown = sorted(set(data.indicator_ids) - known)
         if unknown:
             raise PdcaInputError("pdca.error_indicator", row=row, title=title)
+    return id_of(owner)
 
 
 def add_action(*, session: Session, actor: Actor, cycle_id: int, action: ActionInput) -> ActionItem:
@@ -669,13 +672,13 @@ def add_action(*, session: Session, actor: Actor, cycle_id: int, action: ActionI
     cycle, hub = _cycle_for_edit(session, actor, cycle_id)
     if cycle.stage is PdcaStage.CLOSED:
         raise PdcaInputError("pdca.error_closed")
-    _check_action(session, hub, cycle, 1, action, None)
+    owner_id = _check_action(session, hub, cycle, 1, action, None)
     now = utcnow()
     item = ActionItem(
         cycle_id=cycle_id,
-        hub_id=hub.id,  # type: ignore[arg-type]
+        hub_id=id_of(hub),
         title=action.title.strip(),
-        owner_organisation_id=action.owner_organisation_id,  # type: ignore[arg-type]
+        owner_organisation_id=owner_id,
         due_date=action.due_date,
         status=ActionStatus(action.status),
         evidence=action.evidence.strip(),
@@ -701,17 +704,17 @@ def update_actions(*, session: Session, actor: Actor, cycle_id: int, actions: li
             select(ActionItem).where(ActionItem.cycle_id == cycle_id, col(ActionItem.id).in_(ids))
         ).all()
     }
+    checked = []
     for row, data in enumerate(actions, start=1):
         old = existing.get(data.action_id)
         if old is None:
             raise PdcaInputError("pdca.error_no_action", row=row)
-        _check_action(session, hub, cycle, row, data, old)
+        checked.append((old, data, _check_action(session, hub, cycle, row, data, old)))
     now = utcnow()
-    for data in actions:
-        item = existing[data.action_id]
+    for item, data, owner_id in checked:
         before = audit.snapshot(item)
         item.title = data.title.strip()
-        item.owner_organisation_id = data.owner_organisation_id  # type: ignore[assignment]
+        item.owner_organisation_id = owner_id
         item.due_date = data.due_date
         item.status = ActionStatus(data.status)
         item.evidence = data.evidence.strip()

@@ -6,13 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from hubdash.domain.enums import IndicatorKind, Status
 from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.status import Assessment, TargetSpec, assess, expected_value
-from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, StrategicGoal, Target
+from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, StrategicGoal, Target, id_of
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,16 @@ def latest_quarter(*, session: Session, region_id: int) -> FiscalQuarter | None:
 
 def region_actuals(*, session: Session, region_id: int) -> dict[tuple[int, int], dict[int, float]]:
     """Quarterly values by (hub id, indicator id) -> {quarter index: value}, in one query."""
-    rows = session.exec(
-        select(
-            Measurement.hub_id,
-            Measurement.indicator_id,
-            Measurement.fiscal_year,
-            Measurement.quarter,
-            Measurement.value,
+    rows = session.execute(
+        sa_select(
+            col(Measurement.hub_id),
+            col(Measurement.indicator_id),
+            col(Measurement.fiscal_year),
+            col(Measurement.quarter),
+            col(Measurement.value),
         )
         .join(Hub, col(Hub.id) == Measurement.hub_id)
-        .where(Hub.region_id == region_id)
+        .where(col(Hub.region_id) == region_id)
     ).all()
     actuals: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
     for hub_id, indicator_id, fy, q, value in rows:
@@ -116,7 +117,7 @@ def region_progress(
         .join(Hub, col(Hub.id) == Target.hub_id, isouter=True)
         .join(StrategicGoal, col(StrategicGoal.id) == Indicator.goal_id, isouter=True)
         .where(Target.region_id == region_id)
-        .order_by(col(Hub.code).nulls_first(), Indicator.position, Indicator.code)
+        .order_by(col(Hub.code).nulls_first(), col(Indicator.position), col(Indicator.code))
     ).all()
     if actuals is None:
         actuals = region_actuals(session=session, region_id=region_id)
@@ -124,17 +125,17 @@ def region_progress(
     for target, indicator, hub, goal in rows:
         spec = target_spec(target, indicator)
         if hub is None:
-            series = _region_series(actuals, indicator.id)  # type: ignore[arg-type]
+            series = _region_series(actuals, id_of(indicator))
         else:
-            series = actuals.get((hub.id, indicator.id), {})  # type: ignore[arg-type]
+            series = actuals.get((id_of(hub), id_of(indicator)), {})
         at_index = at.index if at else spec.baseline_index
         result.append(
             IndicatorProgress(
-                target_id=target.id,  # type: ignore[arg-type]
+                target_id=id_of(target),
                 hub_id=hub.id if hub else None,
                 hub_code=hub.code if hub else None,
                 hub_name=hub.name if hub else None,
-                indicator_id=indicator.id,  # type: ignore[arg-type]
+                indicator_id=id_of(indicator),
                 indicator_code=indicator.code,
                 indicator_name=indicator.name,
                 unit=indicator.unit,
@@ -178,7 +179,7 @@ def hub_quarter(*, session: Session, hub_id: int, at: FiscalQuarter) -> list[Qua
         select(Target, Indicator)
         .join(Indicator, col(Indicator.id) == Target.indicator_id)
         .where(Target.hub_id == hub_id)
-        .order_by(Indicator.position, Indicator.code)
+        .order_by(col(Indicator.position), col(Indicator.code))
     ).all()
     measurements = session.exec(select(Measurement).where(Measurement.hub_id == hub_id)).all()
     series: dict[int, dict[int, float]] = defaultdict(dict)
@@ -189,18 +190,18 @@ def hub_quarter(*, session: Session, hub_id: int, at: FiscalQuarter) -> list[Qua
         notes[(m.indicator_id, index)] = m.note
     rows = []
     for target, indicator in targets:
-        values = series.get(indicator.id, {})  # type: ignore[arg-type]
+        values = series.get(id_of(indicator), {})
         spec = target_spec(target, indicator)
         assessment = assess(spec, values, at.index)
         rows.append(
             QuarterRow(
-                indicator_id=indicator.id,  # type: ignore[arg-type]
+                indicator_id=id_of(indicator),
                 indicator_code=indicator.code,
                 indicator_name=indicator.name,
                 unit=indicator.unit,
                 previous=values.get(at.index - 1),
                 value=values.get(at.index),
-                note=notes.get((indicator.id, at.index), ""),  # type: ignore[arg-type]
+                note=notes.get((id_of(indicator), at.index), ""),
                 expected=assessment.expected,
                 assessment=assessment,
             )
@@ -228,9 +229,9 @@ def target_series(*, session: Session, target_id: int) -> tuple[TargetSpec, list
     spec = target_spec(target, indicator)
     actuals = region_actuals(session=session, region_id=target.region_id)
     values = (
-        actuals.get((target.hub_id, indicator.id), {})  # type: ignore[arg-type]
+        actuals.get((target.hub_id, id_of(indicator)), {})
         if target.hub_id is not None
-        else _region_series(actuals, indicator.id)  # type: ignore[arg-type]
+        else _region_series(actuals, id_of(indicator))
     )
     last = max([spec.target_index, *values])
     points = []

@@ -10,18 +10,18 @@ from sqlmodel import Session, col, select
 from hubdash.domain.enums import Sector, Status
 from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import FiscalQuarter
-from hubdash.models import Hub, Indicator, Organisation, Region, StrategicGoal
+from hubdash.models import Hub, Indicator, Organisation, Region, StrategicGoal, id_of
 from hubdash.services.progress import IndicatorProgress, latest_quarter, region_progress, status_counts
 
 
 def list_regions(*, session: Session) -> list[Region]:
     """Every region, by code."""
-    return list(session.exec(select(Region).order_by(Region.code)).all())
+    return list(session.exec(select(Region).order_by(col(Region.code))).all())
 
 
 def list_hubs(*, session: Session, region_id: int) -> list[Hub]:
     """The hubs of a region, by code."""
-    return list(session.exec(select(Hub).where(Hub.region_id == region_id).order_by(Hub.code)).all())
+    return list(session.exec(select(Hub).where(Hub.region_id == region_id).order_by(col(Hub.code))).all())
 
 
 def active_goals(*, session: Session, region_id: int) -> list[StrategicGoal]:
@@ -30,7 +30,7 @@ def active_goals(*, session: Session, region_id: int) -> list[StrategicGoal]:
         session.exec(
             select(StrategicGoal)
             .where(StrategicGoal.region_id == region_id, col(StrategicGoal.is_active).is_(True))
-            .order_by(StrategicGoal.position, StrategicGoal.code)
+            .order_by(col(StrategicGoal.position), col(StrategicGoal.code))
             # goals are written with version-checked UPDATEs: read what is stored, not the session's copies
             .execution_options(populate_existing=True)
         ).all()
@@ -41,7 +41,7 @@ def region_id_for(*, session: Session, code: str) -> int:
     """The id of the region with this code; NotFound names the codes there are."""
     found = session.exec(select(Region.id).where(Region.code == code)).first()
     if found is None:
-        codes = ", ".join(session.exec(select(Region.code).order_by(Region.code).limit(10)).all())
+        codes = ", ".join(session.exec(select(Region.code).order_by(col(Region.code)).limit(10)).all())
         raise NotFound("regions.unknown_code", code=code, codes=codes or "–")
     return found
 
@@ -94,23 +94,25 @@ def region_overview(*, session: Session, region_id: int) -> RegionOverview | Non
         select(Hub, Organisation)
         .join(Organisation, col(Organisation.id) == Hub.core_institution_id, isouter=True)
         .where(Hub.region_id == region_id)
-        .order_by(Hub.code)
+        .order_by(col(Hub.code))
     ).all():
         mine = [p for p in hub_progress if p.hub_id == hub.id]
         hubs.append(
             HubSummary(
-                hub.id,
+                id_of(hub),
                 hub.code,
                 hub.name,
                 hub.theme,
-                core.name if core else "",  # type: ignore[arg-type]
+                core.name if core else "",
                 status_counts(mine),
             )
         )
     goals = []
     indicator_counts = dict(
         session.exec(
-            select(Indicator.goal_id, func.count()).where(Indicator.region_id == region_id).group_by(Indicator.goal_id)
+            select(Indicator.goal_id, func.count())
+            .where(Indicator.region_id == region_id)
+            .group_by(col(Indicator.goal_id))
         ).all()
     )
     for goal in active_goals(session=session, region_id=region_id):
@@ -120,7 +122,7 @@ def region_overview(*, session: Session, region_id: int) -> RegionOverview | Non
     for sector, count in session.exec(
         select(Organisation.sector, func.count())
         .where(Organisation.region_id == region_id)
-        .group_by(Organisation.sector)
+        .group_by(col(Organisation.sector))
     ).all():
         sectors[Sector(sector)] = count
     return RegionOverview(region, latest, hubs, goals, status_counts(hub_progress), sectors, progress)

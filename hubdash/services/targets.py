@@ -13,7 +13,7 @@ from hubdash.domain.enums import Accumulation, Measure
 from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
-from hubdash.models import Hub, Indicator, Target, TargetChange, utcnow
+from hubdash.models import Hub, Indicator, Target, TargetChange, id_of, utcnow
 from hubdash.services.progress import target_spec
 
 MAX_TOLERANCE = 1.0
@@ -67,7 +67,7 @@ def _fields(target: Target) -> dict[str, Any]:
 
 def _finite(name: str, value: object) -> float:
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]  # whatever came in: float() refuses what is no number
     except (TypeError, ValueError):
         raise TargetError("indicators.error_not_number", field=name, value=repr(value)) from None
     if not math.isfinite(number):
@@ -133,7 +133,7 @@ def create_target(*, session: Session, actor: Actor, region_id: int, data: Targe
     if _existing(session, data.indicator_id, data.hub_id) is not None:
         key = "indicators.error_target_exists_region" if data.hub_id is None else "indicators.error_target_exists_hub"
         raise TargetError(key, code=indicator.code)
-    target = Target(region_id=region_id, indicator_id=indicator.id, hub_id=data.hub_id, **values)  # type: ignore[arg-type]
+    target = Target(region_id=region_id, indicator_id=id_of(indicator), hub_id=data.hub_id, **values)
     session.add(target)
     audit.record(session, actor, "target.create", target)
     return target
@@ -151,7 +151,7 @@ def update_target(
         raise TargetError("indicators.error_target_identity")
     indicator, values = _validated(session, target.region_id, data)
     before = _fields(target)
-    after = _fields(Target(region_id=target.region_id, indicator_id=indicator.id, **values))  # type: ignore[arg-type]
+    after = _fields(Target(region_id=target.region_id, indicator_id=id_of(indicator), **values))
     if before == after:
         return target
     reason = reason.strip()
@@ -184,7 +184,7 @@ def target_history(*, session: Session, region_id: int) -> list[TargetHistoryEnt
     ).all()
     return [
         TargetHistoryEntry(
-            target_id=target.id,  # type: ignore[arg-type]
+            target_id=id_of(target),
             indicator_code=indicator.code,
             hub_code=hub.code if hub else None,
             changed_at=change.changed_at,

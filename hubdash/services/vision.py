@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -28,6 +29,7 @@ from hubdash.models import (
     VisionDraft,
     VisionPart,
     VisionRevision,
+    id_of,
     utcnow,
 )
 from hubdash.services.progress import region_progress
@@ -363,17 +365,17 @@ class RevisionLine:
 
 def revision_history(*, session: Session, region_id: int) -> list[RevisionLine]:
     """Every revision, newest first, without the snapshots."""
-    rows = session.exec(
-        select(
-            VisionRevision.number,
-            VisionRevision.created_at,
-            VisionRevision.author_name,
-            VisionRevision.reason,
-            VisionRevision.changed_parts,
-            VisionRevision.restored_from_number,
-            VisionRevision.idea_id,
+    rows = session.execute(
+        sa_select(
+            col(VisionRevision.number),
+            col(VisionRevision.created_at),
+            col(VisionRevision.author_name),
+            col(VisionRevision.reason),
+            col(VisionRevision.changed_parts),
+            col(VisionRevision.restored_from_number),
+            col(VisionRevision.idea_id),
         )
-        .where(VisionRevision.region_id == region_id)
+        .where(col(VisionRevision.region_id) == region_id)
         .order_by(col(VisionRevision.number).desc())
     ).all()
     return [RevisionLine(*row) for row in rows]
@@ -504,7 +506,7 @@ def editors_now(*, session: Session, region_id: int, exclude_key: str = "") -> d
             col(EditorPresence.seen_at) >= since,
             EditorPresence.user_key != exclude_key,
         )
-        .order_by(EditorPresence.display_name)
+        .order_by(col(EditorPresence.display_name))
     ).all()
     found: dict[PartKey, list[str]] = {}
     for key, name in rows:
@@ -537,27 +539,26 @@ def endorsement_coverage(*, session: Session, region_id: int) -> list[Endorsemen
         select(Endorsement, VisionRevision.number)
         .join(VisionRevision, col(VisionRevision.id) == Endorsement.revision_id)
         .where(Endorsement.region_id == region_id)
-        .order_by(VisionRevision.number)
+        .order_by(col(VisionRevision.number))
     ).all():
         newest[endorsement.organisation_id] = (endorsement, number)
     rows = []
     for org in session.exec(
         select(Organisation)
         .where(Organisation.region_id == region_id, Organisation.council_member)
-        .order_by(Organisation.sector, Organisation.code)
+        .order_by(col(Organisation.sector), col(Organisation.code))
     ).all():
-        assert org.id is not None  # read from the database
-        endorsement, number = newest.get(org.id, (None, None))
+        endorsed, number = newest.get(id_of(org), (None, None))  # type: ignore[assignment]  # (None, None): not endorsed
         rows.append(
             EndorsementRow(
                 organisation=org.name,
                 sector=org.sector,
                 revision_number=number,
                 is_current=latest is not None and number == latest.number,
-                person_name=endorsement.person_name if endorsement else "",
-                endorsed_at=endorsement.endorsed_at if endorsement else None,
-                organisation_id=org.id,
-                comment=endorsement.comment if endorsement else "",
+                person_name=endorsed.person_name if endorsed else "",
+                endorsed_at=endorsed.endorsed_at if endorsed else None,
+                organisation_id=id_of(org),
+                comment=endorsed.comment if endorsed else "",
             )
         )
     return rows
@@ -655,7 +656,7 @@ def vision_comments(*, session: Session, region_id: int) -> dict[PartKey, list[C
     rows = session.exec(
         select(Comment)
         .where(Comment.region_id == region_id, col(Comment.subject).not_like("pdca:%"))
-        .order_by(Comment.created_at, Comment.id)
+        .order_by(col(Comment.created_at), col(Comment.id))
     ).all()
     found: dict[PartKey, list[Comment]] = {}
     for row in rows:
@@ -684,11 +685,12 @@ def goal_indicators(*, session: Session, region_id: int) -> dict[str, list[GoalI
         select(StrategicGoal.code, Indicator.id, Indicator.code, Indicator.name)
         .join(StrategicGoal, col(StrategicGoal.id) == Indicator.goal_id)
         .where(Indicator.region_id == region_id)
-        .order_by(Indicator.position, Indicator.code)
+        .order_by(col(Indicator.position), col(Indicator.code))
     ).all()
     found: dict[str, list[GoalIndicator]] = {}
     for goal_code, indicator_id, code, name in rows:
-        found.setdefault(goal_code, []).append(GoalIndicator(code, name, worst(statuses.get(indicator_id, []))))  # type: ignore[call-overload]  # ids read from the database are ints
+        assert indicator_id is not None  # read from the database
+        found.setdefault(goal_code, []).append(GoalIndicator(code, name, worst(statuses.get(indicator_id, []))))
     return found
 
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from hubdash import audit
 from hubdash.domain.errors import NotFound
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.vision_parts import STATEMENT, PartKey
-from hubdash.models import Idea, IdeaVote, StrategicGoal, VisionRevision, Workshop, utcnow
+from hubdash.models import Idea, IdeaVote, StrategicGoal, VisionRevision, Workshop, id_of, utcnow
 from hubdash.services.vision import VisionInputError, current_vision, part_text, save_part
 
 MAX_VOTES = 50
@@ -132,10 +133,10 @@ def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
     mine = session.exec(select(IdeaVote.id).where(IdeaVote.idea_id == idea_id, IdeaVote.voter_key == actor.key)).first()
     if mine is not None:
         raise VisionInputError("ideas.error_voted", name=actor.name)
-    used = votes_used(session=session, workshop_id=workshop.id, voter_key=actor.key)  # type: ignore[arg-type]
+    used = votes_used(session=session, workshop_id=id_of(workshop), voter_key=actor.key)
     if used >= workshop.votes_per_participant:
         raise VoteLimitReached("ideas.error_no_votes_left", name=actor.name, budget=workshop.votes_per_participant)
-    row = IdeaVote(workshop_id=workshop.id, idea_id=idea_id, voter_key=actor.key)  # type: ignore[arg-type]
+    row = IdeaVote(workshop_id=id_of(workshop), idea_id=idea_id, voter_key=actor.key)
     session.add(row)
     audit.record(session, actor, "idea.vote", row, region_id=idea.region_id)
     return row
@@ -148,7 +149,7 @@ def unvote(*, session: Session, actor: Actor, idea_id: int) -> None:
     removed = session.execute(
         delete(IdeaVote).where(col(IdeaVote.idea_id) == idea_id, col(IdeaVote.voter_key) == actor.key)
     )
-    if removed.rowcount:  # type: ignore[attr-defined]
+    if removed.rowcount:  # type: ignore[attr-defined]  # a DELETE's result is a CursorResult
         audit.record(session, actor, "idea.unvote", entity_type="idea", entity_id=idea_id, region_id=idea.region_id)
 
 
@@ -216,29 +217,35 @@ def ideas_board(*, session: Session, region_id: int, voter_key: str, limit: int 
     counts = (
         select(IdeaVote.idea_id, func.count().label("votes"))
         .where(IdeaVote.workshop_id == workshop.id)
-        .group_by(IdeaVote.idea_id)
+        .group_by(col(IdeaVote.idea_id))
         .subquery()
     )
     query = (
-        select(
-            Idea.id, Idea.body, StrategicGoal.code, Idea.author_name, func.coalesce(counts.c.votes, 0), Idea.adopted_at
+        sa_select(
+            col(Idea.id),
+            col(Idea.body),
+            col(StrategicGoal.code),
+            col(Idea.author_name),
+            func.coalesce(counts.c.votes, 0),
+            col(Idea.adopted_at),
         )
         .join(counts, counts.c.idea_id == Idea.id, isouter=True)
         .join(StrategicGoal, col(StrategicGoal.id) == Idea.goal_id, isouter=True)
-        .where(Idea.workshop_id == workshop.id)
-        .order_by(func.coalesce(counts.c.votes, 0).desc(), Idea.created_at, Idea.id)
+        .where(col(Idea.workshop_id) == workshop.id)
+        .order_by(func.coalesce(counts.c.votes, 0).desc(), col(Idea.created_at), col(Idea.id))
     )
     if limit is not None:
         query = query.limit(limit)
-    rows = session.exec(query).all()
+    rows = session.execute(query).all()
     mine = set(
         session.exec(
             select(IdeaVote.idea_id).where(IdeaVote.workshop_id == workshop.id, IdeaVote.voter_key == voter_key)
         ).all()
     )
     ideas = [
-        IdeaCard(idea_id, body, code, author, votes, idea_id in mine, adopted_at)
-        for idea_id, body, code, author, votes, adopted_at in rows
+        IdeaCard(id_of_row, body, code, author, int(votes), id_of_row in mine, adopted_at)
+        for id_of_row, body, code, author, votes, adopted_at in rows
+        if id_of_row is not None
     ]
     left = max(0, workshop.votes_per_participant - len(mine))
     return Board(workshop, ideas, left)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from hubdash import charts, i18n
@@ -37,7 +39,7 @@ def report_downloads(region_id: int | None, fiscal_year: int | None) -> None:
     for column, fmt in zip(st.columns(len(REPORT_FORMATS)), REPORT_FORMATS, strict=True):
         column.download_button(
             t(DOWNLOAD_LABELS[fmt]),
-            data=lambda fmt=fmt: made(fmt),
+            data=partial(made, fmt),
             file_name=f"hubdash-{'all' if region_id is None else region_id}.{fmt}",
             mime=MIME_TYPES[fmt],
             icon=":material/download:",

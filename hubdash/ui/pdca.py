@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -92,6 +94,15 @@ def sections(detail: pdca.CycleDetail, *, editable: bool) -> None:
                 _read_only(cycle, stage)
 
 
+def _day(value: object) -> date | None:
+    """A due date from the editor (a date, a Timestamp, or blank)."""
+    if value is None or value is pd.NaT or value != value:  # blank, NaT or NaN
+        return None
+    if isinstance(value, datetime):  # Timestamp too
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
 def action_table(
     detail: pdca.CycleDetail, choices: pdca.ActionChoices, *, editable: bool, key: str
 ) -> list[pdca.ActionInput]:
@@ -126,7 +137,7 @@ def action_table(
         pdca.ActionInput(
             title=str(row.title or ""),
             owner_organisation_id=owner_of.get(str(row.owner)),
-            due_date=pd.Timestamp(row.due).date() if pd.notna(row.due) else None,
+            due_date=_day(row.due),
             indicator_ids=tuple(item.indicator_ids),
             status=status_of[str(row.status)],
             evidence=str(row.evidence or ""),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -75,7 +77,12 @@ def entry_table(hub: Hub, period: FiscalQuarter, rows: list[QuarterRow], stored:
         st.warning(t("progress.notes_needed"))
         st.dataframe(notes_needed_table(notes_needed[1]), hide_index=True)
     if st.button(t("progress.save"), type="primary", icon=":material/save:"):
-        entries = changed_entries(rows, edited[col_value].to_dict(), edited[col_note].fillna("").to_dict(), stored)
+        # the editor keeps the rows in order (no rows added or removed)
+        typed = {
+            r.indicator_id: (None if pd.isna(v) else float(v)) for r, v in zip(rows, edited[col_value], strict=True)
+        }
+        notes = {r.indicator_id: str(v) for r, v in zip(rows, edited[col_note].fillna(""), strict=True)}
+        entries = changed_entries(rows, typed, notes, stored)
         if not entries:
             st.info(t("progress.nothing_changed"))
             return
@@ -141,22 +148,26 @@ def downloads(region_id: int, hub: Hub, period: FiscalQuarter) -> None:
         format_func=lambda h: t("progress.scope_region") if h is None else fmt.coded(hub.code, hub.name),
         default=None,
     )
+
+    def values(file_format: str) -> bytes:
+        rows = runtime.read(region_export_rows, actor=who, region_id=region_id, hub_id=scope)
+        return progress_files.values_file(rows, file_format)
+
+    def workbook() -> bytes:
+        return progress_files.entry_workbook(runtime.read(entry_rows, actor=who, hub_id=hub.id, period=period), lang)
+
     buttons = st.columns(3)
     for column, file_format in zip(buttons, progress_files.FORMATS, strict=False):
         column.download_button(
             t("progress.export", format=file_format.upper()),
-            data=lambda file_format=file_format: progress_files.values_file(
-                runtime.read(region_export_rows, actor=who, region_id=region_id, hub_id=scope), file_format
-            ),
+            data=partial(values, file_format),
             file_name=f"progress{'-' + hub.code if scope else ''}.{file_format}",
             on_click="ignore",
             icon=":material/download:",
         )
     buttons[2].download_button(
         t("progress.entry_workbook", hub=hub.code, period=fmt.period(period)),
-        data=lambda: progress_files.entry_workbook(
-            runtime.read(entry_rows, actor=who, hub_id=hub.id, period=period), lang
-        ),
+        data=workbook,
         file_name=f"entry-{hub.code}-{period.canonical()}.xlsx",
         on_click="ignore",
         icon=":material/download:",
