@@ -12,7 +12,8 @@ from sqlalchemy import CursorResult, Engine, Table, bindparam, event, inspect, t
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import DatabaseError as DriverError
 from sqlmodel import Session, SQLModel, create_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +91,7 @@ def check_connection(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
+    except DriverError as exc:  # OperationalError (unreachable) and others, e.g. a file that is not a database
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseError(f"cannot connect to {redacted_url(str(engine.url))}: {reason}") from None
 
