@@ -27,9 +27,12 @@ MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
 MAX_ROWS = 200_000  # rows below the header
 MAX_COLUMNS = 50
 MAX_LISTED_ERRORS = 200  # bad rows kept and shown; the rest are counted
-# Uncompressed size of an XLSX's parts: sheets are streamed, the rest (shared strings, styles) is read whole.
+# Uncompressed size of an XLSX's XML parts: sheets are streamed, shared strings are kept whole, the rest is
+# parsed into a tree; and the longest text between two tags (Excel's own cell limit is 32,767 characters).
 MAX_SHEET_XML = 128 * 1024 * 1024
-MAX_OTHER_XML = 32 * 1024 * 1024
+MAX_SHARED_STRINGS_XML = 32 * 1024 * 1024
+MAX_OTHER_XML = 4 * 1024 * 1024
+MAX_XML_RUN = 256 * 1024
 MAX_LINE_CHARS = 100_000  # one line of a CSV (notes are at most 1,000 characters)
 
 
@@ -291,9 +294,10 @@ def _lines(text: str, filename: str) -> Iterator[str]:
 
 def _table(records: list[list[str]]) -> _Table:
     width = max((len(r) for r in records), default=0)
-    padded = [r + [""] * (width - len(r)) for r in records]
-    header = padded[0] if padded else []
-    body = pd.DataFrame(padded[1:], columns=range(width), dtype=object)
+    for record in records:  # padded in place: a file may hold hundreds of thousands of rows
+        record.extend([""] * (width - len(record)))
+    header = records[0] if records else []
+    body = pd.DataFrame(records[1:], columns=range(width), dtype=object)
     body.index = pd.RangeIndex(2, len(body) + 2)
     return _Table(header=[str(h) for h in header], body=body)
 
@@ -333,11 +337,30 @@ def _csv_table(text: str, filename: str) -> _Table:
 
 def _check_parts(data: bytes, filename: str) -> None:
     # A few kilobytes of ZIP can unpack to gigabytes: look at the sizes before openpyxl reads anything.
+    # (zipfile stops at the size an entry declares, so a lying header cannot unpack more.)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
-            sheet = info.filename.startswith("xl/worksheets/")
-            if info.file_size > (MAX_SHEET_XML if sheet else MAX_OTHER_XML):
+            name = info.filename
+            if not name.endswith((".xml", ".rels")):
+                continue  # pictures and other parts openpyxl does not read here
+            sheet = name.startswith("xl/worksheets/")
+            limit = MAX_SHEET_XML if sheet else MAX_SHARED_STRINGS_XML if name == "xl/sharedStrings.xml" else MAX_OTHER_XML
+            if info.file_size > limit:
                 raise _unpacks_too_large(filename)
+            if sheet or name == "xl/sharedStrings.xml":
+                _check_text_runs(archive, name, filename)
+
+
+def _check_text_runs(archive: zipfile.ZipFile, name: str, filename: str) -> None:
+    # The XML parser holds a whole text node (a cell) in memory, several times over: refuse one that is huge.
+    run = 0  # characters since the last "<"
+    with archive.open(name) as part:
+        while chunk := part.read(1024 * 1024):
+            pieces = chunk.split(b"<")
+            longest = max(run + len(pieces[0]), max(map(len, pieces[1:]), default=0))
+            if longest > MAX_XML_RUN:
+                raise ImportFileError([problem(0, "", filename, "progress.file_cell_too_long", chars=f"{MAX_XML_RUN:,}")])
+            run = run + len(chunk) if len(pieces) == 1 else len(pieces[-1])
 
 
 def _xlsx_table(data: bytes, filename: str) -> _Table:
@@ -363,8 +386,11 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
                 raise _too_many_columns(filename)
             if len(records) > MAX_ROWS:
                 raise _too_many_rows(filename)
-            records.append(["" if v is None else _cell_text(v) for v in row[:-1]])
-        return _table(_trimmed(records))
+            end = len(row) - 1  # rows come padded to MAX_COLUMNS + 1: keep them only as wide as their text
+            while end and row[end - 1] is None:
+                end -= 1
+            records.append(["" if v is None else _cell_text(v) for v in row[:end]])
+        return _table(records)
     except ImportFileError:
         raise
     except Exception as exc:  # a damaged sheet shows itself only while it is read
@@ -372,11 +398,6 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
     finally:
         workbook.close()
 
-
-def _trimmed(records: list[list[str]]) -> list[list[str]]:
-    # rows come padded to MAX_COLUMNS: drop the columns that are empty in every row
-    width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in records), default=0)
-    return [r[:width] for r in records]
 
 
 def _cell_text(value: object) -> str:
