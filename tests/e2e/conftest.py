@@ -348,9 +348,12 @@ def wait_for_app(page: Page, timeout: float = 30_000, settle_ms: int = 300) -> N
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=timeout)
 
 
+INCIDENT = "[class*='st-key-incident-']"  # hubdash.ui.runtime.guard's line for an unexpected error
+
+
 def assert_no_exception(page: Page, context: str = "") -> None:
-    """Fail if the page shows a Streamlit exception box; the message carries its text."""
-    boxes = page.locator("[data-testid='stException']")
+    """Fail if the page shows a Streamlit exception box or hubdash's incident line; the message carries its text."""
+    boxes = page.locator(f"[data-testid='stException'], {INCIDENT}")
     count = boxes.count()
     if count:
         texts = []
