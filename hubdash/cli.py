@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -76,11 +76,18 @@ def _engine() -> Engine:
 class _OneLineGroup(click.Group):
     """click's group, with a wrong option or argument told in one line and exit status 1 (not usage text, 2)."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs.pop("standalone_mode", True) is False:
-            return super().main(*args, standalone_mode=False, **kwargs)
+    def main(  # click overloads main() on standalone_mode; this one signature serves both
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:  # a bare `python -m hubdash`: the help, as asked
             click.echo(exc.format_message())
             sys.exit(0)

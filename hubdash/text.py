@@ -193,7 +193,12 @@ def to_markdown(source: str) -> str:
         if tok.type == "heading_open":
             heading = "#" * int(tok.tag[1]) + " "
         elif tok.type == "inline":
-            emit([heading + line if n == 0 else line for n, line in enumerate(_inline_markdown(tok.children or []).split("\n"))])
+            emit(
+                [
+                    heading + line if n == 0 else line
+                    for n, line in enumerate(_inline_markdown(tok.children or []).split("\n"))
+                ]
+            )
             heading = ""
         elif tok.type in ("paragraph_close", "heading_close") and not tok.hidden:
             emit([""])

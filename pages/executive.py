@@ -37,7 +37,7 @@ st.subheader(ui.t("executive.statuses"))
 ui.status_metrics(summary.counts)
 ui.chart_view(views["counts"])
 if scope_region:
-    st.markdown(f"[{ui.t('executive.to_dashboard')}](dashboard?region={region_id})")
+    st.markdown(f"[{ui.t('executive.to_dashboard')}](dashboard?region={int(region_id)})")
 
 st.subheader(ui.t("executive.traffic_lights"))
 ui.chart_view(views["lights"], column_config=link)

@@ -41,7 +41,9 @@ cycle_id = right.selectbox(
 detail = ui.read(pdca.cycle_detail, cycle_id=cycle_id)
 cycle = detail.cycle
 editable = can_edit and cycle.stage is not PdcaStage.CLOSED
-st.markdown(f"**{ui.t('col.core_institution')}**: {ui.literal(detail.core_institution or '–')} · {ui.label(hub.cadence)}")
+st.markdown(
+    f"**{ui.t('col.core_institution')}**: {ui.literal(detail.core_institution or '–')} · {ui.label(hub.cadence)}"
+)
 st.markdown(" → ".join(f"**[{ui.label(s)}]**" if s is cycle.stage else ui.label(s) for s in PdcaStage))
 if can_edit:
     pdca_ui.stage_moves(cycle)

@@ -8,7 +8,8 @@ from docx import Document
 
 from hubdash.fmt import Display, coded
 from hubdash.services.vision import EndorsementRow, VisionDocument
-from hubdash.text import escape, to_markdown
+from hubdash.text import escape
+from hubdash.text import to_markdown as inert_markdown
 
 
 def _endorsement_state(row: EndorsementRow, d: Display) -> str:
@@ -36,17 +37,17 @@ def to_markdown(doc: VisionDocument, d: Display) -> str:
     vision = doc.vision
     revision = _revision_line(doc, d)
     lines = [f"# {d.t('vision.title')}: {escape(doc.region_name)}", "", f"_{escape(revision)}_" if revision else "", ""]
-    lines += [to_markdown(vision.statement.body if vision.statement else ""), ""]
+    lines += [inert_markdown(vision.statement.body if vision.statement else ""), ""]
     lines += [f"## {d.t('vision.goals')}", ""]
     for goal in vision.goals:
-        lines += [f"### {escape(coded(goal.code, goal.title))}", "", to_markdown(goal.description), ""]
+        lines += [f"### {escape(coded(goal.code, goal.title))}", "", inert_markdown(goal.description), ""]
         for ind in doc.indicators.get(goal.code, []):
             lines.append(f"- {escape(coded(ind.code, ind.name))}: {d.status(ind.status)}")
         lines.append("")
     lines += [f"## {d.t('vision.commitments')}", ""]
     for sector, part in vision.commitments.items():
         if part.body:
-            lines += [f"### {d.label(sector)}", "", to_markdown(part.body), ""]
+            lines += [f"### {d.label(sector)}", "", inert_markdown(part.body), ""]
     lines += [f"## {d.t('vision.endorsements')}", ""]
     lines += [
         f"| {d.t('col.organisation')} | {d.t('col.sector')} | {d.t('col.endorsement')} | {d.t('col.person')} |",

@@ -344,7 +344,9 @@ def _check_parts(data: bytes, filename: str) -> None:
             if not name.endswith((".xml", ".rels")):
                 continue  # pictures and other parts openpyxl does not read here
             sheet = name.startswith("xl/worksheets/")
-            limit = MAX_SHEET_XML if sheet else MAX_SHARED_STRINGS_XML if name == "xl/sharedStrings.xml" else MAX_OTHER_XML
+            limit = (
+                MAX_SHEET_XML if sheet else MAX_SHARED_STRINGS_XML if name == "xl/sharedStrings.xml" else MAX_OTHER_XML
+            )
             if info.file_size > limit:
                 raise _unpacks_too_large(filename)
             if sheet or name == "xl/sharedStrings.xml":
@@ -359,7 +361,9 @@ def _check_text_runs(archive: zipfile.ZipFile, name: str, filename: str) -> None
             pieces = chunk.split(b"<")
             longest = max(run + len(pieces[0]), max(map(len, pieces[1:]), default=0))
             if longest > MAX_XML_RUN:
-                raise ImportFileError([problem(0, "", filename, "progress.file_cell_too_long", chars=f"{MAX_XML_RUN:,}")])
+                raise ImportFileError(
+                    [problem(0, "", filename, "progress.file_cell_too_long", chars=f"{MAX_XML_RUN:,}")]
+                )
             run = run + len(chunk) if len(pieces) == 1 else len(pieces[-1])
 
 
@@ -397,7 +401,6 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
         raise ImportFileError([problem(0, "", filename, "progress.file_unreadable", detail=str(exc))]) from None
     finally:
         workbook.close()
-
 
 
 def _cell_text(value: object) -> str:

@@ -13,7 +13,7 @@ from hubdash.models import PdcaCycle
 from hubdash.services import pdca
 from hubdash.ui import fmt, runtime
 from hubdash.ui.session import display, label, t
-from hubdash.ui.text import literal, show
+from hubdash.ui.text import literal, md, show
 
 SECTIONS: dict[PdcaStage, list[str]] = {
     PdcaStage.PLAN: ["objectives"],
@@ -48,7 +48,7 @@ def _read_only(cycle: PdcaCycle, stage: PdcaStage) -> None:
         st.markdown(f"**{t(FIELD_KEYS[name])}**")
         show(getattr(cycle, name), empty="common.dash")
     if stage is PdcaStage.CHECK:
-        rating = t("pdca.effect_rating", rating=cycle.effect_rating) if cycle.effect_rating else "–"
+        rating = md("pdca.effect_rating", rating=cycle.effect_rating) if cycle.effect_rating else "–"
         course = label(cycle.future_course) if cycle.future_course else "–"
         st.caption(f"{rating} · {t(FIELD_KEYS['future_course'])}: {course}")
 
@@ -85,7 +85,8 @@ def sections(detail: pdca.CycleDetail, *, editable: bool) -> None:
             carried = [a for a in detail.actions if a.item.carried_from_id is not None]
             if stage is PdcaStage.PLAN and carried:
                 st.markdown(f"**{t('pdca.carried_in')}**")
-                st.markdown("\n".join(f"- {literal(a.item.title)} ({label(a.item.origin)} · {literal(a.owner)})" for a in carried))
+                lines = [f"- {literal(a.item.title)} ({label(a.item.origin)} · {literal(a.owner)})" for a in carried]
+                st.markdown("\n".join(lines))
             if stage is PdcaStage.CHECK:
                 st.dataframe(check_frame(detail.check, display()), hide_index=True, width="stretch")
                 st.caption(t("pdca.check_caption", period=fmt.period(detail.last_quarter)))

@@ -162,7 +162,7 @@ def downloads(region_id: int, hub: Hub, period: FiscalQuarter) -> None:
     buttons = st.columns(3)
     for column, file_format in zip(buttons, progress_files.FORMATS, strict=False):
         column.download_button(
-            t("progress.export", format=file_format.upper()),
+            md("progress.export", format=file_format.upper()),
             data=partial(values, file_format),
             file_name=f"progress{'-' + hub.code if scope else ''}.{file_format}",
             on_click="ignore",

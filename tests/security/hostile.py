@@ -57,7 +57,9 @@ def _rows_sheet(rows: int, *, declared: bool) -> bytes:
         b'</c><c r="C1" t="inlineStr"><is><t>period</t></is></c><c r="D1" t="inlineStr"><is><t>value</t></is></c></row>'
     )
     # rows and cells without their (optional) r= positions: identical rows compress to almost nothing
-    body = b'<row><c t="inlineStr"><is><t>H1</t></is></c><c t="inlineStr"><is><t>K01</t></is></c><c/><c><v>1</v></c></row>'
+    body = (
+        b'<row><c t="inlineStr"><is><t>H1</t></is></c><c t="inlineStr"><is><t>K01</t></is></c><c/><c><v>1</v></c></row>'
+    )
     return head + header + body * rows + b"</sheetData></worksheet>"
 
 
