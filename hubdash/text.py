@@ -26,7 +26,10 @@ TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5
 TAGS |= {"pre", "hr", "a"}
 ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 LINK_REL = "noopener noreferrer nofollow"
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^@])")
+# Escaped anywhere: what starts emphasis, code, links, HTML, entities, tables, strike-through, and Streamlit's
+# :directives[], :emoji: and $math$. Escaped at the start of a line: what starts a list, heading or rule.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~:$#])")
+_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+(?=[.)]))", re.M)
 
 
 def safe_url(url: str) -> bool:
@@ -51,8 +54,11 @@ def _tokens(source: str) -> list[Token]:
 
 def escape(value: object) -> str:
     """Text that Markdown (CommonMark and Streamlit's) shows literally: every special character escaped."""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    text = _SPECIAL.sub(r"\\\1", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    text = _LINE_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text
+    )
+    return text.replace("\n", "  \n")
 
 
 # ---- HTML -----------------------------------------------------------------------------------------------------
