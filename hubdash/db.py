@@ -59,6 +59,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _no_nul(value: Any) -> Any:
+    if type(value) is str and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
+
+
+def _without_nul(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool
+) -> tuple[str, Any]:
+    # U+0000 is never typed on purpose, but it can be pasted or uploaded; PostgreSQL refuses it in text
+    # (an error the user could not understand), so it is dropped from every text on both databases.
+    rows = parameters if executemany else [parameters]
+    if not any(
+        type(v) is str and "\x00" in v for row in rows for v in (row.values() if isinstance(row, dict) else row)
+    ):
+        return statement, parameters
+    cleaned = [
+        {k: _no_nul(v) for k, v in row.items()} if isinstance(row, dict) else type(row)(_no_nul(v) for v in row)
+        for row in rows
+    ]
+    return statement, cleaned if executemany else cleaned[0]
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create an engine for `url` (default: database_url()); raise DatabaseError for a malformed URL."""
     raw = url or database_url()
@@ -83,6 +106,7 @@ def make_engine(url: str | None = None) -> Engine:
             )
     except (NoSuchModuleError, ArgumentError) as exc:
         raise DatabaseError(f"{ENV_DATABASE_URL} cannot be used: {redacted_url(raw)} ({exc})") from None
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
 
 
