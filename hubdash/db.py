@@ -59,27 +59,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _has_nul(value: Any) -> bool:
+    if type(value) is str:
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _no_nul(value: Any) -> Any:
-    if type(value) is str and "\x00" in value:
+    if type(value) is str:
         return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_no_nul(v) for v in value)
     return value
 
 
 def _without_nul(
-    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _executemany: bool
 ) -> tuple[str, Any]:
     # U+0000 is never typed on purpose, but it can be pasted or uploaded; PostgreSQL refuses it in text
     # (an error the user could not understand), so it is dropped from every text on both databases.
-    rows = parameters if executemany else [parameters]
-    if not any(
-        type(v) is str and "\x00" in v for row in rows for v in (row.values() if isinstance(row, dict) else row)
-    ):
-        return statement, parameters
-    cleaned = [
-        {k: _no_nul(v) for k, v in row.items()} if isinstance(row, dict) else type(row)(_no_nul(v) for v in row)
-        for row in rows
-    ]
-    return statement, cleaned if executemany else cleaned[0]
+    return statement, (_no_nul(parameters) if _has_nul(parameters) else parameters)
 
 
 def make_engine(url: str | None = None) -> Engine:

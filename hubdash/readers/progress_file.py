@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 import math
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -284,9 +285,16 @@ def _unpacks_too_large(filename: str) -> ImportFileError:
     return ImportFileError([problem(0, "", filename, "progress.file_unpacks_too_large", mb=mb)])
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
+
+
 def _lines(text: str, filename: str) -> Iterator[str]:
-    """The lines of a CSV text, refusing one too long to be a row (the csv module builds a whole row at once)."""
-    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+    """The lines of a CSV text, refusing one too long to be a row (the csv module builds a whole row at once).
+
+    Cut from the text one at a time: io.StringIO would copy the whole text at four bytes a character.
+    """
+    for number, match in enumerate(_LINE.finditer(text), start=1):
+        line = match.group()
         if len(line) > MAX_LINE_CHARS:
             raise ImportFileError([problem(number, "", "", "progress.file_line_too_long", chars=f"{MAX_LINE_CHARS:,}")])
         yield line
@@ -307,10 +315,15 @@ def _csv_table(text: str, filename: str) -> _Table:
     first = next(csv.reader(_lines(text[: text.find("\n") + 1 or len(text)], filename)), [])
     if len(first) > MAX_COLUMNS:
         raise _too_many_columns(filename)
+    if text.count("\n") > MAX_ROWS + 1:  # more lines than rows allowed: count the rows (quoted notes span lines)
+        counted = sum(1 for _ in itertools.islice(csv.reader(_lines(text, filename)), MAX_ROWS + 2))
+        if counted > MAX_ROWS + 1:
+            raise _too_many_rows(filename)
     try:
         # pandas' C parser reads large files many times faster than the csv module; it stops after nrows
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(text.encode("utf-8")),  # bytes: a StringIO would hold the text at four bytes a character
+            encoding="utf-8",
             header=None,
             dtype=str,
             keep_default_na=False,
@@ -350,12 +363,19 @@ def _check_parts(data: bytes, filename: str) -> None:
             if info.file_size > limit:
                 raise _unpacks_too_large(filename)
             if sheet or name == "xl/sharedStrings.xml":
-                _check_text_runs(archive, name, filename)
+                rows = _scan_xml(archive, name, filename)
+                if sheet and rows > MAX_ROWS + 1:  # any sheet: a workbook of progress values has one
+                    raise _too_many_rows(filename)
 
 
-def _check_text_runs(archive: zipfile.ZipFile, name: str, filename: str) -> None:
-    # The XML parser holds a whole text node (a cell) in memory, several times over: refuse one that is huge.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _scan_xml(archive: zipfile.ZipFile, name: str, filename: str) -> int:
+    """Stream one XML part: refuse a huge text between two tags (the XML parser holds a whole cell in memory,
+    several times over); return how many <row> elements it has (a sheet need not declare its size)."""
     run = 0  # characters since the last "<"
+    rows = 0
     with archive.open(name) as part:
         while chunk := part.read(1024 * 1024):
             pieces = chunk.split(b"<")
@@ -365,6 +385,8 @@ def _check_text_runs(archive: zipfile.ZipFile, name: str, filename: str) -> None
                     [problem(0, "", filename, "progress.file_cell_too_long", chars=f"{MAX_XML_RUN:,}")]
                 )
             run = run + len(chunk) if len(pieces) == 1 else len(pieces[-1])
+            rows += len(_ROW_TAG.findall(chunk))
+    return rows
 
 
 def _xlsx_table(data: bytes, filename: str) -> _Table:
