@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import Table, select, update
@@ -146,8 +147,9 @@ def test_no_page_calls_the_beacon_and_the_text_is_visible(server: AppServer, bea
     page = new_page(locale="en-US")
     page.on("request", lambda request: hits.append("browser:" + request.url) if address in request.url else None)
     seen: dict[str, str] = {}
+    who = quote(f"{MARK}![as]({address}/as.png)<img src={address}/as2.png>")  # the sidebar's "your name"
     for path in PAGES:
-        page.goto(server.url + path + "?as=" + MARK)
+        page.goto(server.url + path + "?as=" + who)
         wait_for_app(page)
         page.wait_for_timeout(1_500)  # a fragment refresh of the vision, ideas and presentation pages
         wait_for_app(page)
