@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 SCHEMES = ("http", "https")
-# What the page may show of rendered user text: no <img>, <iframe>, <style>, <form>, no attribute but href.
+# What the page may show of rendered user text: no <img>, <iframe>, <style>, <form>; a link's href, a list's start.
 TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "code"}
 TAGS |= {"pre", "hr", "a"}
 ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
