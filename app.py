@@ -30,4 +30,5 @@ navigation = st.navigation(pages, position="sidebar", expanded=True)
 ui.language_switch()
 ui.region_picker()
 ui.actor_badge()
-navigation.run()
+with ui.guard():  # an unexpected error shows one line with an incident number, never a traceback
+    navigation.run()

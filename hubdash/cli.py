@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import stat
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ from hubdash.i18n import LANGUAGES
 from hubdash.readers.sample_files import SampleDataError
 
 
+class FileProblem(Exception):
+    """A file named on the command line that cannot be read or written; the message names it."""
+
+
 def _one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the errors a user can cause into one line on stderr and exit code 1, not a traceback."""
 
@@ -26,11 +31,40 @@ def _one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (db.DatabaseError, SampleDataError, UserError) as exc:
+        except (db.DatabaseError, SampleDataError, UserError, FileProblem) as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:  # a file that cannot be read or written, named by the system's reason
+            click.echo(f"error: {exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), err=True)
             sys.exit(1)
 
     return wrapper
+
+
+def _input_file(file: Path, max_bytes: int) -> bytes:
+    """An input file's bytes: a missing file, a folder or a file over `max_bytes` is refused before reading."""
+    try:
+        info = file.stat()
+    except FileNotFoundError:
+        raise FileProblem(f"{file}: no such file") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileProblem(f"{file}: is a folder, not a file")
+    if info.st_size > max_bytes:
+        raise FileProblem(f"{file}: the file is larger than {max_bytes // (1024 * 1024)} MB; nothing was imported")
+    with file.open("rb") as handle:
+        data = handle.read(max_bytes + 1)  # a file that grew since stat() is still read only so far
+    if len(data) > max_bytes:
+        raise FileProblem(f"{file}: the file is larger than {max_bytes // (1024 * 1024)} MB; nothing was imported")
+    return data
+
+
+def _output_file(file: Path) -> Path:
+    """A file to write: its folder must exist and the path must not be a folder (checked before any work)."""
+    if file.is_dir():
+        raise FileProblem(f"{file}: is a folder, not a file")
+    if not file.parent.is_dir():
+        raise FileProblem(f"{file}: the folder {file.parent} does not exist")
+    return file
 
 
 def _engine() -> Engine:
@@ -39,7 +73,34 @@ def _engine() -> Engine:
     return engine
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineGroup(click.Group):
+    """click's group, with a wrong option or argument told in one line and exit status 1 (not usage text, 2)."""
+
+    def main(  # click overloads main() on standalone_mode; this one signature serves both
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare `python -m hubdash`: the help, as asked
+            click.echo(exc.format_message())
+            sys.exit(0)
+        except click.ClickException as exc:
+            click.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(1)
+        except click.exceptions.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """hubdash: shared vision, outcome indicators and PDCA cycles for regional innovation hubs.
 
@@ -117,7 +178,7 @@ def demo_data(regions: int, hubs_per_region: int, indicators: int, years: int, s
 
 
 @main.command("import-progress")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
 @_one_line_errors
 def import_progress(file: Path, dry_run: bool) -> None:
@@ -126,13 +187,14 @@ def import_progress(file: Path, dry_run: bool) -> None:
     Columns: hub, indicator, period, value, note (or 拠点, 指標, 期間, 実績値, 備考), and region
     where a hub code is used in several regions. Exit status 1 lists every bad row on stderr.
     """
-    from hubdash.readers.progress_file import ImportFileError
+    from hubdash.readers.progress_file import MAX_BYTES, ImportFileError
     from hubdash.services.measurements import apply_import, plan_upload
 
+    data = _input_file(file, MAX_BYTES)
     engine = _engine()
     try:
         with db.session_scope(engine) as session:
-            upload = plan_upload(session=session, actor=SYSTEM, data=file.read_bytes(), filename=file.name)
+            upload = plan_upload(session=session, actor=SYSTEM, data=data, filename=file.name)
             plan = upload.plan
             summary = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
             if upload.blank_rows:
@@ -149,7 +211,7 @@ def import_progress(file: Path, dry_run: bool) -> None:
 
 
 @main.command("export-progress")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--region", "region_code", help="Only this region (its code).")
 @click.option("--hub", "hub_code", help="Only this hub (its code).")
 @_one_line_errors
@@ -159,7 +221,7 @@ def export_progress(file: Path, region_code: str | None, hub_code: str | None) -
     from hubdash.exports.tables import UnknownFormat
     from hubdash.services.measurements import export_rows
 
-    fmt = file.suffix.lower().lstrip(".")
+    fmt = _output_file(file).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UnknownFormat(fmt, FORMATS)
     engine = _engine()
@@ -170,12 +232,12 @@ def export_progress(file: Path, region_code: str | None, hub_code: str | None) -
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--region", "region_code", default=None, help="Region code (default: every region).")
 @click.option("--fy", "fiscal_year", default=None, help="Fiscal year, e.g. 2024 or 令和6年度 (default: the latest).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ja", show_default=True, help="Language of the report.")
 @_one_line_errors
-def report(file: str, region_code: str | None, fiscal_year: str | None, lang: str) -> None:
+def report(file: Path, region_code: str | None, fiscal_year: str | None, lang: str) -> None:
     """Write the executive report: FILE ending in .pptx (PowerPoint) or .xlsx (Excel)."""
     from hubdash.domain.periods import parse_fiscal_year
     from hubdash.exports.executive import REPORT_FORMATS, report_file
@@ -184,7 +246,7 @@ def report(file: str, region_code: str | None, fiscal_year: str | None, lang: st
     from hubdash.services.executive import executive_report
     from hubdash.services.regions import region_id_for
 
-    fmt = Path(file).suffix.lower().lstrip(".")
+    fmt = _output_file(file).suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
         raise UnknownFormat(fmt, REPORT_FORMATS)
     year = parse_fiscal_year(fiscal_year) if fiscal_year else None
@@ -192,5 +254,5 @@ def report(file: str, region_code: str | None, fiscal_year: str | None, lang: st
         region_id = region_id_for(session=session, code=region_code) if region_code else None
         summary = executive_report(session=session, actor=SYSTEM, region_id=region_id, fiscal_year=year)
     data = report_file(summary, fmt, Display(lang))
-    Path(file).write_bytes(data)
+    file.write_bytes(data)
     click.echo(f"{file}: {len(data):,} bytes")

@@ -12,7 +12,8 @@ from sqlalchemy import CursorResult, Engine, Table, bindparam, event, inspect, t
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import DatabaseError as DriverError
 from sqlmodel import Session, SQLModel, create_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _has_nul(value: Any) -> bool:
+    if type(value) is str:
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _no_nul(value: Any) -> Any:
+    if type(value) is str:
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_no_nul(v) for v in value)
+    return value
+
+
+def _without_nul(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _executemany: bool
+) -> tuple[str, Any]:
+    # U+0000 is never typed on purpose, but it can be pasted or uploaded; PostgreSQL refuses it in text
+    # (an error the user could not understand), so it is dropped from every text on both databases.
+    return statement, (_no_nul(parameters) if _has_nul(parameters) else parameters)
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create an engine for `url` (default: database_url()); raise DatabaseError for a malformed URL."""
     raw = url or database_url()
@@ -82,6 +111,7 @@ def make_engine(url: str | None = None) -> Engine:
             )
     except (NoSuchModuleError, ArgumentError) as exc:
         raise DatabaseError(f"{ENV_DATABASE_URL} cannot be used: {redacted_url(raw)} ({exc})") from None
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
 
 
@@ -90,7 +120,7 @@ def check_connection(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
+    except DriverError as exc:  # OperationalError (unreachable) and others, e.g. a file that is not a database
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseError(f"cannot connect to {redacted_url(str(engine.url))}: {reason}") from None
 

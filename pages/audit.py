@@ -9,7 +9,7 @@ from hubdash.services.audit_log import recent_events
 region_id = ui.require_region()
 ui.page_title("audit.title")
 events = ui.read(recent_events, actor=ui.actor(), region_id=region_id)
-st.caption(ui.t("audit.caption", count=len(events)))
+st.caption(ui.md("audit.caption", count=len(events)))
 st.dataframe(
     pd.DataFrame(
         {

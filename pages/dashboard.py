@@ -50,7 +50,7 @@ kind_value = kind.value if kind else None
 view = ui.read(
     dashboard, region_id=region_id, hub_id=hub_id, goal_code=goal_code, kind=kind_value, fiscal_year=fiscal_year
 )
-st.caption(ui.t("dashboard.as_of", period=ui.fmt.period(view.as_of)))
+st.caption(ui.md("dashboard.as_of", period=ui.fmt.period(view.as_of)))
 
 st.subheader(ui.t("dashboard.paths"))
 indicators = [

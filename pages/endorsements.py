@@ -16,13 +16,13 @@ if vision.latest_revision is None:
 
 coverage = ui.read(svc.endorsement_coverage, region_id=region_id)
 endorsed = sum(row.is_current for row in coverage)
-st.metric(ui.t("vision.endorsed_current", number=vision.latest_revision.number), f"{endorsed} / {len(coverage)}")
+st.metric(ui.md("vision.endorsed_current", number=vision.latest_revision.number), f"{endorsed} / {len(coverage)}")
 chart = charts.endorsement_coverage(vision_ui.coverage_frame(svc.sector_coverage(coverage)), ui.language())
 st.altair_chart(chart.chart, width="stretch")
 st.dataframe(vision_ui.endorsement_table(coverage), hide_index=True, width="stretch")
 
 with st.form("endorse", border=True):
-    st.markdown(f"**{ui.t('endorsements.heading', number=vision.latest_revision.number)}**")
+    st.markdown(f"**{ui.md('endorsements.heading', number=vision.latest_revision.number)}**")
     names = {r.organisation_id: r.organisation for r in coverage}
     org = st.selectbox(ui.t("col.organisation"), options=list(names), format_func=names.__getitem__)
     person = st.text_input(ui.t("col.person"), value=ui.participant()[1])

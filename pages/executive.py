@@ -31,18 +31,18 @@ scope_region = None if scope == "all" else region_id
 summary = ui.read(executive_summary, region_id=scope_region, fiscal_year=fiscal_year)
 views = executive_ui.executive_views(summary, lang)
 name = summary.regions[0].name if scope_region and summary.regions else ui.t("executive.all_regions")
-st.caption(ui.t("executive.as_of", region=name, period=ui.fmt.period(summary.as_of)))
+st.caption(ui.md("executive.as_of", region=name, period=ui.fmt.period(summary.as_of)))
 
 st.subheader(ui.t("executive.statuses"))
 ui.status_metrics(summary.counts)
 ui.chart_view(views["counts"])
 if scope_region:
-    st.markdown(f"[{ui.t('executive.to_dashboard')}](dashboard?region={region_id})")
+    st.markdown(f"[{ui.t('executive.to_dashboard')}](dashboard?region={int(region_id)})")
 
 st.subheader(ui.t("executive.traffic_lights"))
 ui.chart_view(views["lights"], column_config=link)
 if summary.goal_titles:
-    st.caption(" / ".join(f"{code}: {title}" for code, title in summary.goal_titles.items()))
+    st.caption(ui.literal(" / ".join(f"{code}: {title}" for code, title in summary.goal_titles.items())))
 
 st.subheader(ui.t("executive.top_risks"))
 if summary.risks.empty:

@@ -13,9 +13,9 @@ if overview is None:
     st.info(ui.t("app.no_region"))
     st.stop()
 
-st.title(overview.region.name)
+st.title(ui.literal(overview.region.name))
 if overview.region.description:
-    st.caption(overview.region.description)
+    st.caption(ui.literal(overview.region.description))
 
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 c1.metric(ui.t("home.hubs"), len(overview.hubs))
@@ -23,7 +23,7 @@ c2.metric(ui.t("home.goals"), len(overview.goals))
 c3.metric(ui.t("home.organisations"), sum(overview.organisations_by_sector.values()))
 c4.metric(ui.t("home.latest_quarter"), ui.fmt.period(overview.latest))
 
-st.subheader(ui.t("home.status_heading", period=ui.fmt.period(overview.latest)))
+st.subheader(ui.md("home.status_heading", period=ui.fmt.period(overview.latest)))
 ui.status_metrics(overview.statuses)
 st.altair_chart(
     charts.status_by_hub(

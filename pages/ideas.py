@@ -3,7 +3,6 @@
 import streamlit as st
 
 from hubdash import ui
-from hubdash.domain.vision_text import safe_markdown
 from hubdash.services import vision as vision_svc
 from hubdash.services import workshop as svc
 
@@ -27,7 +26,7 @@ if board.workshop is None:
     st.info(ui.t("ideas.no_workshop"))
     st.stop()
 workshop = board.workshop
-st.subheader(workshop.title)
+st.subheader(ui.literal(workshop.title))
 
 with st.form("post_idea", clear_on_submit=True):
     body = st.text_area(ui.t("ideas.new_idea"), max_chars=1000, height=80)
@@ -40,18 +39,19 @@ SHOWN = 50  # a projector-sized board; the rest on request
 
 
 @st.fragment(run_every=5)
+@ui.guarded
 def live_board() -> None:
     limit = None if st.toggle(ui.t("ideas.show_all", count=SHOWN), key="ideas_all") else SHOWN
     board = ui.read_fresh(svc.ideas_board, region_id=region_id, voter_key=ui.actor().key, limit=limit)
     budget = board.workshop.votes_per_participant if board.workshop else 0
-    st.caption(ui.t("ideas.votes_left", left=board.votes_left, budget=budget))
+    st.caption(ui.md("ideas.votes_left", left=board.votes_left, budget=budget))
     for idea in board.ideas:
         with st.container(border=True, key=f"idea-{idea.id}"):
             text, votes = st.columns([6, 1])
-            text.markdown(safe_markdown(idea.body))
-            tag = f"{idea.goal_code} · " if idea.goal_code else ""
+            ui.show(idea.body, container=text)
+            tag = ui.literal(f"{idea.goal_code} · ") if idea.goal_code else ""
             adopted = ui.t("ideas.adopted") if idea.adopted_at else ""
-            text.caption(f"{tag}{idea.author_name} {adopted}")
+            text.caption(f"{tag}{ui.literal(idea.author_name)} {adopted}")
             votes.metric(ui.t("ideas.votes"), idea.votes)
             if idea.voted_by_me:
                 if votes.button(ui.t("ideas.unvote"), key=f"unvote-{idea.id}"):

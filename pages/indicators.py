@@ -18,8 +18,7 @@ from hubdash.ui import indicators as indicators_ui
 
 region_id = ui.require_region()
 ui.page_title("indicators.title")
-if flash := st.session_state.pop("indicators_flash", None):
-    st.success(flash)
+ui.show_flash()
 catalogue = ui.read(indicator_catalogue, region_id=region_id)
 goals = {g.id: g for g in ui.read(active_goals, region_id=region_id)}
 tab_catalogue, tab_edit, tab_targets, tab_history = st.tabs(
@@ -35,7 +34,7 @@ with tab_catalogue:
         st.caption(ui.t("indicators.hints_basis"))
         for hint in hints:
             detail = hint.detail or ui.t("indicators.whole_region")
-            st.markdown(f"- {ui.t(indicators_ui.HINT_TEXT[hint.rule], subject=hint.subject, detail=detail)}")
+            st.markdown(f"- {ui.md(indicators_ui.HINT_TEXT[hint.rule], subject=hint.subject, detail=detail)}")
 
 with tab_edit:
     by_id = {e.indicator.id: e.indicator for e in catalogue}
@@ -69,7 +68,7 @@ with tab_edit:
             else:
                 saved = ui.write(update_indicator, indicator_id=current.id, data=data)
             if saved is not None:
-                st.session_state["indicators_flash"] = ui.t("indicators.saved", code=saved.code)
+                ui.flash("indicators.saved", code=saved.code)
                 st.rerun()
 
 with tab_targets:
@@ -93,7 +92,7 @@ with tab_targets:
     )
     if indicator is not None:
         with st.form(f"target_form_{indicator.id}_{hub_id}_{existing.version if existing else 0}"):
-            st.caption(ui.t("indicators.target_unit", unit=indicator.unit, direction=ui.label(indicator.direction)))
+            st.caption(ui.md("indicators.target_unit", unit=indicator.unit, direction=ui.label(indicator.direction)))
             form = indicators_ui.target_form(existing, is_flow=indicator.measure == Measure.FLOW)
             reason = st.text_input(ui.t("col.reason"), help=ui.t("indicators.reason_help"), disabled=existing is None)
             if st.form_submit_button(ui.t("indicators.save_target"), type="primary"):
@@ -105,7 +104,7 @@ with tab_targets:
                         update_target, target_id=existing.id, data=data, reason=reason, version=existing.version
                     )
                 if saved is not None:
-                    st.session_state["indicators_flash"] = ui.t("indicators.target_saved", code=indicator.code)
+                    ui.flash("indicators.target_saved", code=indicator.code)
                     st.rerun()
 
 with tab_history:

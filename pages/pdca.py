@@ -41,7 +41,9 @@ cycle_id = right.selectbox(
 detail = ui.read(pdca.cycle_detail, cycle_id=cycle_id)
 cycle = detail.cycle
 editable = can_edit and cycle.stage is not PdcaStage.CLOSED
-st.markdown(f"**{ui.t('col.core_institution')}**: {detail.core_institution or '–'} · {ui.label(hub.cadence)}")
+st.markdown(
+    f"**{ui.t('col.core_institution')}**: {ui.literal(detail.core_institution or '–')} · {ui.label(hub.cadence)}"
+)
 st.markdown(" → ".join(f"**[{ui.label(s)}]**" if s is cycle.stage else ui.label(s) for s in PdcaStage))
 if can_edit:
     pdca_ui.stage_moves(cycle)
@@ -59,8 +61,8 @@ if editable:
 pdca_ui.history(detail)
 st.subheader(ui.t("pdca.comments"))
 for comment in detail.comments:
-    st.caption(f"{comment.author_name} · {ui.fmt.when(comment.created_at)}")
-    st.markdown(comment.body)
+    st.caption(f"{ui.literal(comment.author_name)} · {ui.fmt.when(comment.created_at)}")
+    ui.show(comment.body)
 if allows(ui.actor(), Permission.COMMENT, region_id=region_id):
     with st.form(f"comment_{cycle.id}", clear_on_submit=True):
         body = st.text_area(ui.t("pdca.comment"))

@@ -21,9 +21,9 @@ current = ui.fmt.period(overview.current)
 rates = overview.completion_pct()
 last_done = rates[-2] if len(rates) > 1 else rates[-1]  # the current quarter's cycles are still running
 left, middle, right = st.columns(3)
-left.metric(ui.t("pdca_overview.not_started", period=current), len(overview.not_started))
+left.metric(ui.md("pdca_overview.not_started", period=current), len(overview.not_started))
 middle.metric(ui.t("pdca_overview.overdue"), len(overview.overdue))
-right.metric(ui.t("pdca_overview.completion_now", period=ui.fmt.period(last_done[0])), f"{last_done[1]:.0f}%")
+right.metric(ui.md("pdca_overview.completion_now", period=ui.fmt.period(last_done[0])), f"{last_done[1]:.0f}%")
 
 st.subheader(ui.t("pdca_overview.board"))
 st.dataframe(
@@ -37,9 +37,9 @@ st.dataframe(
     width="stretch",
 )
 
-st.subheader(ui.t("pdca_overview.not_started", period=current))
+st.subheader(ui.md("pdca_overview.not_started", period=current))
 if overview.not_started:
-    st.markdown(" · ".join(overview.not_started))
+    st.markdown(ui.literal(" · ".join(overview.not_started)))
 else:
     st.success(ui.t("pdca_overview.all_started"))
 

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from hubdash import charts, ui
-from hubdash.domain.vision_text import safe_markdown
 from hubdash.services import vision as svc
 from hubdash.services import workshop
 from hubdash.ui import vision as vision_ui
@@ -21,28 +20,31 @@ ui.page_title("presentation.title")
 
 
 @st.fragment(run_every=5)
+@ui.guarded
 def live() -> None:
     vision = ui.read_fresh(svc.current_vision, region_id=region_id)
     if vision.statement:
-        st.markdown(safe_markdown(vision.statement.body))
+        ui.show(vision.statement.body)
     st.subheader(ui.t("vision.goals"))
     for row in range(0, len(vision.goals), 3):
         for column, goal in zip(st.columns(3), vision.goals[row : row + 3], strict=False):
             with column.container(border=True):
-                st.markdown(f"**{safe_markdown(goal.code)}　{safe_markdown(goal.title)}**")
+                st.markdown(f"**{ui.literal(goal.code)}　{ui.literal(goal.title)}**")
     coverage, ideas = st.columns(2)
     rows = ui.read_fresh(svc.endorsement_coverage, region_id=region_id)
     with coverage:
         st.subheader(ui.t("vision.endorsements"))
         endorsed = sum(r.is_current for r in rows)
-        st.markdown(ui.t("presentation.endorsed", endorsed=endorsed, total=len(rows)))
+        st.markdown(ui.md("presentation.endorsed", endorsed=endorsed, total=len(rows)))
         view = charts.endorsement_coverage(vision_ui.coverage_frame(svc.sector_coverage(rows)), ui.language())
         st.altair_chart(view.chart, width="stretch")
     board = ui.read_fresh(workshop.ideas_board, region_id=region_id, voter_key="", limit=5)
     with ideas:
         st.subheader(ui.t("presentation.top_ideas"))
         for idea in board.ideas:
-            st.markdown(f"**{idea.votes}** · {safe_markdown(idea.body)}")
+            with st.container(horizontal=True, gap="small"):
+                st.markdown(ui.md("presentation.votes", votes=idea.votes), width="content")
+                ui.show(idea.body)
 
 
 live()

@@ -11,8 +11,7 @@ from hubdash.ui import progress_tables
 
 region_id = ui.require_region()
 ui.page_title("progress.title")
-if flash := st.session_state.pop(progress_ui.FLASH_KEY, None):
-    st.success(flash)
+ui.show_flash()
 
 hubs = ui.read(list_hubs, region_id=region_id)
 if not hubs:
@@ -28,7 +27,7 @@ period: FiscalQuarter = right.selectbox(ui.t("col.period"), quarters, index=1, f
 rows = ui.read(hub_quarter, hub_id=hub.id, at=period)
 stored = ui.read(entered_values, hub_id=hub.id, at=period)
 entered = sum(r.value is not None for r in rows)
-st.caption(ui.t("progress.entered", entered=entered, total=len(rows), period=ui.fmt.period(period)))
+st.caption(ui.md("progress.entered", entered=entered, total=len(rows), period=ui.fmt.period(period)))
 progress_ui.entry_table(hub, period, rows, stored)
 
 corrections = ui.read(quarter_corrections, hub_id=hub.id, at=period)

@@ -14,6 +14,7 @@ editing = vision_ui.editing()
 
 
 @st.fragment(run_every=3)
+@ui.guarded
 def live_vision() -> None:
     me = ui.actor()
     vision = ui.read_fresh(svc.current_vision, region_id=region_id)
@@ -29,7 +30,7 @@ def live_vision() -> None:
     if vision.latest_revision:
         latest = vision.latest_revision
         when = ui.fmt.when(latest.created_at)
-        st.caption(ui.t("vision.revision_line", number=latest.number, author=latest.author_name, when=when))
+        st.caption(ui.md("vision.revision_line", number=latest.number, author=latest.author_name, when=when))
     vision_ui.part(region_id, svc.STATEMENT, vision, live)
     st.subheader(ui.t("vision.goals"))
     for goal in vision.goals:

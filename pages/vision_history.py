@@ -50,7 +50,7 @@ if not changes:
     st.caption(ui.t("vision_history.no_changes"))
 for change in changes:
     with st.container(border=True):
-        st.markdown(f"**{part_name(change.part_key)}**")
+        st.markdown(f"**{ui.literal(part_name(change.part_key))}**")
         if any(s.op != "equal" for s in change.title):
             st.markdown(diff_markdown(change.title))
         st.markdown(diff_markdown(change.body))
@@ -62,4 +62,4 @@ with st.form("restore"):
     if st.form_submit_button(ui.t("vision_history.restore_button")):
         restored = ui.write(svc.restore_revision, region_id=region_id, number=number, reason=reason)
         if restored:
-            st.success(ui.t("vision_history.restored", number=restored.number, old=number))
+            st.success(ui.md("vision_history.restored", number=restored.number, old=number))

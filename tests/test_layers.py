@@ -1,6 +1,6 @@
 """The layers hold: each folder imports only what lies below it, only the UI imports Streamlit, no import circles.
 
-domain -> (models, db, i18n, fmt, audit, readers) -> services -> seed -> charts -> exports -> ui -> pages, cli.
+domain -> (models, db, i18n, fmt, text, audit, readers) -> services -> seed -> charts -> exports -> ui -> pages, cli.
 Every import counts, also those inside functions and under TYPE_CHECKING.
 """
 
@@ -76,11 +76,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hubdash.seed",
     ),
     "hubdash.fmt": ("hubdash.domain", "hubdash.i18n"),
+    "hubdash.text": (),  # the one renderer of user Markdown (markdown-it-py, nh3): exports and the UI use it
     "hubdash.charts": ("hubdash.domain", "hubdash.i18n", "hubdash.fmt"),
     "hubdash.exports": (
         "hubdash.domain",
         "hubdash.i18n",
         "hubdash.fmt",
+        "hubdash.text",
         "hubdash.readers",
         "hubdash.services",
         "hubdash.exports",

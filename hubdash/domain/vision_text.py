@@ -1,4 +1,7 @@
-"""Pure text helpers of the vision: a diff that works for Japanese and English, and inert Markdown."""
+"""Pure text helpers of the vision: a diff that works for Japanese and English, shown as escaped Markdown.
+
+User Markdown itself is rendered by hubdash.text (markdown-it-py), not here.
+"""
 
 from __future__ import annotations
 
@@ -72,53 +75,4 @@ def diff_markdown(segments: list[Segment]) -> str:
             else:
                 rendered.append(f":green-background[{escape_markdown(piece)}]")
         out.append("  \n".join(rendered))
-    return "".join(out)
-
-
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
-# A link destination's scheme part: everything before the first / ? # ) or space.
-_LINK_DEST = re.compile(r"\]\(\s*([^/?#)\s]*)")
-_REFERENCE_DEF = re.compile(r"^(\s{0,3})\[([^\]]+)\]:\s*([^/?#\s]*)", re.M)
-_SAFE_SCHEME = re.compile(r"(?:https?|mailto):", re.I)
-
-
-def _unsafe(head: str) -> bool:
-    # a scheme (or an entity that could spell one) other than http(s)/mailto
-    return (":" in head or "&" in head or "\\" in head) and not _SAFE_SCHEME.match(head)
-
-
-def _inert(text: str) -> str:
-    # "<" starts raw HTML and autolinks: escaped, it shows as itself.
-    text = text.replace("<", "\\<")
-    # a link to a script URL keeps its words but stops being a link
-    text = _LINK_DEST.sub(lambda m: "]\\(" + m.group(1) if _unsafe(m.group(1)) else m.group(0), text)
-    return _REFERENCE_DEF.sub(
-        lambda m: m.group(1) + "\\" + m.group(0).lstrip() if _unsafe(m.group(3)) else m.group(0), text
-    )
-
-
-def safe_markdown(text: str) -> str:
-    """User text as Markdown in which HTML tags and javascript:/data: links show as text and do nothing.
-
-    Rendered by st.markdown with HTML disabled as well; this makes tags visible instead of dropped and
-    keeps script links from being clickable. Code spans and fenced code are left as written.
-    """
-    out: list[str] = []
-    fenced = False
-    for line in text.splitlines(keepends=True):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            out.append(line)
-            continue
-        if fenced:
-            out.append(line)
-            continue
-        last = 0
-        pieces = []
-        for match in _CODE_SPAN.finditer(line):
-            pieces.append(_inert(line[last : match.start()]))
-            pieces.append(match.group(0))
-            last = match.end()
-        pieces.append(_inert(line[last:]))
-        out.append("".join(pieces))
     return "".join(out)

@@ -11,7 +11,6 @@ import io
 from typing import Any
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.xmlchemy import OxmlElement
@@ -22,6 +21,7 @@ from pptx.util import Inches, Pt
 
 from hubdash.domain.enums import Status
 from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER
+from hubdash.exports.tables import ChartData
 from hubdash.fmt import Display, number
 from hubdash.services.executive import ExecutiveSummary, GoalStatus, RegionSummary, TargetRow
 
@@ -88,7 +88,7 @@ def _bar_chart(
     box: tuple[float, float, float, float],
     number_format: str = "#,##0",
 ) -> None:
-    data = CategoryChartData(number_format=number_format)  # type: ignore[no-untyped-call]  # python-pptx is untyped here
+    data = ChartData(number_format=number_format)  # its embedded workbook keeps every category as text
     data.categories = categories
     data.add_series(series_name, values)  # type: ignore[no-untyped-call]  # python-pptx is untyped here
     left, top, width, height = box

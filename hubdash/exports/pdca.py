@@ -10,6 +10,7 @@ import pandas as pd
 from hubdash.exports.tables import Sheet, write_xlsx
 from hubdash.fmt import Display, coded, number
 from hubdash.services.pdca import ActionRow, CheckRow, CycleDetail, HubYearRecord
+from hubdash.text import escape, to_markdown
 
 # The written parts of a cycle and their catalogue keys, in the order of the cycle.
 FIELD_KEYS: dict[str, str] = {
@@ -99,11 +100,12 @@ def _cycle_fields(detail: CycleDetail, d: Display) -> dict[str, str]:
 def markdown(record: HubYearRecord, d: Display) -> str:
     """The year's record as a Markdown document: one section per cycle with its table of actions and Check."""
     hub = record.hub
+    heading = d.t("pdca.export_heading", hub=escape(coded(hub.code, hub.name)), year=d.fiscal_year(record.fiscal_year))
     lines = [
-        f"# {d.t('pdca.export_heading', hub=coded(hub.code, hub.name), year=d.fiscal_year(record.fiscal_year))}",
+        f"# {heading}",
         "",
-        f"- {d.t('app.region')}: {record.region}",
-        f"- {d.t('col.core_institution')}: {record.core_institution or '–'}",
+        f"- {d.t('app.region')}: {escape(record.region)}",
+        f"- {d.t('col.core_institution')}: {escape(record.core_institution or '–')}",
         "",
     ]
     if not record.cycles:
@@ -112,8 +114,8 @@ def markdown(record: HubYearRecord, d: Display) -> str:
         fields = _cycle_fields(detail, d)
         period, stage = list(fields.items())[:2]
         lines += [f"## {period[1]} ({stage[1]})", ""]
-        for heading, text in list(fields.items())[2:]:
-            lines += [f"### {heading}", "", text.strip() or "–", ""]
+        for title, text in list(fields.items())[2:]:
+            lines += [f"### {title}", "", to_markdown(text) or "–", ""]
         lines += [
             f"### {d.t('pdca.actions')}",
             "",
@@ -123,13 +125,13 @@ def markdown(record: HubYearRecord, d: Display) -> str:
         lines += [f"### {d.t('pdca.check_table')}", "", _table(check_frame(detail.check, d)), ""]
         if detail.comments:
             lines += [f"### {d.t('pdca.comments')}", ""]
-            lines += [f"- {c.author_name} ({d.when(c.created_at)}): {c.body}" for c in detail.comments]
+            lines += [f"- {escape(c.author_name)} ({d.when(c.created_at)}): {escape(c.body)}" for c in detail.comments]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return escape(value).replace("  \n", " ")
 
 
 def _table(frame: pd.DataFrame) -> str:

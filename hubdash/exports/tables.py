@@ -1,8 +1,10 @@
-"""The one table writer: CSV (UTF-8 with BOM, so Excel in Japan opens it correctly) or XLSX; pure, deterministic.
+"""The one table writer: CSV (UTF-8 with BOM, so Excel in Japan opens it correctly), XLSX, and the workbook
+that PowerPoint charts carry; pure, deterministic.
 
-Every file hubdash writes goes through here. The same rows give the same bytes, so that export ->
+Every table hubdash writes goes through here. The same rows give the same bytes, so that export ->
 import -> export gives an identical file. Text that Excel would run as a formula is never a formula:
-in CSV it gets a leading apostrophe, in XLSX it is stored as a text cell.
+in CSV text starting with = + - @ tab or CR (and not a number) gets a leading apostrophe, in XLSX every
+text is stored as a text cell, and so is every text of a chart's embedded workbook (ChartData).
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 
 from hubdash.domain.errors import UserError
 from hubdash.readers.progress_file import FORMULA_STARTS
@@ -28,9 +34,14 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def safe_text(value: str) -> str:
-    """Text that Excel shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """Text that Excel shows as text, never runs as a formula; a number written as text (-3) is left alone."""
+    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def format_number(value: float) -> str:
@@ -142,3 +153,31 @@ def _stable_zip(data: bytes) -> bytes:
                 content = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
             target.writestr(fixed, content)
     return out.getvalue()
+
+
+class _InertChartWorkbook(CategoryWorkbookWriter):
+    # python-pptx writes a chart's data with xlsxwriter, whose write() turns text starting with "=" into a
+    # formula and text that looks like an address into a hyperlink: open the workbook with both off.
+    def __init__(self, chart_data: CategoryChartData) -> None:
+        super().__init__(chart_data)  # type: ignore[no-untyped-call]  # untyped in python-pptx
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Any, Any]]:
+        from xlsxwriter import Workbook as XlsxWorkbook  # type: ignore[import-untyped]  # ships no types
+
+        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        book = XlsxWorkbook(xlsx_file, options)
+        sheet = book.add_worksheet()
+        yield book, sheet
+        book.close()
+
+
+class ChartData(CategoryChartData):
+    """python-pptx's CategoryChartData whose embedded workbook stores every category and series name as text."""
+
+    def __init__(self, number_format: str = "General") -> None:
+        super().__init__(number_format=number_format)  # type: ignore[no-untyped-call]  # untyped in python-pptx
+
+    @property
+    def _workbook_writer(self) -> CategoryWorkbookWriter:
+        return _InertChartWorkbook(self)

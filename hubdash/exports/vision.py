@@ -6,9 +6,10 @@ import io
 
 from docx import Document
 
-from hubdash.domain.vision_text import safe_markdown
 from hubdash.fmt import Display, coded
 from hubdash.services.vision import EndorsementRow, VisionDocument
+from hubdash.text import escape
+from hubdash.text import to_markdown as inert_markdown
 
 
 def _endorsement_state(row: EndorsementRow, d: Display) -> str:
@@ -34,18 +35,19 @@ def _revision_line(doc: VisionDocument, d: Display) -> str:
 def to_markdown(doc: VisionDocument, d: Display) -> str:
     """The vision, goals with indicators, sector commitments and endorsements as Markdown."""
     vision = doc.vision
-    lines = [f"# {d.t('vision.title')}: {doc.region_name}", "", f"_{_revision_line(doc, d)}_", ""]
-    lines += [safe_markdown(vision.statement.body if vision.statement else ""), ""]
+    revision = _revision_line(doc, d)
+    lines = [f"# {d.t('vision.title')}: {escape(doc.region_name)}", "", f"_{escape(revision)}_" if revision else "", ""]
+    lines += [inert_markdown(vision.statement.body if vision.statement else ""), ""]
     lines += [f"## {d.t('vision.goals')}", ""]
     for goal in vision.goals:
-        lines += [f"### {coded(goal.code, safe_markdown(goal.title))}", "", safe_markdown(goal.description), ""]
+        lines += [f"### {escape(coded(goal.code, goal.title))}", "", inert_markdown(goal.description), ""]
         for ind in doc.indicators.get(goal.code, []):
-            lines.append(f"- {coded(ind.code, ind.name)}: {d.status(ind.status)}")
+            lines.append(f"- {escape(coded(ind.code, ind.name))}: {d.status(ind.status)}")
         lines.append("")
     lines += [f"## {d.t('vision.commitments')}", ""]
     for sector, part in vision.commitments.items():
         if part.body:
-            lines += [f"### {d.label(sector)}", "", safe_markdown(part.body), ""]
+            lines += [f"### {d.label(sector)}", "", inert_markdown(part.body), ""]
     lines += [f"## {d.t('vision.endorsements')}", ""]
     lines += [
         f"| {d.t('col.organisation')} | {d.t('col.sector')} | {d.t('col.endorsement')} | {d.t('col.person')} |",
@@ -53,7 +55,7 @@ def to_markdown(doc: VisionDocument, d: Display) -> str:
     ]
     for row in doc.endorsements:
         cells = [row.organisation, d.label(row.sector), _endorsement_state(row, d), row.person_name]
-        lines.append("| " + " | ".join(safe_markdown(c).replace("|", "\\|") for c in cells) + " |")
+        lines.append("| " + " | ".join(escape(c).replace("  \n", " ") for c in cells) + " |")
     return "\n".join(lines).rstrip() + "\n"
 
 

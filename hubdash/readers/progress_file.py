@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
+import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -20,8 +23,18 @@ import pandas as pd
 from hubdash.domain.errors import Message, UserError
 from hubdash.domain.periods import FiscalQuarter, PeriodError
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_LISTED_ERRORS = 200
+# Limits that keep a hostile or broken file from taking the server's memory or time (see README).
+MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
+MAX_ROWS = 200_000  # rows below the header
+MAX_COLUMNS = 50
+MAX_LISTED_ERRORS = 200  # bad rows kept and shown; the rest are counted
+# Uncompressed size of an XLSX's XML parts: sheets are streamed, shared strings are kept whole, the rest is
+# parsed into a tree; and the longest text between two tags (Excel's own cell limit is 32,767 characters).
+MAX_SHEET_XML = 128 * 1024 * 1024
+MAX_SHARED_STRINGS_XML = 32 * 1024 * 1024
+MAX_OTHER_XML = 4 * 1024 * 1024
+MAX_XML_RUN = 256 * 1024
+MAX_LINE_CHARS = 100_000  # one line of a CSV (notes are at most 1,000 characters)
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,8 @@ class ImportFileError(UserError):
 
     def __str__(self) -> str:
         shown = [str(e) for e in self.errors]
+        if len(shown) == 1 == self.total and not self.errors[0].row:
+            return f"nothing was imported: {shown[0]}"  # about the whole file: one line
         if self.total > len(shown):
             shown.append(f"... and {self.total - len(shown)} more")
         return "nothing was imported:\n" + "\n".join(shown)
@@ -128,11 +143,32 @@ class ProgressRow(NamedTuple):
 
 @dataclass(frozen=True)
 class ProgressFile:
-    """The valid rows of a progress file, the rows left out because their value was blank, and the bad rows."""
+    """The valid rows of a progress file, the rows left out because their value was blank, and the bad rows.
+
+    `errors` holds the first MAX_LISTED_ERRORS bad rows; `error_count` counts them all.
+    """
 
     rows: list[ProgressRow]
     blank_rows: list[int]
     errors: list[RowError]
+    error_count: int
+
+
+class RowErrors:
+    """Bad rows as they are found: the first MAX_LISTED_ERRORS are kept, the rest only counted."""
+
+    def __init__(self) -> None:
+        self.kept: list[RowError] = []
+        self.total = 0
+
+    def add(self, error: RowError) -> None:
+        """Count one problem; keep it while fewer than MAX_LISTED_ERRORS are kept."""
+        self.total += 1
+        if len(self.kept) < MAX_LISTED_ERRORS:
+            self.kept.append(error)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
 
 
 @dataclass(frozen=True)
@@ -236,39 +272,155 @@ def _decodes(raw: bytes, encoding: str) -> bool:
     return True
 
 
+def _too_many_rows(filename: str) -> ImportFileError:
+    return ImportFileError([problem(0, "", filename, "progress.file_too_many_rows", rows=f"{MAX_ROWS:,}")])
+
+
+def _too_many_columns(filename: str) -> ImportFileError:
+    return ImportFileError([problem(0, "", filename, "progress.file_too_many_columns", columns=MAX_COLUMNS)])
+
+
+def _unpacks_too_large(filename: str) -> ImportFileError:
+    mb = MAX_SHEET_XML // (1024 * 1024)
+    return ImportFileError([problem(0, "", filename, "progress.file_unpacks_too_large", mb=mb)])
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
+
+
+def _lines(text: str, filename: str) -> Iterator[str]:
+    """The lines of a CSV text, refusing one too long to be a row (the csv module builds a whole row at once).
+
+    Cut from the text one at a time: io.StringIO would copy the whole text at four bytes a character.
+    """
+    for number, match in enumerate(_LINE.finditer(text), start=1):
+        line = match.group()
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFileError([problem(number, "", "", "progress.file_line_too_long", chars=f"{MAX_LINE_CHARS:,}")])
+        yield line
+
+
 def _table(records: list[list[str]]) -> _Table:
     width = max((len(r) for r in records), default=0)
-    padded = [r + [""] * (width - len(r)) for r in records]
-    header = padded[0] if padded else []
-    body = pd.DataFrame(padded[1:], columns=range(width), dtype=object)
+    for record in records:  # padded in place: a file may hold hundreds of thousands of rows
+        record.extend([""] * (width - len(record)))
+    header = records[0] if records else []
+    body = pd.DataFrame(records[1:], columns=range(width), dtype=object)
     body.index = pd.RangeIndex(2, len(body) + 2)
     return _Table(header=[str(h) for h in header], body=body)
 
 
-def _csv_table(text: str) -> _Table:
+def _csv_table(text: str, filename: str) -> _Table:
+    """The rows of a CSV text, refusing more than MAX_ROWS rows or MAX_COLUMNS columns before reading them all."""
+    first = next(csv.reader(_lines(text[: text.find("\n") + 1 or len(text)], filename)), [])
+    if len(first) > MAX_COLUMNS:
+        raise _too_many_columns(filename)
+    if text.count("\n") > MAX_ROWS + 1:  # more lines than rows allowed: count the rows (quoted notes span lines)
+        counted = sum(1 for _ in itertools.islice(csv.reader(_lines(text, filename)), MAX_ROWS + 2))
+        if counted > MAX_ROWS + 1:
+            raise _too_many_rows(filename)
     try:
-        # pandas' C parser reads large files many times faster than the csv module
+        # pandas' C parser reads large files many times faster than the csv module; it stops after nrows
         frame = pd.read_csv(
-            io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False
+            io.BytesIO(text.encode("utf-8")),  # bytes: a StringIO would hold the text at four bytes a character
+            encoding="utf-8",
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            nrows=MAX_ROWS + 2,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
-        return _table([list(r) for r in csv.reader(io.StringIO(text, newline=""))])  # ragged rows
+        records = []  # ragged rows: the csv module, row by row, within the same limits
+        for record in itertools.islice(csv.reader(_lines(text, filename)), MAX_ROWS + 2):
+            if len(record) > MAX_COLUMNS:
+                raise _too_many_columns(filename) from None
+            records.append(record)
+        if len(records) > MAX_ROWS + 1:
+            raise _too_many_rows(filename) from None
+        return _table(records)
+    if len(frame) > MAX_ROWS + 1:
+        raise _too_many_rows(filename)
     header = [str(h) for h in frame.iloc[0].tolist()] if len(frame) else []
     body = frame.iloc[1:].astype(object)
     body.index = pd.RangeIndex(2, len(body) + 2)
     return _Table(header=header, body=body)
 
 
+def _check_parts(data: bytes, filename: str) -> None:
+    # A few kilobytes of ZIP can unpack to gigabytes: look at the sizes before openpyxl reads anything.
+    # (zipfile stops at the size an entry declares, so a lying header cannot unpack more.)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not name.endswith((".xml", ".rels")):
+                continue  # pictures and other parts openpyxl does not read here
+            sheet = name.startswith("xl/worksheets/")
+            limit = (
+                MAX_SHEET_XML if sheet else MAX_SHARED_STRINGS_XML if name == "xl/sharedStrings.xml" else MAX_OTHER_XML
+            )
+            if info.file_size > limit:
+                raise _unpacks_too_large(filename)
+            if sheet or name == "xl/sharedStrings.xml":
+                rows = _scan_xml(archive, name, filename)
+                if sheet and rows > MAX_ROWS + 1:  # any sheet: a workbook of progress values has one
+                    raise _too_many_rows(filename)
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _scan_xml(archive: zipfile.ZipFile, name: str, filename: str) -> int:
+    """Stream one XML part: refuse a huge text between two tags (the XML parser holds a whole cell in memory,
+    several times over); return how many <row> elements it has (a sheet need not declare its size)."""
+    run = 0  # characters since the last "<"
+    rows = 0
+    with archive.open(name) as part:
+        while chunk := part.read(1024 * 1024):
+            pieces = chunk.split(b"<")
+            longest = max(run + len(pieces[0]), max(map(len, pieces[1:]), default=0))
+            if longest > MAX_XML_RUN:
+                raise ImportFileError(
+                    [problem(0, "", filename, "progress.file_cell_too_long", chars=f"{MAX_XML_RUN:,}")]
+                )
+            run = run + len(chunk) if len(pieces) == 1 else len(pieces[-1])
+            rows += len(_ROW_TAG.findall(chunk))
+    return rows
+
+
 def _xlsx_table(data: bytes, filename: str) -> _Table:
+    """The first sheet, streamed: its declared size is checked first, then at most MAX_ROWS rows are read."""
     from openpyxl import load_workbook
 
+    _check_parts(data, filename)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise ImportFileError([problem(0, "", filename, "progress.file_unreadable", detail=str(exc))]) from None
     try:
         sheet = workbook.worksheets[0]
-        return _table([["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)])
+        # the <dimension> the file declares (absent in some writers' files; then the rows are counted as read)
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise _too_many_columns(filename)
+        if (sheet.max_row or 0) > MAX_ROWS + 1:
+            raise _too_many_rows(filename)
+        records: list[list[str]] = []
+        # max_col and max_row bound what openpyxl builds, whatever the file claims or holds
+        for row in sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True):
+            if row[-1] is not None:
+                raise _too_many_columns(filename)
+            if len(records) > MAX_ROWS:
+                raise _too_many_rows(filename)
+            end = len(row) - 1  # rows come padded to MAX_COLUMNS + 1: keep them only as wide as their text
+            while end and row[end - 1] is None:
+                end -= 1
+            records.append(["" if v is None else _cell_text(v) for v in row[:end]])
+        return _table(records)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged sheet shows itself only while it is read
+        raise ImportFileError([problem(0, "", filename, "progress.file_unreadable", detail=str(exc))]) from None
     finally:
         workbook.close()
 
@@ -286,14 +438,14 @@ def read_table(data: bytes, filename: str = "file") -> _Table:
     if not data.strip():
         raise ImportFileError([problem(0, "", filename, "progress.file_empty")])
     kind = _detect(data, filename)
-    return _xlsx_table(data, filename) if kind == "xlsx" else _csv_table(_decode(data, filename))
+    return _xlsx_table(data, filename) if kind == "xlsx" else _csv_table(_decode(data, filename), filename)
 
 
 def read_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
     """Validate a whole progress file; return its rows or raise ImportFileError listing every bad row."""
     parsed = parse_progress_file(data, filename)
     if parsed.errors:
-        raise ImportFileError(parsed.errors)
+        raise ImportFileError(parsed.errors, parsed.error_count)
     return parsed
 
 
@@ -316,7 +468,7 @@ def parse_progress_file(data: bytes, filename: str = "file") -> ProgressFile:
     rows, blank, errors = _validate(table.body, position)
     if not rows and not errors:
         raise ImportFileError([problem(0, "", filename, "progress.file_no_values")])
-    return ProgressFile(rows, blank, errors)
+    return ProgressFile(rows, blank, errors.kept, errors.total)
 
 
 def _text(value: str) -> str:
@@ -327,7 +479,7 @@ def _text(value: str) -> str:
     return unquote_formula(value) if value.startswith("'") else value
 
 
-def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[ProgressRow], list[int], list[RowError]]:
+def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[ProgressRow], list[int], RowErrors]:
     """Check every row; a file may hold hundreds of thousands, so the loop works on plain lists."""
     columns = [body[c].astype(object).tolist() for c in body.columns]
     lines = body.index.tolist()
@@ -338,7 +490,7 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[Progre
 
     rows: list[ProgressRow] = []
     blank: list[int] = []
-    errors: list[RowError] = []
+    errors = RowErrors()
     first_seen: dict[tuple[str, str, str, FiscalQuarter], int] = {}
     for at, (line, raw_hub, raw_indicator, raw_period, raw_value, raw_region, raw_note) in enumerate(
         zip(
@@ -375,13 +527,14 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[Progre
             value = 0.0
             row_errors.append(problem(line, VALUE.name, value_text, "progress.not_a_number"))
         if row_errors:
-            errors.extend(row_errors)
+            for error in row_errors:
+                errors.add(error)
             continue
         assert period is not None
         key = (region, hub, indicator, period)
         if key in first_seen:
             what = f"{hub} / {indicator} / {period}"
-            errors.append(problem(line, PERIOD.name, period_text, "progress.twice", what=what, first=first_seen[key]))
+            errors.add(problem(line, PERIOD.name, period_text, "progress.twice", what=what, first=first_seen[key]))
             continue
         first_seen[key] = line
         note = raw_note.strip()  # free text: kept as written, no NFKC

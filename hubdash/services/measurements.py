@@ -7,6 +7,8 @@ kept as a MeasurementCorrection, unchanged values are left alone.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,9 +29,11 @@ from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, R
 from hubdash.readers.progress_file import (
     HUB,
     INDICATOR,
+    MAX_LISTED_ERRORS,
     ImportFileError,
     ProgressRow,
     RowError,
+    RowErrors,
     parse_progress_file,
     problem,
 )
@@ -101,11 +105,17 @@ def _hubs_by_code(session: Session, codes: set[str]) -> dict[str, list[tuple[Hub
 
 
 def plan_import(
-    *, session: Session, actor: Actor, rows: Sequence[ProgressRow], known_errors: Sequence[RowError] = ()
+    *,
+    session: Session,
+    actor: Actor,
+    rows: Sequence[ProgressRow],
+    known_errors: Sequence[RowError] = (),
+    known_error_count: int | None = None,
 ) -> ImportPlan:
-    """Resolve a file's codes and compare with stored values; raise ImportFileError listing every bad row.
+    """Resolve a file's codes and compare with stored values; raise ImportFileError listing the bad rows.
 
-    `known_errors` are the rows the file check already found bad, so that one report lists them all.
+    `known_errors` are the rows the file check already found bad (the first of `known_error_count`), so
+    that one report lists them all; the report keeps the first MAX_LISTED_ERRORS by row and counts the rest.
     """
     if Permission.ENTER_PROGRESS not in ROLE_PERMISSIONS[actor.role]:
         raise PermissionDenied(actor, Permission.ENTER_PROGRESS)  # hub by hub is checked below
@@ -138,7 +148,7 @@ def plan_import(
             return problem(0, HUB.name, row.hub, "progress.hub_not_yours", name=actor.name)
         return (hub.id, indicator.id, f"{hub.code} / {indicator.code}")
 
-    errors: list[RowError] = list(known_errors)
+    unknown = RowErrors()
     values: list[PlannedValue] = []
     for row in rows:
         key = (row.region, row.hub, row.indicator)
@@ -146,7 +156,7 @@ def plan_import(
         if found is None:
             found = resolutions[key] = resolve(row)
         if isinstance(found, RowError):
-            errors.append(replace(found, row=row.row))
+            unknown.add(replace(found, row=row.row))
             continue
         hub_id, indicator_id, label = found
         values.append(
@@ -154,8 +164,10 @@ def plan_import(
                 row.row, hub_id, indicator_id, row.period, row.value, row.note, label=f"{label} / {row.period}"
             )
         )
-    if errors:
-        raise ImportFileError(sorted(errors, key=lambda e: e.row))
+    if known_errors or unknown:
+        total = (len(known_errors) if known_error_count is None else known_error_count) + unknown.total
+        listed = heapq.merge(known_errors, unknown.kept, key=lambda e: e.row)  # both are in row order
+        raise ImportFileError(list(itertools.islice(listed, MAX_LISTED_ERRORS)), total)
     planned = _with_existing(session, values)
     plan = ImportPlan()
     for value in planned:
@@ -498,7 +510,9 @@ def plan_upload(*, session: Session, actor: Actor, data: bytes, filename: str) -
     Raises ImportFileError listing every bad row.
     """
     parsed = parse_progress_file(data, filename)
-    plan = plan_import(session=session, actor=actor, rows=parsed.rows, known_errors=parsed.errors)
+    plan = plan_import(
+        session=session, actor=actor, rows=parsed.rows, known_errors=parsed.errors, known_error_count=parsed.error_count
+    )
     return UploadPlan(plan, parsed.blank_rows)
 
 

@@ -3,7 +3,7 @@ identity), region, fmt (the one formatter bound to the session), widgets, and on
 
 from hubdash.ui import fmt
 from hubdash.ui.region import region_picker, require_region
-from hubdash.ui.runtime import attempt, read, read_fresh, show_error, start, write
+from hubdash.ui.runtime import attempt, guard, guarded, read, read_fresh, show_error, start, write
 from hubdash.ui.session import (
     actor,
     actor_badge,
@@ -15,6 +15,7 @@ from hubdash.ui.session import (
     participant_name_input,
     t,
 )
+from hubdash.ui.text import flash, literal, md, message, show, show_flash
 from hubdash.ui.widgets import chart_view, enum_select, page_title, status_metrics
 
 __all__ = [
@@ -24,10 +25,16 @@ __all__ = [
     "chart_view",
     "display",
     "enum_select",
+    "flash",
     "fmt",
+    "guard",
+    "guarded",
     "label",
     "language",
     "language_switch",
+    "literal",
+    "md",
+    "message",
     "page_title",
     "participant",
     "participant_name_input",
@@ -35,7 +42,9 @@ __all__ = [
     "read_fresh",
     "region_picker",
     "require_region",
+    "show",
     "show_error",
+    "show_flash",
     "start",
     "status_metrics",
     "t",

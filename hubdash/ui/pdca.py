@@ -13,6 +13,7 @@ from hubdash.models import PdcaCycle
 from hubdash.services import pdca
 from hubdash.ui import fmt, runtime
 from hubdash.ui.session import display, label, t
+from hubdash.ui.text import literal, md, show
 
 SECTIONS: dict[PdcaStage, list[str]] = {
     PdcaStage.PLAN: ["objectives"],
@@ -45,9 +46,9 @@ def stage_moves(cycle: PdcaCycle) -> None:
 def _read_only(cycle: PdcaCycle, stage: PdcaStage) -> None:
     for name in SECTIONS[stage]:
         st.markdown(f"**{t(FIELD_KEYS[name])}**")
-        st.markdown(getattr(cycle, name) or "–")
+        show(getattr(cycle, name), empty="common.dash")
     if stage is PdcaStage.CHECK:
-        rating = t("pdca.effect_rating", rating=cycle.effect_rating) if cycle.effect_rating else "–"
+        rating = md("pdca.effect_rating", rating=cycle.effect_rating) if cycle.effect_rating else "–"
         course = label(cycle.future_course) if cycle.future_course else "–"
         st.caption(f"{rating} · {t(FIELD_KEYS['future_course'])}: {course}")
 
@@ -84,7 +85,8 @@ def sections(detail: pdca.CycleDetail, *, editable: bool) -> None:
             carried = [a for a in detail.actions if a.item.carried_from_id is not None]
             if stage is PdcaStage.PLAN and carried:
                 st.markdown(f"**{t('pdca.carried_in')}**")
-                st.markdown("\n".join(f"- {a.item.title} ({label(a.item.origin)} · {a.owner})" for a in carried))
+                lines = [f"- {literal(a.item.title)} ({label(a.item.origin)} · {literal(a.owner)})" for a in carried]
+                st.markdown("\n".join(lines))
             if stage is PdcaStage.CHECK:
                 st.dataframe(check_frame(detail.check, display()), hide_index=True, width="stretch")
                 st.caption(t("pdca.check_caption", period=fmt.period(detail.last_quarter)))
@@ -176,8 +178,8 @@ def history(detail: pdca.CycleDetail) -> None:
     """Every stage move of the cycle: when, who, from and to, and why."""
     with st.expander(t("pdca.history")):
         for change in detail.history:
-            moved = f"{label(change.from_stage)} → " if change.from_stage else ""
-            who = change.changed_by_name or "–"
+            moved = label(change.from_stage) + " → " if change.from_stage else ""
+            who = literal(change.changed_by_name or "–")
             st.markdown(f"{fmt.when(change.changed_at)} · {who} · {moved}**{label(change.to_stage)}**")
             if change.reason:
-                st.caption(change.reason)
+                st.caption(literal(change.reason))

@@ -25,14 +25,15 @@ from hubdash.services.progress import EnteredValue, QuarterRow
 from hubdash.ui import fmt, runtime
 from hubdash.ui.progress_tables import notes_needed_table, plan_table, row_errors_table
 from hubdash.ui.session import actor, language, t
+from hubdash.ui.text import flash, literal, md
 
-ROUND_KEY, FLASH_KEY, NOTES_KEY, PLAN_KEY = "progress_round", "progress_flash", "progress_notes_needed", "progress_plan"
+ROUND_KEY, NOTES_KEY, PLAN_KEY = "progress_round", "progress_notes_needed", "progress_plan"
 
 
-def _next_round(flash: str) -> None:
+def _next_round(key: str, added: int, corrected: int) -> None:
     # a new round gives the editor and the uploader new keys, so that they start from what is stored
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
-    st.session_state[FLASH_KEY] = flash
+    flash(key, added=added, corrected=corrected)
     st.rerun()
 
 
@@ -94,14 +95,14 @@ def entry_table(hub: Hub, period: FiscalQuarter, rows: list[QuarterRow], stored:
             runtime.show_error(problem)
         if result is not None:
             state.pop(NOTES_KEY, None)
-            _next_round(t("progress.saved", added=result.added, corrected=result.corrected))
+            _next_round("progress.saved", result.added, result.corrected)
 
 
 def upload() -> None:
     """A file of values: read and previewed first, written only when confirmed."""
     state = st.session_state
     st.subheader(t("progress.upload"))
-    st.caption(t("progress.upload_help", mb=MAX_BYTES // (1024 * 1024)))
+    st.caption(md("progress.upload_help", mb=MAX_BYTES // (1024 * 1024)))
     file = st.file_uploader(
         t("progress.upload"), type=["csv", "xlsx"], key=f"progress_upload_{state.get(ROUND_KEY, 0)}"
     )
@@ -113,8 +114,10 @@ def upload() -> None:
         planned = state[PLAN_KEY] = (file.file_id, result, problem)
     _, upload_plan, problem = planned
     if isinstance(problem, ImportFileError):
-        st.error(t("progress.file_errors", count=problem.total))
+        st.error(md("progress.file_errors", count=problem.total))
         st.dataframe(row_errors_table(problem.errors), hide_index=True, width="stretch")
+        if problem.total > len(problem.errors):
+            st.caption(md("progress.more_errors", shown=len(problem.errors)))
     elif problem is not None:
         runtime.show_error(problem)
     elif upload_plan is not None:
@@ -128,14 +131,14 @@ def _preview(upload_plan: UploadPlan, filename: str) -> None:
     counts[1].metric(t("progress.changed"), len(plan.changed))
     counts[2].metric(t("progress.unchanged"), len(plan.unchanged))
     if upload_plan.blank_rows:
-        st.caption(t("progress.blank_rows", rows=", ".join(map(str, upload_plan.blank_rows[:20]))))
+        st.caption(md("progress.blank_rows", rows=", ".join(map(str, upload_plan.blank_rows[:20]))))
     st.dataframe(plan_table(plan), hide_index=True, width="stretch")
     if (plan.new or plan.changed) and st.button(t("progress.confirm"), type="primary"):
         bar = st.progress(0.0, text=t("progress.applying"))
         result = runtime.write(apply_import, plan=plan, filename=filename, progress=lambda done: bar.progress(done))
         if result is not None:
             st.session_state.pop(PLAN_KEY, None)
-            _next_round(t("progress.imported", added=result.added, corrected=result.corrected))
+            _next_round("progress.imported", result.added, result.corrected)
 
 
 def downloads(region_id: int, hub: Hub, period: FiscalQuarter) -> None:
@@ -145,7 +148,7 @@ def downloads(region_id: int, hub: Hub, period: FiscalQuarter) -> None:
     scope = st.segmented_control(
         t("progress.export_scope"),
         options=[None, hub.id],
-        format_func=lambda h: t("progress.scope_region") if h is None else fmt.coded(hub.code, hub.name),
+        format_func=lambda h: t("progress.scope_region") if h is None else literal(fmt.coded(hub.code, hub.name)),
         default=None,
     )
 
@@ -159,14 +162,14 @@ def downloads(region_id: int, hub: Hub, period: FiscalQuarter) -> None:
     buttons = st.columns(3)
     for column, file_format in zip(buttons, progress_files.FORMATS, strict=False):
         column.download_button(
-            t("progress.export", format=file_format.upper()),
+            md("progress.export", format=file_format.upper()),
             data=partial(values, file_format),
             file_name=f"progress{'-' + hub.code if scope else ''}.{file_format}",
             on_click="ignore",
             icon=":material/download:",
         )
     buttons[2].download_button(
-        t("progress.entry_workbook", hub=hub.code, period=fmt.period(period)),
+        md("progress.entry_workbook", hub=hub.code, period=fmt.period(period)),
         data=workbook,
         file_name=f"entry-{hub.code}-{period.canonical()}.xlsx",
         on_click="ignore",

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Callable
-from typing import Any, TypeVar
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar
+from uuid import uuid4
 
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
+from streamlit.errors import FragmentHandledException
 from streamlit.runtime.pages_manager import PagesManager
 
 from hubdash import db
@@ -16,10 +21,12 @@ from hubdash.domain.errors import UserError
 from hubdash.domain.permissions import SYSTEM
 from hubdash.seed.sample import load_sample
 from hubdash.services import regions as region_service
-from hubdash.ui import session
+from hubdash.ui import session, text
 
 T = TypeVar("T")
 E = TypeVar("E", bound=UserError)
+P = ParamSpec("P")
+LOG = logging.getLogger("hubdash")
 
 # Cached reads are shared by every session of this server; writes clear them (clear_caches), and
 # the TTL bounds how stale another app server's writes can look.
@@ -40,7 +47,7 @@ def start() -> Engine:
     try:
         eng = engine()
     except db.DatabaseError as exc:
-        st.error(session.t("app.database_error", error=str(exc)))
+        st.error(text.md("app.database_error", error=str(exc)))
         st.stop()
     _ensure_some_region(eng, session.language())
     return eng
@@ -119,4 +126,47 @@ def write(fn: Callable[..., T], *, keep_cache: bool = False, **kwargs: Any) -> T
 
 def show_error(problem: UserError) -> None:
     """A user error as one message in the user's language."""
-    st.error(session.display().message(problem), icon=":material/error:")
+    st.error(text.message(problem), icon=":material/error:")
+
+
+def _log() -> logging.Logger:
+    # Streamlit configures only its own loggers: give ours a handler (stderr, the server's log) once.
+    if not LOG.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        LOG.addHandler(handler)
+        LOG.setLevel(logging.INFO)
+        LOG.propagate = False
+    return LOG
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Run page code so that nothing unexpected shows a traceback.
+
+    A user error nobody handled is shown as one message; any other error as one translated line with a
+    short incident number, while the log holds the traceback under that number. st.rerun and st.stop
+    (BaseExceptions) and Streamlit's own signal that it has handled a fragment's error pass through.
+    """
+    try:
+        yield
+    except FragmentHandledException:
+        raise
+    except UserError as problem:
+        show_error(problem)
+    except Exception:
+        incident = uuid4().hex[:8]
+        _log().exception("incident %s: unexpected error on page %r", incident, st.context.url)
+        with st.container(key=f"incident-{incident}"):
+            st.error(text.md("app.unexpected", incident=incident), icon=":material/error:")
+
+
+def guarded(fn: Callable[P, None]) -> Callable[P, None]:
+    """`fn` run inside guard(): for fragments (which re-run without the page) and widget callbacks."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        with guard():
+            fn(*args, **kwargs)
+
+    return run

@@ -11,6 +11,7 @@ import streamlit as st
 from hubdash import i18n
 from hubdash.domain.permissions import OPEN_MODE_ADMIN, Actor
 from hubdash.fmt import Display, zone
+from hubdash.text import escape
 
 LANG_KEY = "lang"
 PARTICIPANT_KEY = "participant"
@@ -90,4 +91,4 @@ def actor_badge() -> None:
     if who.open_mode:
         st.sidebar.warning(t("app.open_mode"), icon=":material/lock_open:")
     else:
-        st.sidebar.caption(t("app.signed_in_as", name=who.name, role=label(who.role)))
+        st.sidebar.caption(t("app.signed_in_as", name=escape(who.name), role=label(who.role)))

@@ -9,11 +9,12 @@ import streamlit as st
 
 from hubdash.domain.errors import EditConflict
 from hubdash.domain.vision_parts import STATEMENT, PartKey
-from hubdash.domain.vision_text import diff, diff_markdown, safe_markdown
+from hubdash.domain.vision_text import diff, diff_markdown
 from hubdash.models import Comment
 from hubdash.services import vision as svc
 from hubdash.ui import fmt, runtime
 from hubdash.ui.session import label, t
+from hubdash.ui.text import literal, md, show
 
 EDITING_KEY = "vision_editing"  # part -> the version its editor started from
 CONFLICTS_KEY = "vision_conflicts"  # part -> the conflict its last save ran into
@@ -42,13 +43,17 @@ def part_name(key: PartKey, vision: svc.Vision | None = None) -> str:
     return f"{key.goal_code}　{text.title}"
 
 
+@runtime.guarded
 def _keep_draft(region_id: int, key: PartKey) -> None:
+    base_version = editing().get(key)
+    if base_version is None or f"body-{key}" not in st.session_state:
+        return  # the editor was closed (saved or cancelled) before this change arrived
     runtime.write(
         svc.save_draft,
         keep_cache=True,
         region_id=region_id,
         part_key=key,
-        base_version=editing()[key],
+        base_version=base_version,
         body=st.session_state[f"body-{key}"],
         title=st.session_state.get(f"title-{key}", ""),
     )
@@ -62,13 +67,15 @@ def _stop_editing(key: PartKey) -> None:
 
 
 def _conflict_view(region_id: int, key: PartKey, conflict: EditConflict) -> None:
-    st.warning(t("vision.conflict", name=conflict.saved_by, number=conflict.saved_revision))
+    st.warning(md("vision.conflict", name=conflict.saved_by, number=conflict.saved_revision))
     theirs_text: svc.PartText = conflict.theirs
     mine_text: svc.PartText = conflict.mine
     theirs, mine = st.columns(2)
     with theirs.container(border=True, key=f"theirs-{key}"):
-        st.caption(t("vision.theirs", name=conflict.saved_by))
-        st.markdown(safe_markdown(f"**{theirs_text.title}**\n\n{theirs_text.body}".strip("*\n")))
+        st.caption(md("vision.theirs", name=conflict.saved_by))
+        if theirs_text.title:
+            st.markdown(f"**{literal(theirs_text.title)}**")
+        show(theirs_text.body)
     with mine.container(border=True, key=f"mine-{key}"):
         st.caption(t("vision.mine"))
         st.markdown(diff_markdown(diff(theirs_text.body, mine_text.body)))
@@ -119,9 +126,9 @@ def _comments(region_id: int, key: PartKey, comments: list[Comment]) -> None:
     still_open = [c for c in comments if c.resolved_at is None]
     with st.expander(t("vision.comments", open=len(still_open), total=len(comments))):
         for c in comments:
-            st.markdown(safe_markdown(c.body))
-            note = t("vision.resolved_by", name=c.resolved_by_name) if c.resolved_at else ""
-            st.caption(f"{c.author_name} · {fmt.when(c.created_at)} {note}")
+            show(c.body)
+            resolved = md("vision.resolved_by", name=c.resolved_by_name) if c.resolved_at else ""
+            st.caption(f"{literal(c.author_name)} · {fmt.when(c.created_at)} {resolved}")
             if c.resolved_at is None and st.button(t("vision.resolve"), key=f"resolve-{c.id}"):
                 runtime.write(svc.resolve_comment, comment_id=c.id)
                 st.rerun(scope="fragment")
@@ -136,15 +143,15 @@ def part(region_id: int, key: PartKey, vision: svc.Vision, live: dict[str, Any])
     text, version = svc.part_text(vision, key)
     drafts, others = live["drafts"], live["others"]
     with st.container(border=True, key=f"part-{key.replace(':', '-')}"):
-        st.markdown(f"**{safe_markdown(part_name(key, vision))}**")
+        st.markdown(f"**{literal(part_name(key, vision))}**")
         if others.get(key):
-            st.caption(t("vision.also_editing", names=", ".join(others[key])))
+            st.caption(md("vision.also_editing", names=", ".join(others[key])))
         if key in editing():
             _editor(region_id, key, text, drafts.get(key))
         else:
-            st.markdown(safe_markdown(text.body) if text.body else t("vision.not_written"))
+            show(text.body, empty="vision.not_written")
             for ind in live["indicators"].get(key.goal_code, []):
-                st.caption(f"{fmt.coded(ind.code, ind.name)}: {fmt.status(ind.status)}")
+                st.caption(f"{literal(fmt.coded(ind.code, ind.name))}: {fmt.status(ind.status)}")
             if key in drafts:
                 st.info(t("vision.draft_waiting"))
             if st.button(t("vision.edit"), key=f"edit-{key}"):

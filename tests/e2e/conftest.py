@@ -283,8 +283,16 @@ def _find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
+_RUNNING: list[Any] = []  # [playwright, browser]: one Chromium per test run, whichever folder's fixture asks first
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """Playwright's Chromium; tests/security imports this fixture too, and both get the same browser (Playwright's
+    sync API runs one instance per process)."""
+    if _RUNNING:
+        yield _RUNNING[1]
+        return
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
@@ -292,12 +300,16 @@ def browser() -> Iterator[Browser]:
     chromium = _find_chromium()
     if chromium is None:
         _skip_or_fail(f"Chromium not found at {CHROMIUM_PATH}; install Debian's chromium to run browser tests")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    pw = sync_playwright().start()
+    try:
+        launched = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        _RUNNING[:] = [pw, launched]
+        yield launched
+    finally:
+        if _RUNNING:
+            _RUNNING[1].close()
+        _RUNNING.clear()
+        pw.stop()
 
 
 @pytest.fixture
@@ -348,9 +360,12 @@ def wait_for_app(page: Page, timeout: float = 30_000, settle_ms: int = 300) -> N
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=timeout)
 
 
+INCIDENT = "[class*='st-key-incident-']"  # hubdash.ui.runtime.guard's line for an unexpected error
+
+
 def assert_no_exception(page: Page, context: str = "") -> None:
-    """Fail if the page shows a Streamlit exception box; the message carries its text."""
-    boxes = page.locator("[data-testid='stException']")
+    """Fail if the page shows a Streamlit exception box or hubdash's incident line; the message carries its text."""
+    boxes = page.locator(f"[data-testid='stException'], {INCIDENT}")
     count = boxes.count()
     if count:
         texts = []

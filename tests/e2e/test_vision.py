@@ -99,7 +99,8 @@ def test_script_typed_into_the_vision_and_a_comment_shows_as_text(start_app, new
     part = page.locator(STATEMENT)
     expect(part).to_contain_text("<script>window.__xss = 1</script>")
     part.get_by_text(re.compile(r"コメント（未解決")).click()
-    part.get_by_label("コメント", exact=True).fill(XSS)
+    # inside the comments' expander: while the live fragment re-renders, a stale copy of the form may linger
+    part.locator("[data-testid='stExpander']").get_by_label("コメント", exact=True).last.fill(XSS)
     part.get_by_role("button", name="コメントする").click()
     wait_for_app(page)
     expect(part).to_contain_text('<img src=x onerror="window.__xss = 2">', timeout=10_000)
