@@ -71,7 +71,7 @@ def load_sample(lang: str) -> None:
     from hubdash.seed.sample import load_sample as load
 
     engine = _engine()
-    with db.session_scope(engine) as session:
+    with db.startup_lock(engine), db.session_scope(engine) as session:
         result = load(session=session, actor=SYSTEM, lang=lang)
     verb = "loaded" if result.created else "already present, nothing changed:"
     click.echo(f"sample region {verb} {result.region_code}")
@@ -132,6 +132,7 @@ def import_progress(file: Path, dry_run: bool) -> None:
     engine = _engine()
     try:
         with db.session_scope(engine) as session:
+            db.lock_for_write(session)  # the plan stays true until it is applied
             upload = plan_upload(session=session, actor=SYSTEM, data=file.read_bytes(), filename=file.name)
             plan = upload.plan
             summary = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
