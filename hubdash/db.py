@@ -172,6 +172,42 @@ def table_names(engine: Engine) -> list[str]:
     return sorted(inspect(engine).get_table_names())
 
 
+def table_names_on(connection: Connection) -> list[str]:
+    """Names of the tables that exist, as the connection's transaction sees them."""
+    return sorted(inspect(connection).get_table_names())
+
+
+def revision_on(connection: Connection) -> str | None:
+    """The Alembic revision, as the connection's transaction sees it (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def is_known_revision(revision: str) -> bool:
+    """Whether migrations/ holds this revision (a backup from a newer hubdash names one it does not)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(_alembic_config(None)).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+@contextmanager
+def snapshot_scope(engine: Engine) -> Iterator[Session]:
+    """A unit of work that only reads and sees the whole database as it was at its first read (backups)."""
+    bind = (
+        engine.execution_options(isolation_level="REPEATABLE READ") if engine.dialect.name == "postgresql" else engine
+    )
+    with Session(bind) as session:  # SQLite: a transaction in WAL mode reads one snapshot anyway
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""

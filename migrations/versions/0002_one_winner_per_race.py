@@ -47,7 +47,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("actionitem") as batch_op:
-        batch_op.drop_column("version")
+    # A plain DROP COLUMN (SQLite 3.35+): batch mode would copy the table, and dropping the old copy with
+    # foreign keys on would set every carried_from_id of the new copy to NULL.
+    op.drop_column("actionitem", "version")
     op.drop_index("uq_ideavote_idea_voter", table_name="ideavote")
     op.drop_index("uq_target_region_wide", table_name="target")
