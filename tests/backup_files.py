@@ -1,4 +1,4 @@
-"""Helpers for tests of backups: make one, restore one, compare them, and edit one as an attacker or a bad disk would."""
+"""Helpers for tests of backups: make one, restore one, compare them, edit one as a bad disk or a hand would."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from hubdash.domain.permissions import OPEN_MODE_ADMIN, SYSTEM
 from hubdash.models import ActionItem, AuditEvent, Endorsement, Region, VisionRevision, id_of
 from hubdash.readers.backup_file import BackupFileError
 from hubdash.seed.sample import load_sample
-from hubdash.services import measurements, pdca, vision
+from hubdash.services import pdca, vision
 from hubdash.services.backup import BackupError
 from tests import backup_files as files
 from tests.conftest import POSTGRES_URL, reset_postgres
