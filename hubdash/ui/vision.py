@@ -43,12 +43,15 @@ def part_name(key: PartKey, vision: svc.Vision | None = None) -> str:
 
 
 def _keep_draft(region_id: int, key: PartKey) -> None:
+    base = editing().get(key)
+    if base is None:  # the editor closed (saved, cancelled) before the browser's last change of it arrived
+        return
     runtime.write(
         svc.save_draft,
         keep_cache=True,
         region_id=region_id,
         part_key=key,
-        base_version=editing()[key],
+        base_version=base,
         body=st.session_state[f"body-{key}"],
         title=st.session_state.get(f"title-{key}", ""),
     )
