@@ -219,6 +219,8 @@ def backup(file: Path) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         partial.replace(file)
+    except OSError as exc:  # no such folder, no permission, disk full
+        raise UserError("backup.error_write", file=str(file), reason=exc.strerror or str(exc)) from None
     finally:
         partial.unlink(missing_ok=True)
     rows = sum(summary.rows.values())

@@ -138,3 +138,7 @@ def test_backing_up_a_database_without_schema_is_refused_in_one_line(tmp_path: P
         _run(f"sqlite:///{tmp_path / 'nothing.db'}", "backup", str(tmp_path / "b.zip")), "nothing to back up"
     )
     assert not (tmp_path / "b.zip").exists()
+
+
+def test_a_backup_that_cannot_be_written_is_refused_in_one_line(engine: Engine, tmp_path: Path) -> None:
+    _one_line_refusal(_run(_url(engine), "backup", str(tmp_path / "no" / "such" / "b.zip")), "cannot be written")

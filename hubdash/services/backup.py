@@ -80,7 +80,7 @@ def _portable(value: Any) -> Any:
 
 def _rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
     order = list(table.primary_key.columns) or list(table.columns)
-    result = connection.execution_options(yield_per=_BATCH).execute(select(table).order_by(*order))
+    result = connection.execute(select(table).order_by(*order).execution_options(yield_per=_BATCH))
     for row in result.mappings():
         yield {name: _portable(value) for name, value in row.items()}
 

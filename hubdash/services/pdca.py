@@ -524,7 +524,10 @@ def _cycle_for_edit(session: Session, actor: Actor, cycle_id: int) -> tuple[Pdca
     # so that an item added while the cycle closes is refused or carried over, never left behind.
     db.lock_for_write(session)
     cycle = session.exec(
-        select(PdcaCycle).where(PdcaCycle.id == cycle_id).with_for_update().execution_options(populate_existing=True)
+        select(PdcaCycle)
+        .where(PdcaCycle.id == cycle_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: new items may still point at the cycle
+        .execution_options(populate_existing=True)
     ).first()
     if cycle is None:
         raise NotFound("pdca.error_no_cycle", cycle=cycle_id)

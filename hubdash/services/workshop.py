@@ -79,7 +79,7 @@ def _workshop(session: Session, workshop_id: int, *, lock: bool = False) -> Work
     query = select(Workshop).where(Workshop.id == workshop_id).execution_options(populate_existing=True)
     # votes of one workshop are counted and added one writer at a time: the workshop's row lock on
     # PostgreSQL; on SQLite the voter's transaction holds the write lock from its start (db.lock_for_write)
-    row = session.exec(query.with_for_update() if lock else query).first()
+    row = session.exec(query.with_for_update(key_share=True) if lock else query).first()
     if row is None:
         raise NotFound("ideas.error_no_workshop", workshop=workshop_id)
     return row

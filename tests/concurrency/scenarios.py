@@ -77,6 +77,22 @@ def measurement_new_value(engine: Engine, i: int, ids: dict[str, Any]) -> Outcom
     )
 
 
+def measurement_own_hub(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
+    """Everyone types a value for their own hub (nobody's save touches another's)."""
+    return attempt(
+        engine,
+        lambda s: (
+            measurements.record_values(
+                session=s,
+                actor=writer(i),
+                hub_id=ids["hubs"][i],
+                period=Q1,
+                entries=[ValueEntry(ids["indicator"], 100.0 + i, "", version=0)],
+            ).added
+        ),
+    )
+
+
 def measurement_changed_value(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
     """Everyone corrects the same stored value from version 1."""
     return attempt(
@@ -207,15 +223,12 @@ def target_rebaseline(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
     )
 
 
-def region_target_create(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
-    """Everyone sets the region-wide target of the same indicator."""
+def target_create(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
+    """Everyone sets the same new target: region-wide (ids["target_hub"] None) or of one hub."""
+    data = _target_input(ids, ids["target_hub"], 300.0 + i)
     return attempt(
         engine,
-        lambda s: (
-            targets.create_target(
-                session=s, actor=writer(i), region_id=ids["region"], data=_target_input(ids, None, 300.0 + i)
-            ).target_value
-        ),
+        lambda s: targets.create_target(session=s, actor=writer(i), region_id=ids["region"], data=data).target_value,
     )
 
 

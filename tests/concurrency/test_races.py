@@ -80,6 +80,7 @@ class World:
             "region": self.region,
             "organisation": self.organisation,
             "hub": self.hubs[0],
+            "hubs": self.hubs,
             "indicator": self.indicator,
             "indicator_codes": self.indicator_codes,
             **more,
@@ -113,6 +114,16 @@ def test_one_new_value_typed_by_many_is_saved_once(race: Race, engine: Engine, w
         stored = s.exec(select(Measurement.value, Measurement.note, Measurement.version)).all()
         assert stored == [(100.0 + won, f"by {won}", 1)]
         assert _count(s, MeasurementCorrection) == 0
+
+
+def test_values_of_different_hubs_saved_at_once_all_land(
+    race: Race, engine: Engine, world: World, writers: int
+) -> None:
+    outcomes = race("measurement_own_hub", world.ids())
+    assert _kinds(outcomes) == {"ok": writers}
+    with Session(engine) as s:
+        stored = dict(s.exec(select(Measurement.hub_id, Measurement.value)).all())
+        assert stored == {world.hubs[i]: 100.0 + i for i in range(writers)}
 
 
 def test_one_value_corrected_by_many_from_one_version(race: Race, engine: Engine, world: World, writers: int) -> None:
@@ -242,16 +253,18 @@ def test_re_baselining_one_target_from_one_version(race: Race, engine: Engine, w
         assert _audits(s, "target.update") == 1
 
 
-def test_the_region_wide_target_set_by_many_at_once_exists_once(
-    race: Race, engine: Engine, world: World, writers: int
+@pytest.mark.parametrize("region_wide", [True, False], ids=["region-wide", "hub"])
+def test_a_target_set_by_many_at_once_exists_once(
+    race: Race, engine: Engine, world: World, writers: int, region_wide: bool
 ) -> None:
-    outcomes = race("region_target_create", world.ids())
+    hub = None if region_wide else world.hubs[0]
+    outcomes = race("target_create", world.ids(target_hub=hub))
     assert _kinds(outcomes) == {"ok": 1, "refused": writers - 1}
-    assert {o.detail for o in outcomes if o.kind == "refused"} == {"indicators.error_target_exists_region"}
+    refusal = "indicators.error_target_exists_region" if region_wide else "indicators.error_target_exists_hub"
+    assert {o.detail for o in outcomes if o.kind == "refused"} == {refusal}
     won = _winner(outcomes)
     with Session(engine) as s:
-        stored = s.exec(select(Target.target_value).where(col(Target.hub_id).is_(None))).all()
-        assert stored == [300.0 + won]
+        assert s.exec(select(Target.hub_id, Target.target_value)).all() == [(hub, 300.0 + won)]
 
 
 # --- votes -----------------------------------------------------------------------------------------
