@@ -39,7 +39,7 @@ from hubdash.models import (
     VisionRevision,
     id_of,
 )
-from hubdash.services import pdca, vision, workshop
+from hubdash.services import vision, workshop
 from tests import factories
 from tests.concurrency.conftest import Race
 from tests.concurrency.scenarios import Q1, SECTORS, Outcome
@@ -442,27 +442,3 @@ def test_a_writer_that_read_first_still_takes_its_turn(engine: Engine, world: Wo
         s.commit()
     assert revision.number == 3
     assert revision.snapshot["statement"] == "theirs"
-
-
-def test_the_rule_every_changing_service_takes_its_turn() -> None:
-    """Every service function that records a change asks for the write lock (directly or through a helper)."""
-    import ast
-    import inspect
-
-    from hubdash.services import indicators, measurements, targets
-
-    helpers = {"_cycle_for_edit", "_cycle_at", "lock_vision", "save_part"}
-    missing = []
-    for module in (indicators, measurements, pdca, targets, vision, workshop):
-        tree = ast.parse(inspect.getsource(module))
-        for node in tree.body:
-            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
-                continue
-            calls = {
-                (c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", ""))
-                for c in ast.walk(node)
-                if isinstance(c, ast.Call)
-            }
-            if "record" in calls and not calls & ({"lock_for_write"} | helpers):
-                missing.append(f"{module.__name__}.{node.name}")
-    assert missing == []
