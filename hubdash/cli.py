@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 import time
@@ -132,7 +133,7 @@ def load_sample(lang: str) -> None:
     from hubdash.seed.sample import load_sample as load
 
     engine = _engine()
-    with db.session_scope(engine) as session:
+    with db.startup_lock(engine), db.session_scope(engine) as session:
         result = load(session=session, actor=SYSTEM, lang=lang)
     verb = "loaded" if result.created else "already present, nothing changed:"
     click.echo(f"sample region {verb} {result.region_code}")
@@ -194,6 +195,7 @@ def import_progress(file: Path, dry_run: bool) -> None:
     engine = _engine()
     try:
         with db.session_scope(engine) as session:
+            db.lock_for_write(session)  # the plan stays true until it is applied
             upload = plan_upload(session=session, actor=SYSTEM, data=data, filename=file.name)
             plan = upload.plan
             summary = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
@@ -256,3 +258,62 @@ def report(file: Path, region_code: str | None, fiscal_year: str | None, lang: s
     data = report_file(summary, fmt, Display(lang))
     file.write_bytes(data)
     click.echo(f"{file}: {len(data):,} bytes")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_one_line_errors
+def backup(file: Path) -> None:
+    """Write every table of the database to FILE: a ZIP of JSON Lines with the schema revision.
+
+    The database is read as it was at one moment while others keep working; it is not upgraded first.
+    FILE appears only once it is complete.
+    """
+    from hubdash.exports.backup import write_backup
+    from hubdash.services.backup import database_content
+
+    engine = db.make_engine()
+    db.check_connection(engine)
+    partial = file.with_name(file.name + ".partial")
+    try:
+        with db.snapshot_scope(engine) as session, partial.open("wb") as stream:
+            summary = write_backup(database_content(session=session, actor=SYSTEM), stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        partial.replace(file)
+    except OSError as exc:  # no such folder, no permission, disk full
+        raise UserError("backup.error_write", file=str(file), reason=exc.strerror or str(exc)) from None
+    finally:
+        partial.unlink(missing_ok=True)
+    rows = sum(summary.rows.values())
+    click.echo(f"{file}: {rows} rows of {len(summary.rows)} tables, schema revision {summary.schema_revision}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace everything in a database that already holds data.")
+@_one_line_errors
+def restore(file: Path, replace: bool) -> None:
+    """Load the backup FILE into the database and upgrade it to the newest schema: all or nothing.
+
+    A database that holds any data is refused unless --replace is given. Stop the app servers first
+    (or restart them afterwards).
+    """
+    from hubdash.readers.backup_file import open_backup
+    from hubdash.services.backup import restore_database
+
+    engine = db.make_engine()
+    db.check_connection(engine)
+    with open_backup(file) as archive, db.session_scope(engine) as session:
+        result = restore_database(
+            session=session,
+            actor=SYSTEM,
+            archive=archive,
+            replace=replace,
+            progress=lambda table, count: click.echo(f"restore: {table}: {count} rows", err=True),
+        )
+        click.echo("restore: committing", err=True)
+    click.echo(
+        f"{file}: restored {sum(result.rows.values())} rows of {len(result.rows)} tables "
+        f"(schema revision {result.schema_revision}, now {result.upgraded_to})"
+    )

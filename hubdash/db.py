@@ -1,20 +1,27 @@
-"""Engine creation (SQLite by default, PostgreSQL by URL) and schema upgrades through Alembic."""
+"""Engine creation (SQLite by default, PostgreSQL by URL), schema upgrades through Alembic, and the ways
+writers take turns: write locks, version-checked UPDATEs, upserts, unique inserts and retries.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
-from sqlalchemy import CursorResult, Engine, Table, bindparam, event, inspect, text, update
+from sqlalchemy import Connection, CursorResult, Engine, Table, bindparam, event, inspect, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as DriverError
 from sqlmodel import Session, SQLModel, create_engine
+
+T = TypeVar("T")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "hubdash.db"
@@ -22,6 +29,8 @@ MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 ENV_DATABASE_URL = "HUBDASH_DATABASE_URL"
 # Serialises concurrent upgrades when several app servers start against one PostgreSQL.
 _PG_MIGRATION_LOCK = 0x48554244  # "HUBD"
+# Serialises the first start (schema upgrade, sample region) of several servers or commands.
+_PG_STARTUP_LOCK = 0x48554245
 
 
 class DatabaseError(RuntimeError):
@@ -49,6 +58,8 @@ def redacted_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # hubdash emits BEGIN itself (see _sqlite_begin), so that a writer can begin with BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
     # WAL lets readers work while one writer writes; the busy timeout makes writers wait
     # instead of failing at once; SQLite leaves foreign keys off unless asked.
     cursor = dbapi_connection.cursor()
@@ -103,6 +114,10 @@ def make_engine(url: str | None = None) -> Engine:
                     raise DatabaseError(f"SQLite database folder does not exist: {folder}")
             engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "before_cursor_execute", _sqlite_before_statement)
+            event.listen(engine, "commit", _sqlite_end)
+            event.listen(engine, "rollback", _sqlite_end)
         elif backend == "postgresql":
             engine = create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
         else:
@@ -153,22 +168,74 @@ def head_revision() -> str:
 
 
 def upgrade(engine: Engine) -> bool:
-    """Bring the schema to the newest migration; return True if anything was applied."""
-    from alembic import command
+    """Bring the schema to the newest migration; return True if anything was applied.
 
-    check_connection(engine)
-    if current_revision(engine) == head_revision():
-        return False
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-        command.upgrade(_alembic_config(conn), "head")
-    return True
+    Several servers or commands starting together take turns; the later ones find the schema upgraded.
+    """
+    with startup_lock(engine):
+        check_connection(engine)
+        if current_revision(engine) == head_revision():
+            return False
+        with engine.begin() as conn:
+            return upgrade_connection(conn, "head")
+
+
+def upgrade_connection(connection: Connection, revision: str) -> bool:
+    """Migrate inside the caller's transaction up to `revision`, after taking the migration lock.
+
+    Returns True if anything was applied (False when another process got there first).
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+    else:
+        lock_connection(connection)
+    before = MigrationContext.configure(connection).get_current_revision()
+    command.upgrade(_alembic_config(connection), revision)
+    return MigrationContext.configure(connection).get_current_revision() != before
 
 
 def table_names(engine: Engine) -> list[str]:
     """Names of the tables that exist in the database."""
     return sorted(inspect(engine).get_table_names())
+
+
+def table_names_on(connection: Connection) -> list[str]:
+    """Names of the tables that exist, as the connection's transaction sees them."""
+    return sorted(inspect(connection).get_table_names())
+
+
+def revision_on(connection: Connection) -> str | None:
+    """The Alembic revision, as the connection's transaction sees it (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def is_known_revision(revision: str) -> bool:
+    """Whether migrations/ holds this revision (a backup from a newer hubdash names one it does not)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(_alembic_config(None)).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+@contextmanager
+def snapshot_scope(engine: Engine) -> Iterator[Session]:
+    """A unit of work that only reads and sees the whole database as it was at its first read (backups)."""
+    bind = (
+        engine.execution_options(isolation_level="REPEATABLE READ") if engine.dialect.name == "postgresql" else engine
+    )
+    with Session(bind) as session:  # SQLite: a transaction in WAL mode reads one snapshot anyway
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager
@@ -183,6 +250,174 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+# --- taking turns: write locks, start-up lock, retries ------------------------------------------------
+
+# conn.info["hubdash_txn"] on SQLite: "pending" (BEGIN not sent yet), "deferred" (BEGIN sent, reads may
+# have run), "immediate" (this transaction holds the database's write lock).
+_TXN = "hubdash_txn"
+# A write that changes nothing: it takes SQLite's write lock inside a transaction that has begun already.
+_SQLITE_TAKE_WRITE_LOCK = "UPDATE alembic_version SET version_num = version_num WHERE version_num IS NULL"
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # BEGIN waits for the first statement: a writer's first statement is BEGIN IMMEDIATE (lock_for_write).
+    conn.info[_TXN] = "pending"
+
+
+def _sqlite_before_statement(conn: Connection, cursor: Any, *_args: Any) -> None:
+    if conn.info.get(_TXN) == "pending":
+        conn.info[_TXN] = "deferred"
+        cursor.execute("BEGIN")
+
+
+def _sqlite_end(conn: Connection) -> None:
+    conn.info.pop(_TXN, None)
+
+
+def _advisory_key(subject: str) -> int:
+    """A stable signed 64-bit key for a PostgreSQL advisory lock on `subject`."""
+    return int.from_bytes(hashlib.blake2b(subject.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def lock_connection(connection: Connection, subject: str | None = None) -> None:
+    """lock_for_write on a Core connection (migrations, restores)."""
+    if connection.dialect.name == "sqlite":
+        state = connection.info.get(_TXN)
+        if state == "pending":
+            connection.info[_TXN] = "immediate"
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif state == "deferred":
+            # Statements ran already. A transaction that has written holds the lock; one that has only
+            # read may not take it (another writer is at work, or committed after its first read): it
+            # starts again as a writer. From here on its reads are current, as after a lock on PostgreSQL.
+            try:
+                connection.exec_driver_sql(_SQLITE_TAKE_WRITE_LOCK)
+            except OperationalError as exc:
+                if not is_retryable(exc) or connection.in_nested_transaction():
+                    raise
+                connection.exec_driver_sql("ROLLBACK")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.info[_TXN] = "immediate"
+    elif subject is not None:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _advisory_key(subject)})
+
+
+def lock_for_write(session: Session, subject: str | None = None) -> None:
+    """Take turns with every other writer of `subject` until this transaction ends. Call it first.
+
+    A service that reads what it then writes calls this before its first read. SQLite allows one
+    writer at a time: the transaction takes the database's write lock now (BEGIN IMMEDIATE), so its
+    reads see every committed write and nobody else writes before it commits. PostgreSQL locks rows
+    as they are written; `subject` (e.g. "vision:12") names what else writers must do one at a time,
+    with a transaction-scoped advisory lock. Calling it again in the same transaction is harmless;
+    on both databases, what was read before the call may be out of date, what is read after it is not.
+    """
+    lock_connection(session.connection(), subject)
+
+
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Let one process at a time create, upgrade or first fill the database; the others wait, then find it done.
+
+    SQLite: an exclusive lock on the file `<database>.lock` next to the database (the database file may
+    not exist yet). PostgreSQL: a session-level advisory lock. In-memory SQLite needs none.
+    """
+    database = engine.url.database
+    if engine.dialect.name == "sqlite":
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.lock", "a+b") as handle:
+            _lock_file(handle)
+            try:
+                yield
+            finally:
+                _unlock_file(handle)
+        return
+    check_connection(engine)
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+            text("SELECT pg_advisory_lock(:k)"), {"k": _PG_STARTUP_LOCK}
+        )
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_STARTUP_LOCK})
+
+
+if sys.platform == "win32":  # pragma: no cover - hubdash is tested on Linux
+    import msvcrt
+
+    def _lock_file(handle: IO[bytes]) -> None:
+        while True:
+            try:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                return
+            except OSError:  # LK_LOCK gives up after 10 s: keep waiting
+                continue
+
+    def _unlock_file(handle: IO[bytes]) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock_file(handle: IO[bytes]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+    def _unlock_file(handle: IO[bytes]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+# PostgreSQL SQLSTATEs of a transaction that lost a race it can simply run again.
+_RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+_SQLITE_BUSY = 5  # and its extended codes (BUSY_SNAPSHOT 517, ...) in the low byte
+
+
+class Busy(DatabaseError):
+    """The database stayed too busy to take this write, even after waiting and trying again."""
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether the error means "another transaction got in the way; run this one again"."""
+    if not isinstance(exc, DBAPIError) or exc.orig is None:
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _RETRY_SQLSTATES
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == _SQLITE_BUSY
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """Whether the INSERT or UPDATE broke a unique constraint (not a foreign key or NOT NULL)."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return bool(sqlstate == "23505")
+    # SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+    return getattr(exc.orig, "sqlite_errorcode", None) in (2067, 1555)
+
+
+def run_in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 4) -> T:
+    """Run `work` in one transaction and commit; run it again when the database asks for a retry.
+
+    Raises Busy when the last attempt is still refused. `work` must do nothing outside the database
+    that would matter twice.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except DBAPIError as exc:
+            if not is_retryable(exc):
+                raise
+            if attempt == attempts:
+                raise Busy(f"the database is busy; try again ({str(exc.orig).splitlines()[0]})") from None
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
 # --- writes decided in the database ------------------------------------------------------------------
 
 
@@ -195,10 +430,34 @@ def insert_statement(session: Session, model: type[SQLModel]) -> Any:
 
 def upsert(
     session: Session, model: type[SQLModel], *, keys: Mapping[str, object], values: Mapping[str, object]
-) -> None:
-    """Insert the row with these unique `keys`, or update its `values` if it exists: one statement, no race."""
+) -> int | None:
+    """Insert the row with these unique `keys`, or update its `values` if it exists: one statement, no race.
+
+    Returns the row's id (for tables with an `id` column).
+    """
     statement = insert_statement(session, model).values({**keys, **values})
-    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=dict(values)))
+    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=dict(values))
+    table = table_of(model)
+    if "id" not in table.c:
+        session.execute(statement)
+        return None
+    found = session.execute(statement.returning(table.c.id)).scalar_one()
+    return int(found)
+
+
+def add_unique(session: Session, row: SQLModel) -> bool:
+    """Add and flush a new row; False (and nothing added) when a unique constraint holds its key already.
+
+    The database decides: of two writers adding the same key at once, one gets True, the other False.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        return False
+    return True
 
 
 # --- optimistic updates: the version check is part of the UPDATE ------------------------------------

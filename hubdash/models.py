@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Column, DateTime, Dialect, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Index, UniqueConstraint, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -331,7 +331,10 @@ class Idea(SQLModel, table=True):
 class IdeaVote(SQLModel, table=True):
     """One vote of one participant on one idea; the budget per workshop is enforced by the service."""
 
-    __table_args__ = (Index("ix_ideavote_voter", "workshop_id", "voter_key"),)
+    __table_args__ = (
+        Index("ix_ideavote_voter", "workshop_id", "voter_key"),
+        Index("uq_ideavote_idea_voter", "idea_id", "voter_key", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
     idea_id: int = Field(foreign_key="idea.id", index=True, ondelete="CASCADE")
@@ -380,6 +383,14 @@ class Target(TargetBase, table=True):
 
     __table_args__ = (
         UniqueConstraint("indicator_id", "hub_id"),
+        # NULLs never clash in a unique constraint: one region-wide target per indicator needs its own index
+        Index(
+            "uq_target_region_wide",
+            "indicator_id",
+            unique=True,
+            sqlite_where=text("hub_id IS NULL"),
+            postgresql_where=text("hub_id IS NULL"),
+        ),
         Index("ix_target_region_hub", "region_id", "hub_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -497,5 +508,6 @@ class ActionItem(SQLModel, table=True):
     carried_from_id: int | None = Field(default=None, foreign_key="actionitem.id", ondelete="SET NULL")
     # indicator ids this action aims to move
     indicator_ids: list[int] = _json(list)
+    version: int = 1  # bumped by every save (db.update_checked)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()

@@ -1,1 +1,1 @@
-"""Service results to bytes: the one formula-safe table writer, then progress, vision, PDCA and executive reports."""
+"""Service results to bytes: the formula-safe table writer, then progress, vision, PDCA, executive reports, backups."""

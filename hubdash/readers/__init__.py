@@ -1,1 +1,1 @@
-"""Files in, plain records out (pure, no database): the progress file and the bundled sample regions."""
+"""Files in, plain records out (pure, no database): the progress file, the bundled sample regions, backups."""

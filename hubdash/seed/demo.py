@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from hubdash import audit
+from hubdash import audit, db
 from hubdash.domain.enums import (
     Accumulation,
     ActionOrigin,
@@ -278,6 +278,7 @@ def generate_demo_data(
         if value < least:
             raise ValueError(f"{name} must be at least {least}, not {value}")
     window = _Window.ending(end or default_end(), years)
+    db.lock_for_write(session, "regions")
     existing = set(session.exec(select(Region.code).where(col(Region.code).startswith(CODE_PREFIX))).all())
     totals: dict[str, int] = {}
     created = skipped = 0

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from hubdash import audit
+from hubdash import audit, db
 from hubdash.domain.enums import PdcaStage, Sector
 from hubdash.domain.periods import JST, FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
@@ -53,6 +53,7 @@ def load_sample(*, session: Session, actor: Actor, lang: str) -> SampleLoad:
     require(actor, Permission.MANAGE_REGIONS)
     sample = read_sample(lang)
     code = sample.region["code"]
+    db.lock_for_write(session, "regions")  # two loaders at once: the second finds the first one's region
     existing = session.exec(select(Region).where(Region.code == code)).first()
     if existing is not None:
         assert existing.id is not None
@@ -72,6 +73,18 @@ def load_sample(*, session: Session, actor: Actor, lang: str) -> SampleLoad:
     )
     assert region.id is not None
     return SampleLoad(region.id, code, created=True)
+
+
+def load_sample_if_empty(*, session: Session, actor: Actor, lang: str) -> SampleLoad | None:
+    """Load the sample region of `lang` into a database that has no region yet; None when it has one.
+
+    Several servers starting on one empty database at once load it once: the others wait, then find it.
+    """
+    require(actor, Permission.MANAGE_REGIONS)
+    db.lock_for_write(session, "regions")
+    if session.exec(select(Region.id).limit(1)).first() is not None:
+        return None
+    return load_sample(session=session, actor=actor, lang=lang)
 
 
 def sample_username(name: str, region_code: str) -> str:

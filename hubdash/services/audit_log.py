@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from hubdash.domain.permissions import Actor, Permission, require
@@ -18,3 +18,8 @@ def recent_events(
     if region_id is not None:
         query = query.where(or_(col(AuditEvent.region_id) == region_id, col(AuditEvent.region_id).is_(None)))
     return list(session.exec(query.order_by(col(AuditEvent.occurred_at).desc()).limit(limit)).all())
+
+
+def change_stamp(*, session: Session) -> int:
+    """The id of the newest audit event (0 before any): every change writes one, so it moves with every change."""
+    return session.exec(select(func.max(AuditEvent.id))).one() or 0

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from hubdash import audit
+from hubdash import audit, db
 from hubdash.domain.enums import Direction, IndicatorKind, Measure
 from hubdash.domain.errors import NotFound, UserError
 from hubdash.domain.kpi_hints import GoalFacts, Hint, IndicatorFacts, TargetFacts, kpi_hints
@@ -119,17 +120,20 @@ def _validated(session: Session, region_id: int, data: IndicatorInput, indicator
 def create_indicator(*, session: Session, actor: Actor, region_id: int, data: IndicatorInput) -> Indicator:
     """Add an indicator to the region's catalogue (at the end)."""
     require(actor, Permission.EDIT_INDICATORS, region_id=region_id)
+    db.lock_for_write(session)
     values = _validated(session, region_id, data, None)
     last = session.exec(select(func.max(Indicator.position)).where(Indicator.region_id == region_id)).one()
     indicator = Indicator(region_id=region_id, position=(last or 0) + 1, **values)
-    session.add(indicator)
+    if not db.add_unique(session, indicator):  # someone added the same code at the same moment
+        raise IndicatorError("indicators.error_code_taken", code=values["code"])
     audit.record(session, actor, "indicator.create", indicator)
     return indicator
 
 
 def update_indicator(*, session: Session, actor: Actor, indicator_id: int, data: IndicatorInput) -> Indicator:
     """Change an indicator; its measure (flow or level) is fixed once values have been entered."""
-    indicator = session.get(Indicator, indicator_id)
+    db.lock_for_write(session)
+    indicator = session.get(Indicator, indicator_id, populate_existing=True)
     if indicator is None:
         raise NotFound("indicators.error_no_indicator", indicator=indicator_id)
     require(actor, Permission.EDIT_INDICATORS, region_id=indicator.region_id)
@@ -148,7 +152,13 @@ def update_indicator(*, session: Session, actor: Actor, indicator_id: int, data:
         return indicator
     for name, value in values.items():
         setattr(indicator, name, value)
-    session.add(indicator)
+    try:
+        with session.begin_nested():
+            session.add(indicator)
+    except IntegrityError as exc:  # someone gave another indicator this code at the same moment
+        if not db.is_unique_violation(exc):
+            raise
+        raise IndicatorError("indicators.error_code_taken", code=values["code"]) from None
     audit.record(session, actor, "indicator.update", indicator, before=before)
     return indicator
 

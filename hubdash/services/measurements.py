@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Column, Connection, Table, insert, tuple_
 from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hubdash import audit, db
@@ -264,24 +265,35 @@ def _write_values(
     table = db.table_of(Measurement)
     insert_rows = _driver_insert(connection, table, _INSERT_COLUMNS)
     entered_at = _bound(connection, table.c.entered_at, now)
+    # Rows in one order for every writer: two saves touching the same rows queue up instead of deadlocking.
+    new = sorted(new, key=lambda v: (v.hub_id, v.indicator_id, v.period.index))
+    changed = sorted(changed, key=lambda v: v.existing_id or 0)
     for start in range(0, len(new), _CHUNK):
         chunk = new[start : start + _CHUNK]
-        insert_rows(
-            [
-                (
-                    v.hub_id,
-                    v.indicator_id,
-                    v.period.fiscal_year,
-                    v.period.quarter,
-                    v.value,
-                    v.note,
-                    1,
-                    entered_at,
-                    actor.name,
+        try:
+            # The unique (hub, indicator, quarter) decides between two writers adding the same value.
+            with session.begin_nested():
+                session.connection()  # the SAVEPOINT, before the driver-level INSERT below
+                insert_rows(
+                    [
+                        (
+                            v.hub_id,
+                            v.indicator_id,
+                            v.period.fiscal_year,
+                            v.period.quarter,
+                            v.value,
+                            v.note,
+                            1,
+                            entered_at,
+                            actor.name,
+                        )
+                        for v in chunk
+                    ]
                 )
-                for v in chunk
-            ]
-        )
+        except IntegrityError as exc:
+            if not db.is_unique_violation(exc):
+                raise
+            raise _added_meanwhile(session, chunk) from None
         done += len(chunk)
         if progress:
             progress(done / total)
@@ -317,6 +329,15 @@ def _write_values(
             progress(done / total)
 
 
+def _added_meanwhile(session: Session, chunk: Sequence[PlannedValue]) -> EditConflict:
+    # Values someone else saved since the plan found none there.
+    there = [v for v in _with_existing(session, list(chunk)) if v.existing_id is not None]
+    return EditConflict(
+        ", ".join(v.label for v in there[:5]) or "–",
+        theirs={v.label: (v.existing_value, v.existing_note) for v in there},
+    )
+
+
 def _conflict(session: Session, chunk: Sequence[PlannedValue]) -> EditConflict:
     # Rows this transaction updated now hold our value at the next version; the others were changed by someone else.
     current = {
@@ -346,7 +367,11 @@ def apply_import(
     filename: str = "",
     progress: Callable[[float], None] | None = None,
 ) -> WriteResult:
-    """Write a planned import: add new values, correct changed ones (keeping the old value), in one transaction."""
+    """Write a planned import: add new values, correct changed ones (keeping the old value), in one transaction.
+
+    Raises EditConflict, writing nothing, when someone saved any of its values after the plan was made.
+    """
+    db.lock_for_write(session)
     hub_ids = {v.hub_id for v in [*plan.new, *plan.changed]}
     regions = dict(session.exec(select(Hub.id, Hub.region_id).where(col(Hub.id).in_(hub_ids))).all())
     for hub_id in sorted(hub_ids):
@@ -373,7 +398,10 @@ def apply_import(
 
 @dataclass(frozen=True)
 class ValueEntry:
-    """A value typed for one indicator of a hub in one quarter; `version` is what the editor started from."""
+    """A value typed for one indicator of a hub in one quarter; `version` is what the editor started from.
+
+    Version 0: no value was stored when the editor started (one saved since is a conflict); None: no check.
+    """
 
     indicator_id: int
     value: float
@@ -400,6 +428,7 @@ def record_values(
     *, session: Session, actor: Actor, hub_id: int, period: FiscalQuarter, entries: Iterable[ValueEntry]
 ) -> WriteResult:
     """Save hand-entered values of one hub and quarter; only changed values are written, corrections kept."""
+    db.lock_for_write(session)
     hub = session.get(Hub, hub_id)
     if hub is None:
         raise NotFound("progress.error_no_hub", hub=hub_id)
@@ -442,7 +471,7 @@ def record_values(
             started_from = versions.get(v.indicator_id)
             if started_from is not None and started_from != v.existing_version:
                 raise EditConflict(
-                    v.label, current_version=v.existing_version, theirs=(v.existing_value, v.existing_note)
+                    v.label, current_version=v.existing_version, theirs={v.label: (v.existing_value, v.existing_note)}
                 )
             changed.append(v)
     _require_notes(session, hub_id, period, [*new, *changed], indicators)
@@ -536,7 +565,7 @@ def changed_entries(
         before = stored.get(row.indicator_id)
         if before is not None and before.value == float(value) and before.note == note:
             continue
-        entries.append(ValueEntry(row.indicator_id, float(value), note, before.version if before else None))
+        entries.append(ValueEntry(row.indicator_id, float(value), note, before.version if before else 0))
     return entries
 
 

@@ -506,6 +506,7 @@ def _previous_cycle(session: Session, cycle: PdcaCycle) -> PdcaCycle | None:
 
 def open_cycle(*, session: Session, actor: Actor, hub_id: int, period: FiscalQuarter) -> PdcaCycle:
     """Open the hub's cycle containing `period` (or return the open one) with the previous cycle's open actions."""
+    db.lock_for_write(session)
     hub = _hub(session, hub_id)
     require(actor, Permission.EDIT_PDCA, region_id=hub.region_id, hub_id=hub_id)
     cycle, _ = _ensure_cycle(session, actor, hub, cycle_start(period, hub.pdca_cadence))
@@ -519,11 +520,32 @@ def open_cycle(*, session: Session, actor: Actor, hub_id: int, period: FiscalQua
 
 
 def _cycle_for_edit(session: Session, actor: Actor, cycle_id: int) -> tuple[PdcaCycle, Hub]:
-    cycle = session.get(PdcaCycle, cycle_id)
+    # Changes to one cycle and its action items go one at a time (the cycle's row lock on PostgreSQL),
+    # so that an item added while the cycle closes is refused or carried over, never left behind.
+    db.lock_for_write(session)
+    cycle = session.exec(
+        select(PdcaCycle)
+        .where(PdcaCycle.id == cycle_id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: new items may still point at the cycle
+        .execution_options(populate_existing=True)
+    ).first()
     if cycle is None:
         raise NotFound("pdca.error_no_cycle", cycle=cycle_id)
     hub = _hub(session, cycle.hub_id)
     require(actor, Permission.EDIT_PDCA, region_id=hub.region_id, hub_id=hub.id)
+    return cycle, hub
+
+
+def _conflict(cycle: PdcaCycle, hub: Hub) -> EditConflict:
+    subject = f"{hub.code} {FiscalQuarter(cycle.fiscal_year, cycle.quarter).canonical()}"
+    return EditConflict(subject, current_version=cycle.version, theirs=audit.snapshot(cycle))
+
+
+def _cycle_at(session: Session, actor: Actor, cycle_id: int, version: int) -> tuple[PdcaCycle, Hub]:
+    """_cycle_for_edit, refusing with EditConflict when someone saved the cycle since `version` was read."""
+    cycle, hub = _cycle_for_edit(session, actor, cycle_id)
+    if cycle.version != version:  # judged against what this editor saw, not what is there now
+        raise _conflict(cycle, hub)
     return cycle, hub
 
 
@@ -532,8 +554,7 @@ def _bump(session: Session, cycle: PdcaCycle, hub: Hub, version: int, values: di
     written = db.update_checked(session, PdcaCycle, where={"id": cycle.id}, version=version, values=values)
     session.refresh(cycle)
     if not written:
-        subject = f"{hub.code} {FiscalQuarter(cycle.fiscal_year, cycle.quarter).canonical()}"
-        raise EditConflict(subject, current_version=cycle.version, theirs=audit.snapshot(cycle))
+        raise _conflict(cycle, hub)
 
 
 @dataclass(frozen=True)
@@ -551,7 +572,7 @@ class CycleChanges:
 
 def update_cycle(*, session: Session, actor: Actor, cycle_id: int, version: int, changes: CycleChanges) -> PdcaCycle:
     """Save the text of a cycle's sections (not while it is closed)."""
-    cycle, hub = _cycle_for_edit(session, actor, cycle_id)
+    cycle, hub = _cycle_at(session, actor, cycle_id, version)
     if cycle.stage is PdcaStage.CLOSED:
         raise PdcaInputError("pdca.error_closed")
     values = {k: v for k, v in vars(changes).items() if v is not None}
@@ -570,7 +591,7 @@ def move_stage(
     *, session: Session, actor: Actor, cycle_id: int, version: int, to_stage: PdcaStage, reason: str = ""
 ) -> PdcaCycle:
     """Move a cycle one stage forward, or back to any earlier stage with a reason; closing opens the next cycle."""
-    cycle, hub = _cycle_for_edit(session, actor, cycle_id)
+    cycle, hub = _cycle_at(session, actor, cycle_id, version)
     to_stage = PdcaStage(to_stage)
     here, there = STAGES.index(cycle.stage), STAGES.index(to_stage)
     reason = reason.strip()
@@ -615,7 +636,7 @@ def move_stage(
 
 @dataclass(frozen=True)
 class ActionInput:
-    """A new action item, or the new fields of an existing one (action_id set)."""
+    """A new action item, or the new fields of an existing one (action_id set, and the version it was read at)."""
 
     title: str
     owner_organisation_id: int | None
@@ -624,6 +645,7 @@ class ActionInput:
     status: ActionStatus = ActionStatus.NOT_STARTED
     evidence: str = ""
     action_id: int | None = None
+    version: int | None = None  # None: write over whatever the item holds now
 
 
 def _check_action(
@@ -693,7 +715,10 @@ def add_action(*, session: Session, actor: Actor, cycle_id: int, action: ActionI
 
 
 def update_actions(*, session: Session, actor: Actor, cycle_id: int, actions: list[ActionInput]) -> int:
-    """Save changed action items of a cycle (title, owner, due date, status, evidence); all or nothing."""
+    """Save changed action items of a cycle (title, owner, due date, status, evidence); all or nothing.
+
+    Raises EditConflict, saving none of them, when someone saved one of the items since its `version`.
+    """
     cycle, hub = _cycle_for_edit(session, actor, cycle_id)
     if cycle.stage is PdcaStage.CLOSED:
         raise PdcaInputError("pdca.error_closed")
@@ -713,13 +738,19 @@ def update_actions(*, session: Session, actor: Actor, cycle_id: int, actions: li
     now = utcnow()
     for item, data, owner_id in checked:
         before = audit.snapshot(item)
-        item.title = data.title.strip()
-        item.owner_organisation_id = owner_id
-        item.due_date = data.due_date
-        item.status = ActionStatus(data.status)
-        item.evidence = data.evidence.strip()
-        item.updated_at = now
-        session.add(item)
+        values = {
+            "title": data.title.strip(),
+            "owner_organisation_id": owner_id,
+            "due_date": data.due_date,
+            "status": ActionStatus(data.status),
+            "evidence": data.evidence.strip(),
+            "updated_at": now,
+        }
+        written = db.update_checked(session, ActionItem, where={"id": item.id}, version=data.version, values=values)
+        session.refresh(item)
+        if not written:
+            subject = f"{hub.code} {FiscalQuarter(cycle.fiscal_year, cycle.quarter).canonical()} {item.title}"
+            raise EditConflict(subject, current_version=item.version, theirs=audit.snapshot(item))
         audit.record(session, actor, "action_item.update", item, region_id=hub.region_id, before=before)
     return len(actions)
 
@@ -729,6 +760,7 @@ def update_actions(*, session: Session, actor: Actor, cycle_id: int, actions: li
 
 def add_comment(*, session: Session, actor: Actor, cycle_id: int, body: str) -> Comment:
     """A council comment on a cycle (council members, hub managers and admins)."""
+    db.lock_for_write(session)
     cycle = session.get(PdcaCycle, cycle_id)
     if cycle is None:
         raise NotFound("pdca.error_no_cycle", cycle=cycle_id)

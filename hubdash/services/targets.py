@@ -129,12 +129,15 @@ def _existing(session: Session, indicator_id: int, hub_id: int | None) -> Target
 def create_target(*, session: Session, actor: Actor, region_id: int, data: TargetInput) -> Target:
     """Set a new target of an indicator for a hub or the whole region (one per indicator and hub)."""
     require(actor, Permission.EDIT_TARGETS, region_id=region_id)
+    db.lock_for_write(session)
     indicator, values = _validated(session, region_id, data)
+    exists = "indicators.error_target_exists_region" if data.hub_id is None else "indicators.error_target_exists_hub"
     if _existing(session, data.indicator_id, data.hub_id) is not None:
-        key = "indicators.error_target_exists_region" if data.hub_id is None else "indicators.error_target_exists_hub"
-        raise TargetError(key, code=indicator.code)
+        raise TargetError(exists, code=indicator.code)
     target = Target(region_id=region_id, indicator_id=id_of(indicator), hub_id=data.hub_id, **values)
-    session.add(target)
+    # two people setting the same target at once: the unique indexes let one of them in
+    if not db.add_unique(session, target):
+        raise TargetError(exists, code=indicator.code)
     audit.record(session, actor, "target.create", target)
     return target
 
@@ -142,8 +145,12 @@ def create_target(*, session: Session, actor: Actor, region_id: int, data: Targe
 def update_target(
     *, session: Session, actor: Actor, target_id: int, data: TargetInput, reason: str, version: int
 ) -> Target:
-    """Re-baseline a target: needs a reason; the change is kept as a TargetChange (before, after, who, why)."""
-    target = session.get(Target, target_id)
+    """Re-baseline a target: needs a reason; the change is kept as a TargetChange (before, after, who, why).
+
+    Raises EditConflict with what the other person saved when the target is no longer at `version`.
+    """
+    db.lock_for_write(session)
+    target = session.get(Target, target_id, populate_existing=True)
     if target is None:
         raise NotFound("indicators.error_no_target", target=target_id)
     require(actor, Permission.EDIT_TARGETS, region_id=target.region_id)

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import delete, func
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hubdash import audit, db
@@ -156,6 +155,13 @@ def snapshot_text(snapshot: dict[str, Any], part: str) -> PartText:
     return PartText(str(goal.get("description") or ""), str(goal.get("title") or ""))
 
 
+def lock_vision(session: Session, region_id: int) -> None:
+    """Take turns with every other change of the region's vision (see db.lock_for_write)."""
+    # Every change of a region's vision goes one at a time, from its first read to its commit: a new
+    # revision's snapshot then holds everything committed before it, and its number is the next one.
+    db.lock_for_write(session, f"vision:{region_id}")
+
+
 def _new_revision(
     session: Session,
     actor: Actor,
@@ -166,30 +172,22 @@ def _new_revision(
     idea_id: int | None = None,
     restored_from: int | None = None,
 ) -> VisionRevision:
-    snapshot = _snapshot(session, region_id)
-    # unique (region_id, number) guards the number: a writer that lost the race takes the next one
-    for attempt in range(5):
-        latest = session.exec(select(func.max(VisionRevision.number)).where(VisionRevision.region_id == region_id))
-        revision = VisionRevision(
-            region_id=region_id,
-            number=int(latest.one() or 0) + 1,
-            snapshot=snapshot,
-            changed_parts=changed,
-            reason=reason,
-            author_id=actor.user_id,
-            author_name=actor.name,
-            restored_from_number=restored_from,
-            idea_id=idea_id,
-        )
-        try:
-            with session.begin_nested():
-                session.add(revision)
-        except IntegrityError:
-            if attempt == 4:
-                raise
-            continue
-        return revision
-    raise AssertionError("unreachable")
+    """The next revision of the region's vision, taken under lock_vision (unique (region_id, number) backs it)."""
+    latest = session.exec(select(func.max(VisionRevision.number)).where(VisionRevision.region_id == region_id))
+    revision = VisionRevision(
+        region_id=region_id,
+        number=int(latest.one() or 0) + 1,
+        snapshot=_snapshot(session, region_id),
+        changed_parts=changed,
+        reason=reason,
+        author_id=actor.user_id,
+        author_name=actor.name,
+        restored_from_number=restored_from,
+        idea_id=idea_id,
+    )
+    session.add(revision)
+    session.flush()
+    return revision
 
 
 def _clean_reason(reason: str) -> str:
@@ -254,12 +252,7 @@ def _write_part(session: Session, actor: Actor, region_id: int, key: PartKey, te
             return written
         row = VisionPart(region_id=region_id, key=str(key), body=text.body, updated_by_id=actor.user_id)
     # a part never written before (base 0): the unique (region_id, key/code) lets only one writer create it
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return False
-    return True
+    return db.add_unique(session, row)
 
 
 def _current_text(session: Session, region_id: int, key: PartKey) -> tuple[PartText, int]:
@@ -296,7 +289,8 @@ def save_part(
     key = PartKey(part_key)
     reason = _clean_reason(reason)
     text = _clean_text(PartText(body, title), key)
-    # the write comes first: it is the version check, and on SQLite it takes the write lock before any read
+    lock_vision(session, region_id)
+    # the write is the version check: it matches no row when someone saved the part since base_version
     if not _write_part(session, actor, region_id, key, text, base_version):
         theirs, version = _current_text(session, region_id, key)
         latest = latest_revision(session=session, region_id=region_id)
@@ -330,6 +324,7 @@ def restore_revision(*, session: Session, actor: Actor, region_id: int, number: 
     """Make the text of an old revision current again, as a new revision (history is never rewritten)."""
     require(actor, Permission.RESTORE, region_id=region_id)
     reason = _clean_reason(reason)
+    lock_vision(session, region_id)
     old = session.exec(
         select(VisionRevision).where(VisionRevision.region_id == region_id, VisionRevision.number == number)
     ).first()
@@ -569,6 +564,7 @@ def endorse(
 ) -> Endorsement:
     """Endorse (賛同) the current revision for an organisation; endorsing again renews the person and comment."""
     require(actor, Permission.ENDORSE, region_id=region_id, organisation_id=organisation_id)
+    lock_vision(session, region_id)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or organisation.region_id != region_id or not organisation.council_member:
         raise VisionInputError("vision.error_not_council_member", organisation=organisation_id)
@@ -584,14 +580,21 @@ def endorse(
         select(Endorsement).where(Endorsement.revision_id == latest.id, Endorsement.organisation_id == organisation_id)
     ).first()
     before = audit.snapshot(existing)
-    row = existing or Endorsement(
-        region_id=region_id,
-        revision_id=latest.id,  # type: ignore[arg-type]  # read from the database, so it has an id
-        organisation_id=organisation_id,
-        person_name=person_name,
+    # endorsing again, or at the same moment as a colleague, renews the one endorsement of the revision
+    endorsement_id = db.upsert(
+        session,
+        Endorsement,
+        keys={"revision_id": id_of(latest), "organisation_id": organisation_id},
+        values={
+            "region_id": region_id,
+            "person_name": person_name,
+            "comment": comment,
+            "user_id": actor.user_id,
+            "endorsed_at": utcnow(),
+        },
     )
-    row.person_name, row.comment, row.user_id, row.endorsed_at = person_name, comment, actor.user_id, utcnow()
-    session.add(row)
+    row = session.get(Endorsement, endorsement_id, populate_existing=True)
+    assert row is not None  # written by the upsert above
     audit.record(session, actor, "endorsement.save", row, before=before)
     return row
 
@@ -624,6 +627,7 @@ def sector_coverage(rows: list[EndorsementRow]) -> list[SectorCoverage]:
 def add_comment(*, session: Session, actor: Actor, region_id: int, subject: str, body: str) -> Comment:
     """Comment on a part or goal of the vision."""
     require(actor, Permission.COMMENT, region_id=region_id)
+    db.lock_for_write(session)
     key = PartKey(subject)
     body = body.strip()
     if not body:
@@ -638,7 +642,8 @@ def add_comment(*, session: Session, actor: Actor, region_id: int, subject: str,
 
 def resolve_comment(*, session: Session, actor: Actor, comment_id: int) -> Comment:
     """Mark a comment as resolved (it stays readable)."""
-    row = session.get(Comment, comment_id)
+    db.lock_for_write(session)
+    row = session.get(Comment, comment_id, populate_existing=True)
     if row is None:
         raise NotFound("vision.error_no_comment", comment=comment_id)
     require(actor, Permission.COMMENT, region_id=row.region_id)

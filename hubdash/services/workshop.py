@@ -9,12 +9,12 @@ from sqlalchemy import delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from hubdash import audit
+from hubdash import audit, db
 from hubdash.domain.errors import NotFound
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.vision_parts import STATEMENT, PartKey
 from hubdash.models import Idea, IdeaVote, StrategicGoal, VisionRevision, Workshop, id_of, utcnow
-from hubdash.services.vision import VisionInputError, current_vision, part_text, save_part
+from hubdash.services.vision import VisionInputError, current_vision, lock_vision, part_text, save_part
 
 MAX_VOTES = 50
 MAX_IDEA = 1000
@@ -47,6 +47,7 @@ def open_workshop(
     if not title or len(title) > 200:
         raise VisionInputError("ideas.error_workshop_title", limit=200)
     _check_budget(votes_per_participant)
+    db.lock_for_write(session, f"workshops:{region_id}")  # one open workshop per region
     session.execute(
         update(Workshop)
         .where(col(Workshop.region_id) == region_id, col(Workshop.is_open))
@@ -63,7 +64,8 @@ def open_workshop(
 
 def set_vote_budget(*, session: Session, actor: Actor, workshop_id: int, votes_per_participant: int) -> Workshop:
     """Change how many votes each participant has in a workshop."""
-    row = _workshop(session, workshop_id)
+    db.lock_for_write(session)
+    row = _workshop(session, workshop_id, lock=True)
     require(actor, Permission.FACILITATE_WORKSHOP, region_id=row.region_id)
     _check_budget(votes_per_participant)
     before = audit.snapshot(row)
@@ -74,10 +76,10 @@ def set_vote_budget(*, session: Session, actor: Actor, workshop_id: int, votes_p
 
 
 def _workshop(session: Session, workshop_id: int, *, lock: bool = False) -> Workshop:
-    query = select(Workshop).where(Workshop.id == workshop_id)
-    # votes of one workshop are counted and added one writer at a time (a row lock on PostgreSQL;
-    # SQLite has a single writer anyway)
-    row = session.exec(query.with_for_update() if lock else query).first()
+    query = select(Workshop).where(Workshop.id == workshop_id).execution_options(populate_existing=True)
+    # votes of one workshop are counted and added one writer at a time: the workshop's row lock on
+    # PostgreSQL; on SQLite the voter's transaction holds the write lock from its start (db.lock_for_write)
+    row = session.exec(query.with_for_update(key_share=True) if lock else query).first()
     if row is None:
         raise NotFound("ideas.error_no_workshop", workshop=workshop_id)
     return row
@@ -85,6 +87,7 @@ def _workshop(session: Session, workshop_id: int, *, lock: bool = False) -> Work
 
 def post_idea(*, session: Session, actor: Actor, workshop_id: int, body: str, goal_id: int | None = None) -> Idea:
     """Post a sticky note to an open workshop, optionally tagged to a goal."""
+    db.lock_for_write(session)
     workshop = _workshop(session, workshop_id)
     require(actor, Permission.POST_IDEA, region_id=workshop.region_id)
     if not workshop.is_open:
@@ -125,6 +128,7 @@ def votes_used(*, session: Session, workshop_id: int, voter_key: str) -> int:
 
 def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
     """Give one of the participant's votes to an idea (one vote per idea), within the workshop's budget."""
+    db.lock_for_write(session)
     idea = _idea(session, idea_id)
     require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
     workshop = _workshop(session, idea.workshop_id, lock=True)
@@ -137,13 +141,15 @@ def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
     if used >= workshop.votes_per_participant:
         raise VoteLimitReached("ideas.error_no_votes_left", name=actor.name, budget=workshop.votes_per_participant)
     row = IdeaVote(workshop_id=id_of(workshop), idea_id=idea_id, voter_key=actor.key)
-    session.add(row)
+    if not db.add_unique(session, row):  # unique (idea, voter) backs the check above
+        raise VisionInputError("ideas.error_voted", name=actor.name)
     audit.record(session, actor, "idea.vote", row, region_id=idea.region_id)
     return row
 
 
 def unvote(*, session: Session, actor: Actor, idea_id: int) -> None:
     """Take back the participant's vote for an idea."""
+    db.lock_for_write(session)
     idea = _idea(session, idea_id)
     require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
     removed = session.execute(
@@ -158,8 +164,11 @@ def adopt_idea(*, session: Session, actor: Actor, idea_id: int, part_key: str, r
 
     Raises EditConflict when someone saves that part at the same moment (nothing is adopted then).
     """
+    db.lock_for_write(session)
     idea = _idea(session, idea_id)
     require(actor, Permission.FACILITATE_WORKSHOP, region_id=idea.region_id)
+    lock_vision(session, idea.region_id)
+    session.refresh(idea)  # as it is now that nobody else changes the vision
     key = PartKey(part_key)
     if key != STATEMENT and not key.is_goal:
         raise VisionInputError("ideas.error_adopt_where", part=key)

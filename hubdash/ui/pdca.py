@@ -144,6 +144,7 @@ def action_table(
             status=status_of[str(row.status)],
             evidence=str(row.evidence or ""),
             action_id=item.id,
+            version=item.version,
         )
         for item, row, old in zip(items, edited.itertuples(), frame.itertuples(), strict=True)
         if row[1:] != old[1:]

@@ -19,8 +19,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from hubdash import db
 from hubdash.domain.errors import UserError
 from hubdash.domain.permissions import SYSTEM
-from hubdash.seed.sample import load_sample
+from hubdash.seed.sample import load_sample_if_empty
 from hubdash.services import regions as region_service
+from hubdash.services.audit_log import change_stamp
 from hubdash.ui import session, text
 
 T = TypeVar("T")
@@ -28,9 +29,11 @@ E = TypeVar("E", bound=UserError)
 P = ParamSpec("P")
 LOG = logging.getLogger("hubdash")
 
-# Cached reads are shared by every session of this server; writes clear them (clear_caches), and
-# the TTL bounds how stale another app server's writes can look.
+# Cached reads are shared by every session of this server; its own writes clear them (clear_caches),
+# and another app server's writes show within CHANGE_CHECK_SECONDS: each cached read is keyed on the
+# newest audit event, which every change writes.
 READ_TTL_SECONDS = 30
+CHANGE_CHECK_SECONDS = 2
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,13 +70,16 @@ def _leave_folder_navigation() -> None:
 def _ensure_some_region(eng: Engine, lang: str) -> None:
     # On first start with an empty database the app shows the sample region of its language,
     # so `streamlit run app.py` opens on a living dashboard.
+    # Several servers may start on one empty database together: one loads the sample, the others find it.
     if "regions_checked" in st.session_state:
         return
-    with db.session_scope(eng) as s:
-        if not region_service.list_regions(session=s):
-            load_sample(session=s, actor=SYSTEM, lang=lang)
+    with Session(eng) as s:
+        empty = not region_service.list_regions(session=s)
+    if empty:
+        with db.startup_lock(eng):
+            db.run_in_transaction(eng, lambda s: load_sample_if_empty(session=s, actor=SYSTEM, lang=lang))
+        clear_caches()
     st.session_state["regions_checked"] = True
-    clear_caches()
 
 
 def clear_caches() -> None:
@@ -81,16 +87,22 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
+@st.cache_data(show_spinner=False, ttl=CHANGE_CHECK_SECONDS)
+def _change_stamp() -> int:
+    with Session(engine()) as s:
+        return change_stamp(session=s)
+
+
 @st.cache_data(show_spinner=False, ttl=READ_TTL_SECONDS, max_entries=1000)
-def _cached_read(module: str, name: str, kwargs: dict[str, Any]) -> Any:
+def _cached_read(module: str, name: str, kwargs: dict[str, Any], stamp: int) -> Any:
     fn = getattr(importlib.import_module(module), name)
     with Session(engine()) as s:
         return fn(session=s, **kwargs)
 
 
 def read(fn: Callable[..., T], **kwargs: Any) -> T:
-    """Run a read service (keyword arguments: scalars, periods) in its own session, cached."""
-    result: T = _cached_read(fn.__module__, fn.__qualname__, kwargs)
+    """Run a read service (keyword arguments: scalars, periods) in its own session, cached until a change."""
+    result: T = _cached_read(fn.__module__, fn.__qualname__, kwargs, _change_stamp())
     return result
 
 
@@ -106,11 +118,13 @@ def attempt(fn: Callable[..., T], *, keep_cache: bool = False, **kwargs: Any) ->
     Nothing is changed when the service refuses. keep_cache: the write changes nothing a cached read
     shows (drafts, presence).
     """
+    actor = session.actor()
     try:
-        with db.session_scope(engine()) as s:
-            result = fn(session=s, actor=session.actor(), **kwargs)
+        result = db.run_in_transaction(engine(), lambda s: fn(session=s, actor=actor, **kwargs))
     except UserError as exc:
         return None, exc
+    except db.Busy:
+        return None, UserError("app.database_busy")
     if not keep_cache:
         clear_caches()
     return result, None

@@ -47,7 +47,8 @@ def test_only_changed_rows_are_entries_and_blank_cells_are_skipped(session: Sess
     rows = hub_quarter(session=session, hub_id=hub.id, at=Q)
     stored = entered_values(session=session, hub_id=hub.id, at=Q)
     assert changed_entries(rows, {k1.id: 12.0, k2.id: float("nan")}, {}, stored) == []
-    assert changed_entries(rows, {k1.id: 12.0, k2.id: 11.0}, {}, stored) == [ValueEntry(k2.id, 11.0, "", None)]
+    # version 0: no value was stored when the editor started, so one saved meanwhile is a conflict
+    assert changed_entries(rows, {k1.id: 12.0, k2.id: 11.0}, {}, stored) == [ValueEntry(k2.id, 11.0, "", 0)]
     assert changed_entries(rows, {k1.id: 12.0}, {k1.id: " late invoice "}, stored) == [
         ValueEntry(k1.id, 12.0, "late invoice", 1)
     ]
