@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
-from streamlit.runtime.pages_manager import PagesManager
 
 from hubdash import db
 from hubdash.domain.errors import UserError
@@ -36,7 +35,6 @@ def engine() -> Engine:
 
 def start() -> Engine:
     """Open the database, stopping the page with one readable line if it cannot be used."""
-    _leave_folder_navigation()
     try:
         eng = engine()
     except db.DatabaseError as exc:
@@ -44,17 +42,6 @@ def start() -> Engine:
         st.stop()
     _ensure_some_region(eng, session.language())
     return eng
-
-
-def _leave_folder_navigation() -> None:
-    # Until app.py has called st.navigation once in this server process, Streamlit runs a pages/
-    # folder in its older multipage mode: a page opened by its URL would run without app.py, and
-    # the sidebar would list file names. config.toml hides that folder menu; here we switch to
-    # app.py's navigation, show its (translated) menu and run again.
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.set_option("client.showSidebarNavigation", True)
-        st.rerun()
 
 
 def _ensure_some_region(eng: Engine, lang: str) -> None:
