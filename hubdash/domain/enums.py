@@ -48,6 +48,7 @@ class Permission(StrEnum):
     EDIT_VISION = "edit_vision"
     ENDORSE = "endorse"
     COMMENT = "comment"
+    RESOLVE_COMMENT = "resolve_comment"
     POST_IDEA = "post_idea"
     VOTE_IDEA = "vote_idea"
     FACILITATE_WORKSHOP = "facilitate_workshop"

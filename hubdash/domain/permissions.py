@@ -19,6 +19,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EDIT_VISION,
         Permission.ENDORSE,
         Permission.COMMENT,
+        Permission.RESOLVE_COMMENT,
         Permission.POST_IDEA,
         Permission.VOTE_IDEA,
         Permission.FACILITATE_WORKSHOP,
@@ -28,6 +29,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.HUB_MANAGER: _READER
     | {
         Permission.COMMENT,
+        Permission.RESOLVE_COMMENT,
         Permission.POST_IDEA,
         Permission.VOTE_IDEA,
         Permission.ENTER_PROGRESS,

@@ -733,7 +733,7 @@ def add_comment(*, session: Session, actor: Actor, cycle_id: int, body: str) -> 
     if cycle is None:
         raise NotFound("pdca.error_no_cycle", cycle=cycle_id)
     hub = _hub(session, cycle.hub_id)
-    require(actor, Permission.COMMENT, region_id=hub.region_id)
+    require(actor, Permission.COMMENT, region_id=hub.region_id, hub_id=hub.id)
     body = body.strip()
     if not body:
         raise PdcaInputError("pdca.error_comment_empty")

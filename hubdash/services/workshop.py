@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -14,6 +14,7 @@ from hubdash.domain.errors import NotFound
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.vision_parts import STATEMENT, PartKey
 from hubdash.models import Idea, IdeaVote, StrategicGoal, VisionRevision, Workshop, id_of, utcnow
+from hubdash.services.participants import end_workshops, new_join_code
 from hubdash.services.vision import VisionInputError, current_vision, part_text, save_part
 
 MAX_VOTES = 50
@@ -41,20 +42,22 @@ def _check_budget(votes: int) -> None:
 def open_workshop(
     *, session: Session, actor: Actor, region_id: int, title: str, votes_per_participant: int
 ) -> Workshop:
-    """Start a new session of the ideas board (earlier ones close)."""
+    """Start a new session of the ideas board with a fresh join code (earlier ones close, their participants leave)."""
     require(actor, Permission.FACILITATE_WORKSHOP, region_id=region_id)
     title = title.strip()
     if not title or len(title) > 200:
         raise VisionInputError("ideas.error_workshop_title", limit=200)
     _check_budget(votes_per_participant)
-    session.execute(
-        update(Workshop)
-        .where(col(Workshop.region_id) == region_id, col(Workshop.is_open))
-        .values(is_open=False)
-        .execution_options(synchronize_session=False)
-    )
+    still_open = session.exec(
+        select(Workshop.id).where(col(Workshop.region_id) == region_id, col(Workshop.is_open))
+    ).all()
+    end_workshops(session, [w for w in still_open if w is not None])
     row = Workshop(
-        region_id=region_id, title=title, votes_per_participant=votes_per_participant, created_by_name=actor.name
+        region_id=region_id,
+        title=title,
+        votes_per_participant=votes_per_participant,
+        created_by_name=actor.name,
+        join_code=new_join_code(),
     )
     session.add(row)
     audit.record(session, actor, "workshop.open", row)
@@ -86,7 +89,7 @@ def _workshop(session: Session, workshop_id: int, *, lock: bool = False) -> Work
 def post_idea(*, session: Session, actor: Actor, workshop_id: int, body: str, goal_id: int | None = None) -> Idea:
     """Post a sticky note to an open workshop, optionally tagged to a goal."""
     workshop = _workshop(session, workshop_id)
-    require(actor, Permission.POST_IDEA, region_id=workshop.region_id)
+    require(actor, Permission.POST_IDEA, region_id=workshop.region_id, workshop_id=workshop_id)
     if not workshop.is_open:
         raise VisionInputError("ideas.error_closed", title=workshop.title)
     body = body.strip()
@@ -126,7 +129,7 @@ def votes_used(*, session: Session, workshop_id: int, voter_key: str) -> int:
 def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
     """Give one of the participant's votes to an idea (one vote per idea), within the workshop's budget."""
     idea = _idea(session, idea_id)
-    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
+    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id, workshop_id=idea.workshop_id)
     workshop = _workshop(session, idea.workshop_id, lock=True)
     if not workshop.is_open:
         raise VisionInputError("ideas.error_closed", title=workshop.title)
@@ -136,7 +139,7 @@ def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
     used = votes_used(session=session, workshop_id=id_of(workshop), voter_key=actor.key)
     if used >= workshop.votes_per_participant:
         raise VoteLimitReached("ideas.error_no_votes_left", name=actor.name, budget=workshop.votes_per_participant)
-    row = IdeaVote(workshop_id=id_of(workshop), idea_id=idea_id, voter_key=actor.key)
+    row = IdeaVote(workshop_id=id_of(workshop), idea_id=idea_id, voter_key=actor.key, voter_name=actor.name)
     session.add(row)
     audit.record(session, actor, "idea.vote", row, region_id=idea.region_id)
     return row
@@ -145,7 +148,7 @@ def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
 def unvote(*, session: Session, actor: Actor, idea_id: int) -> None:
     """Take back the participant's vote for an idea."""
     idea = _idea(session, idea_id)
-    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
+    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id, workshop_id=idea.workshop_id)
     removed = session.execute(
         delete(IdeaVote).where(col(IdeaVote.idea_id) == idea_id, col(IdeaVote.voter_key) == actor.key)
     )

@@ -50,7 +50,7 @@ def _ensure_some_region(eng: Engine, lang: str) -> None:
     if "regions_checked" in st.session_state:
         return
     with db.session_scope(eng) as s:
-        if not region_service.list_regions(session=s):
+        if not region_service.list_regions(session=s, include_archived=True):
             load_sample(session=s, actor=SYSTEM, lang=lang)
     st.session_state["regions_checked"] = True
     clear_caches()
