@@ -1,33 +1,28 @@
-"""hubdash: the entry point. Page config, language and region pickers, navigation over app_pages/."""
+"""hubdash's entry point, `streamlit run app.py`: the sign-in routes and the request guard around main.py.
+
+HUBDASH_AUTH chooses the sign-in mode: none (open mode, this computer only), password or oidc (README).
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
 
-from hubdash import ui
+from hubdash.ui import guard, signin
 
-st.set_page_config(page_title="hubdash", page_icon=":material/hub:", layout="wide")
-ui.start()
+MODE = guard.auth_mode()
 
-PAGES = [
-    ("app_pages/home.py", "nav.home", ":material/home:", "home"),
-    ("app_pages/vision.py", "nav.vision", ":material/visibility:", "vision"),
-    ("app_pages/vision_history.py", "nav.vision_history", ":material/difference:", "vision-history"),
-    ("app_pages/endorsements.py", "nav.endorsements", ":material/handshake:", "endorsements"),
-    ("app_pages/ideas.py", "nav.ideas", ":material/sticky_note_2:", "ideas"),
-    ("app_pages/presentation.py", "nav.presentation", ":material/present_to_all:", "presentation"),
-    ("app_pages/indicators.py", "nav.indicators", ":material/target:", "indicators"),
-    ("app_pages/progress.py", "nav.progress", ":material/edit_note:", "progress"),
-    ("app_pages/pdca.py", "nav.pdca", ":material/autorenew:", "pdca"),
-    ("app_pages/pdca_overview.py", "nav.pdca_overview", ":material/view_kanban:", "pdca-overview"),
-    ("app_pages/dashboard.py", "nav.dashboard", ":material/monitoring:", "dashboard"),
-    ("app_pages/executive.py", "nav.executive", ":material/summarize:", "executive"),
-    ("app_pages/audit.py", "nav.audit", ":material/history:", "audit"),
-]
-pages = [
-    st.Page(path, title=ui.t(title), icon=icon, url_path=url, default=(url == "home"))
-    for path, title, icon, url in PAGES
-]
-navigation = st.navigation(pages, position="sidebar", expanded=True)
-ui.language_switch()
-ui.region_picker()
-ui.actor_badge()
-navigation.run()
+
+@asynccontextmanager
+async def _started(_app: st.App) -> AsyncIterator[None]:
+    guard.log_start(MODE)
+    yield
+
+
+app = st.App(
+    "main.py",
+    routes=signin.routes(MODE),
+    middleware=[Middleware(guard.RequestGuard, mode=MODE)],
+    lifespan=_started,
+)

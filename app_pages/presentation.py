@@ -7,8 +7,9 @@ from hubdash.domain.vision_text import safe_markdown
 from hubdash.services import vision as svc
 from hubdash.services import workshop
 from hubdash.ui import vision as vision_ui
+from hubdash.ui import workshop as workshop_ui
 
-region_id = ui.require_region()
+region_id = ui.require_region(participants=True)
 # static styling only (no user text): large type for the projector (collapse the sidebar by its arrow)
 st.html(
     """<style>
@@ -39,6 +40,8 @@ def live() -> None:
         view = charts.endorsement_coverage(vision_ui.coverage_frame(svc.sector_coverage(rows)), ui.language())
         st.altair_chart(view.chart, width="stretch")
     board = ui.read_fresh(workshop.ideas_board, region_id=region_id, voter_key="", limit=5)
+    if board.workshop is not None:
+        workshop_ui.join_panel(board.workshop, large=True)
     with ideas:
         st.subheader(ui.t("presentation.top_ideas"))
         for idea in board.ideas:

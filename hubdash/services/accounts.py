@@ -222,7 +222,8 @@ def sign_in(*, session: Session, login: str, password: str) -> SignInResult:
     return SignInResult(started=NewSession(token, actor))
 
 
-def _still_valid(session: Session, row: SignInSession, now: datetime) -> bool:
+def still_valid(session: Session, row: SignInSession, now: datetime) -> bool:
+    """Whether a session is still open and not idle too long (an idle one is ended); refreshes its last use."""
     if row.ended_at is not None:
         return False
     if row.last_seen_at + idle_limit() <= now:
@@ -238,7 +239,7 @@ def _still_valid(session: Session, row: SignInSession, now: datetime) -> bool:
 def session_actor(*, session: Session, token: str) -> Actor | None:
     """Who a session token signs in, or None: unknown, signed out, idle too long, or the user disabled."""
     row = session.exec(select(SignInSession).where(SignInSession.token_hash == token_hash(token))).first()
-    if row is None or not _still_valid(session, row, utcnow()):
+    if row is None or not still_valid(session, row, utcnow()):
         return None
     if row.participant_id is not None:
         return participant_actor(session, row.participant_id, session_id=row.id)

@@ -201,6 +201,7 @@ class IdeaCard:
     votes: int
     voted_by_me: bool
     adopted_at: datetime | None
+    voters: tuple[str, ...] = ()  # the names of those who voted, as they signed in (name and organisation)
 
 
 @dataclass(frozen=True)
@@ -245,8 +246,18 @@ def ideas_board(*, session: Session, region_id: int, voter_key: str, limit: int 
             select(IdeaVote.idea_id).where(IdeaVote.workshop_id == workshop.id, IdeaVote.voter_key == voter_key)
         ).all()
     )
+    voters: dict[int, list[str]] = {}
+    for idea_id, name in session.exec(
+        select(IdeaVote.idea_id, IdeaVote.voter_name)
+        .where(IdeaVote.workshop_id == workshop.id)
+        .order_by(col(IdeaVote.created_at), col(IdeaVote.id))
+    ).all():
+        if name:
+            voters.setdefault(idea_id, []).append(name)
     ideas = [
-        IdeaCard(id_of_row, body, code, author, int(votes), id_of_row in mine, adopted_at)
+        IdeaCard(
+            id_of_row, body, code, author, int(votes), id_of_row in mine, adopted_at, tuple(voters.get(id_of_row, []))
+        )
         for id_of_row, body, code, author, votes, adopted_at in rows
         if id_of_row is not None
     ]

@@ -15,7 +15,7 @@ from hubdash.domain.errors import UserError
 from hubdash.domain.permissions import SYSTEM
 from hubdash.seed.sample import load_sample
 from hubdash.services import regions as region_service
-from hubdash.ui import session
+from hubdash.ui import identity, session
 
 T = TypeVar("T")
 E = TypeVar("E", bound=UserError)
@@ -34,13 +34,17 @@ def engine() -> Engine:
 
 
 def start() -> Engine:
-    """Open the database, stopping the page with one readable line if it cannot be used."""
+    """Open the database and find who is signed in, stopping the page with a readable line when either fails."""
     try:
         eng = engine()
     except db.DatabaseError as exc:
         st.error(session.t("app.database_error", error=str(exc)))
         st.stop()
     _ensure_some_region(eng, session.language())
+    found = identity.resolve(eng)
+    identity.remember(found)
+    if found is None:
+        identity.sign_in_prompt()
     return eng
 
 
@@ -86,9 +90,13 @@ def attempt(fn: Callable[..., T], *, keep_cache: bool = False, **kwargs: Any) ->
     Nothing is changed when the service refuses. keep_cache: the write changes nothing a cached read
     shows (drafts, presence).
     """
+    who = identity.resolve(engine())  # afresh: a session ended in another tab writes nothing more
+    identity.remember(who)
+    if who is None:
+        return None, UserError("accounts.error_signed_out")
     try:
         with db.session_scope(engine()) as s:
-            result = fn(session=s, actor=session.actor(), **kwargs)
+            result = fn(session=s, actor=who, **kwargs)
     except UserError as exc:
         return None, exc
     if not keep_cache:

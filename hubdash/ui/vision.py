@@ -8,15 +8,22 @@ import pandas as pd
 import streamlit as st
 
 from hubdash.domain.errors import EditConflict
+from hubdash.domain.permissions import Permission, allows
 from hubdash.domain.vision_parts import STATEMENT, PartKey
 from hubdash.domain.vision_text import diff, diff_markdown, safe_markdown
 from hubdash.models import Comment
 from hubdash.services import vision as svc
 from hubdash.ui import fmt, runtime
+from hubdash.ui.identity import actor
 from hubdash.ui.session import label, t
 
 EDITING_KEY = "vision_editing"  # part -> the version its editor started from
 CONFLICTS_KEY = "vision_conflicts"  # part -> the conflict its last save ran into
+
+
+def may(permission: Permission, region_id: int) -> bool:
+    """Whether the signed-in person may do this in the region (the service checks again)."""
+    return allows(actor(), permission, region_id=region_id)
 
 
 def editing() -> dict[PartKey, int]:
@@ -122,9 +129,12 @@ def _comments(region_id: int, key: PartKey, comments: list[Comment]) -> None:
             st.markdown(safe_markdown(c.body))
             note = t("vision.resolved_by", name=c.resolved_by_name) if c.resolved_at else ""
             st.caption(f"{c.author_name} · {fmt.when(c.created_at)} {note}")
-            if c.resolved_at is None and st.button(t("vision.resolve"), key=f"resolve-{c.id}"):
+            resolvable = c.resolved_at is None and may(Permission.RESOLVE_COMMENT, region_id)
+            if resolvable and st.button(t("vision.resolve"), key=f"resolve-{c.id}"):
                 runtime.write(svc.resolve_comment, comment_id=c.id)
                 st.rerun(scope="fragment")
+        if not may(Permission.COMMENT, region_id):
+            return
         with st.form(f"comment-{key}", clear_on_submit=True, border=False):
             body = st.text_area(t("vision.new_comment"), height=80)
             if st.form_submit_button(t("vision.post_comment")):
@@ -147,7 +157,7 @@ def part(region_id: int, key: PartKey, vision: svc.Vision, live: dict[str, Any])
                 st.caption(f"{fmt.coded(ind.code, ind.name)}: {fmt.status(ind.status)}")
             if key in drafts:
                 st.info(t("vision.draft_waiting"))
-            if st.button(t("vision.edit"), key=f"edit-{key}"):
+            if may(Permission.EDIT_VISION, region_id) and st.button(t("vision.edit"), key=f"edit-{key}"):
                 editing()[key] = drafts[key].base_version if key in drafts else version
                 st.rerun(scope="fragment")
         _comments(region_id, key, live["comments"].get(key, []))

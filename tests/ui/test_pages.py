@@ -67,7 +67,7 @@ def test_home_shows_the_sample_region_overview(lang: str) -> None:
 
 
 def test_app_starts_with_navigation_and_open_mode_notice() -> None:
-    at = _run("app.py", "ja")
+    at = _run("main.py", "ja")
     assert not at.exception, at.exception
-    assert any(i18n.t("app.open_mode", "ja") in w.value for w in at.sidebar.warning)
+    assert any(i18n.t("accounts.open_mode", "ja") in w.value for w in at.sidebar.warning)
     assert at.sidebar.selectbox[0].label == i18n.t("app.region", "ja")
