@@ -51,6 +51,8 @@ class UserLine:
     has_password: bool
     locked_until: datetime | None
     last_sign_in_at: datetime | None
+    region_code: str = ""
+    hub_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,8 @@ def list_users(*, session: Session, actor: Actor) -> list[UserLine]:
     scopes: dict[int, list[int]] = {}
     for user_id, hub_id in session.exec(select(UserHubScope.user_id, UserHubScope.hub_id)).all():
         scopes.setdefault(user_id, []).append(hub_id)
+    regions = {r: c for r, c in session.exec(select(Region.id, Region.code)).all() if r is not None}
+    hubs = {h: c for h, c in session.exec(select(Hub.id, Hub.code)).all() if h is not None}
     return [
         UserLine(
             id_of(u),
@@ -218,6 +222,8 @@ def list_users(*, session: Session, actor: Actor) -> list[UserLine]:
             u.password_hash is not None,
             u.locked_until,
             u.last_sign_in_at,
+            regions.get(u.region_id, "") if u.region_id else "",
+            tuple(hubs[h] for h in sorted(scopes.get(id_of(u), [])) if h in hubs),
         )
         for u in session.exec(select(User).order_by(col(User.username))).all()
     ]
