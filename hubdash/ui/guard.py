@@ -57,7 +57,7 @@ def open_mode_refusal(client: str | None, server: str | None, host: str) -> str 
     """Why open mode refuses a request (for the log), or None when it comes from and to this computer."""
     if not is_loopback(client):
         return f"client {client} is not this computer"
-    if server is not None and not is_loopback(server):
+    if server is not None and not (is_loopback(server) or server in LOOPBACK_NAMES):
         return f"it came in on {server}, not on a loopback address"
     if host_name(host) not in LOOPBACK_NAMES:
         return f"the Host {host_name(host)!r} is not a loopback name"
