@@ -1,4 +1,4 @@
-"""The sign-in, sign-out and join routes: CSRF and origin checks, the cookie's flags, the lock-out, no secrets logged."""
+"""The sign-in, sign-out and join routes: CSRF and origin checks, cookie flags, the lock-out, nothing secret logged."""
 
 from __future__ import annotations
 
