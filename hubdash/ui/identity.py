@@ -74,7 +74,10 @@ def sign_in_prompt() -> None:
         st.info(t("accounts.session_ended"))
     if mode == "oidc" and st.user.is_logged_in:
         st.warning(t("accounts.oidc_unknown", email=str(st.user.get("email") or st.user.get("sub") or "")))
-        if st.button(t("accounts.sign_out"), key="oidc-unknown-sign-out"):
+        again, leave = st.columns(2)
+        if again.button(t("accounts.sign_in_again"), type="primary", key="oidc-sign-in-again"):
+            st.login()
+        if leave.button(t("accounts.sign_out"), key="oidc-unknown-sign-out"):
             st.logout()
     elif mode == "oidc":
         st.caption(t("accounts.oidc_intro"))

@@ -22,7 +22,7 @@ from hubdash.services import accounts, participants
 from hubdash.ui import runtime, signin_pages, tokens
 
 SIGN_IN, SIGN_OUT, JOIN = "/account/login", "/account/logout", "/workshop/join"
-AFTER_JOIN = "/ideas"
+AFTER_JOIN = "/"  # the ideas board: a participant's first page
 
 
 def _lang(request: Request) -> str:

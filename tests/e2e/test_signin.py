@@ -54,7 +54,7 @@ def test_a_viewer_sees_no_editing_controls_and_a_crafted_request_changes_nothing
         assert answer.status == 403
         answer = page.request.post(server.url + path, form=form, headers={"origin": server.url.rstrip("/")})
         assert answer.status == 403
-    page.goto(server.url + "home")
+    page.goto(server.url)
     wait_for_app(page)
     expect(page.get_by_text(f"Viewer（閲覧者）{SIGNED_IN}")).to_be_visible()  # still signed in
     assert audit_count(server.db_url) == before
