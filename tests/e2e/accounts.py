@@ -14,8 +14,6 @@ from hubdash.models import AuditEvent, Hub, Region
 from hubdash.seed.sample import load_sample
 from hubdash.services import users
 
-from .conftest import wait_for_app
-
 PASSWORD = "e2e password 1234"
 
 

@@ -80,7 +80,9 @@ def test_two_participants_vote_within_their_own_budgets(start_app, new_page, tmp
     _vote(aoki, "産学連携の窓口を一本化")
     _vote(aoki, "地域人材の育成")
     expect(aoki.get_by_text("残りの投票数：0 / 2")).to_be_visible()
-    expect(aoki.locator("[class*='st-key-idea-']").filter(has_text="金融機関の伴走支援").get_by_role("button", name="投票")).to_be_disabled()
+    expect(
+        aoki.locator("[class*='st-key-idea-']").filter(has_text="金融機関の伴走支援").get_by_role("button", name="投票")
+    ).to_be_disabled()
 
     baba.reload()
     wait_for_app(baba)
