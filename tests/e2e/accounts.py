@@ -17,8 +17,12 @@ from hubdash.services import users
 PASSWORD = "e2e password 1234"
 
 
-def sample_with_accounts(folder: Path, accounts: dict[str, tuple[Role, tuple[str, ...]]]) -> str:
-    """A SQLite file with the Japanese sample region and accounts {name: (role, hub codes)}; its URL."""
+def sample_with_accounts(
+    folder: Path, accounts: dict[str, tuple[Role, tuple[str, ...]]], names: dict[str, str] | None = None
+) -> str:
+    """A SQLite file with the Japanese sample region and accounts {login: (role, hub codes)}; its URL.
+
+    `names`: display names by login (default: the login, capitalised)."""
     url = f"sqlite:///{folder / 'signin.db'}"
     engine = db.make_engine(url)
     db.upgrade(engine)
@@ -28,7 +32,8 @@ def sample_with_accounts(folder: Path, accounts: dict[str, tuple[Role, tuple[str
         hubs = {h.code: h.id for h in s.exec(select(Hub)).all()}
         for name, (role, hub_codes) in accounts.items():
             region_id = None if role is Role.ADMIN else region.id
-            data = users.UserInput(name, name.title(), role, f"{name}@example.org", region_id, None,
+            shown = (names or {}).get(name, name.title())
+            data = users.UserInput(name, shown, role, f"{name}@example.org", region_id, None,
                                    tuple(hubs[c] for c in hub_codes))  # fmt: skip
             users.add_user(session=s, actor=SYSTEM, data=data, password=PASSWORD)
     engine.dispose()
