@@ -91,9 +91,9 @@ def attempt(fn: Callable[..., T], *, keep_cache: bool = False, **kwargs: Any) ->
     shows (drafts, presence).
     """
     who = identity.resolve(engine())  # afresh: a session ended in another tab writes nothing more
-    identity.remember(who)
     if who is None:
         return None, UserError("accounts.error_signed_out")
+    identity.remember(who)
     try:
         with db.session_scope(engine()) as s:
             result = fn(session=s, actor=who, **kwargs)

@@ -33,7 +33,9 @@ def people(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str
     """Signed cookies of a viewer, the manager of the first hub, a council member, an admin and a participant."""
     monkeypatch.setenv("HUBDASH_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     monkeypatch.setenv("HUBDASH_AUTH", "password")
-    monkeypatch.setenv("HUBDASH_LANG", "en")  # AppTest formats widget values outside the run, too
+    monkeypatch.setenv("HUBDASH_LANG", "en")  # AppTest formats widget values outside the run, too,
+    # where Streamlit reads a process-wide stand-in session state that an earlier test may have filled
+    monkeypatch.setattr("streamlit.runtime.state.session_state_proxy._mock_session_state", None)
     st.cache_resource.clear()
     st.cache_data.clear()
     cookies = {}
