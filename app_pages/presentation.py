@@ -23,6 +23,10 @@ ui.page_title("presentation.title")
 
 @st.fragment(run_every=5)
 def live() -> None:
+    open_now = ui.read_fresh(workshop.current_workshop, region_id=region_id)
+    if open_now is not None and open_now.is_open:  # the room joins first: the code and its QR code on top
+        with st.container(border=True):
+            workshop_ui.join_panel(open_now, large=True)
     vision = ui.read_fresh(svc.current_vision, region_id=region_id)
     if vision.statement:
         st.markdown(safe_markdown(vision.statement.body))
@@ -40,8 +44,6 @@ def live() -> None:
         view = charts.endorsement_coverage(vision_ui.coverage_frame(svc.sector_coverage(rows)), ui.language())
         st.altair_chart(view.chart, width="stretch")
     board = ui.read_fresh(workshop.ideas_board, region_id=region_id, voter_key="", limit=5)
-    if board.workshop is not None:
-        workshop_ui.join_panel(board.workshop, large=True)
     with ideas:
         st.subheader(ui.t("presentation.top_ideas"))
         for idea in board.ideas:

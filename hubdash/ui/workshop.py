@@ -37,7 +37,7 @@ def join_panel(workshop: Workshop, *, large: bool = False) -> None:
     url = join_url(workshop.join_code)
     text, code = st.columns([3, 2] if large else [2, 1])
     text.markdown(f"### {t('ideas.join_code')}")
-    text.markdown(f"# `{workshop.join_code}`")
+    text.markdown(f"# {workshop.join_code}")  # letters and digits only (JOIN_ALPHABET)
     text.caption(t("ideas.join_how", url=url))
     code.image(qr_svg(url), caption=t("ideas.join_scan"), width=260 if large else 160)
 
