@@ -27,12 +27,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# never written to the audit trail, whichever row or dict carries them
+SECRET_FIELDS = frozenset({"password_hash", "token_hash", "password", "token"})
+
+
 def snapshot(obj: SQLModel | dict[str, Any] | None) -> dict[str, Any] | None:
-    """A JSON-safe copy of a row (or dict) for an audit event's before/after."""
+    """A JSON-safe copy of a row (or dict) for an audit event's before/after, without secrets."""
     if obj is None:
         return None
     data = obj if isinstance(obj, dict) else obj.model_dump()
-    return {k: _plain(v) for k, v in data.items()}
+    return {k: _plain(v) for k, v in data.items() if k not in SECRET_FIELDS}
 
 
 def record(

@@ -15,6 +15,7 @@ import click
 from sqlalchemy import Engine
 
 from hubdash import db
+from hubdash.domain.enums import ACCOUNT_ROLES, Role
 from hubdash.domain.errors import UserError
 from hubdash.domain.permissions import SYSTEM
 from hubdash.i18n import LANGUAGES
@@ -304,7 +305,7 @@ def restore(file: Path, replace: bool) -> None:
 
     engine = db.make_engine()
     db.check_connection(engine)
-    with open_backup(file) as archive, db.session_scope(engine) as session:
+    with open_backup(file) as archive, db.schema_session(engine) as session:
         result = restore_database(
             session=session,
             actor=SYSTEM,
@@ -317,3 +318,101 @@ def restore(file: Path, replace: bool) -> None:
         f"{file}: restored {sum(result.rows.values())} rows of {len(result.rows)} tables "
         f"(schema revision {result.schema_revision}, now {result.upgraded_to})"
     )
+
+
+@main.group()
+def user() -> None:
+    """User accounts: add, set a password, disable, list. Passwords are typed at a hidden prompt or piped in."""
+
+
+def _password(from_stdin: bool) -> str:
+    """A new password from stdin (one line) or typed twice at a hidden prompt; never from the command line."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    typed: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return typed
+
+
+@user.command("add")
+@click.option("--email", default=None, help="E-mail address; single sign-on matches people by it.")
+@click.option("--name", "display_name", required=True, help="The name shown in the app and the change log.")
+@click.option("--role", type=click.Choice([r.value for r in ACCOUNT_ROLES]), required=True)
+@click.option("--region", "region_code", default=None, help="Region code (council members, hub managers; viewers).")
+@click.option("--hub", "hub_codes", multiple=True, help="A hub code of the region (hub managers); repeat for more.")
+@click.option("--organisation", "organisation_code", default=None, help="Organisation code in the region.")
+@click.option("--username", default=None, help="User name for signing in (default: the e-mail address).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--no-password", is_flag=True, help="No password: the person signs in through single sign-on.")
+@_one_line_errors
+def user_add(
+    email: str | None,
+    display_name: str,
+    role: str,
+    region_code: str | None,
+    hub_codes: tuple[str, ...],
+    organisation_code: str | None,
+    username: str | None,
+    password_stdin: bool,
+    no_password: bool,
+) -> None:
+    """Add a user account (the first administrator too: --role admin)."""
+    from hubdash.services import users
+
+    login = username or email
+    if not login:
+        raise click.UsageError("give --email or --username")
+    password = None if no_password else _password(password_stdin)
+    with db.session_scope(_engine()) as session:
+        region_id, hub_ids, organisation_id = users.scope_ids(
+            session=session, region_code=region_code, hub_codes=hub_codes, organisation_code=organisation_code
+        )
+        data = users.UserInput(login, display_name, Role(role), email, region_id, organisation_id, hub_ids)
+        added = users.add_user(session=session, actor=SYSTEM, data=data, password=password)
+        click.echo(f"user {added.username} added ({role})")
+
+
+@user.command("set-password")
+@click.argument("login")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@_one_line_errors
+def user_set_password(login: str, password_stdin: bool) -> None:
+    """Set the password of a user (by user name or e-mail); their open sessions end and a lock is lifted."""
+    from hubdash.services import users
+
+    password = _password(password_stdin)
+    with db.session_scope(_engine()) as session:
+        users.set_password(
+            session=session, actor=SYSTEM, user_id=users.user_id_for(session=session, login=login), password=password
+        )
+    click.echo(f"password of {login} set")
+
+
+@user.command("disable")
+@click.argument("login")
+@_one_line_errors
+def user_disable(login: str) -> None:
+    """Disable a user: they cannot sign in, and their open sessions end at once."""
+    from hubdash.services import users
+
+    with db.session_scope(_engine()) as session:
+        users.set_active(
+            session=session, actor=SYSTEM, user_id=users.user_id_for(session=session, login=login), active=False
+        )
+    click.echo(f"user {login} disabled")
+
+
+@user.command("list")
+@_one_line_errors
+def user_list() -> None:
+    """Every user: name, role, region, hubs, active, password set, last sign-in."""
+    from hubdash.services import users
+
+    with db.session_scope(_engine()) as session:
+        lines = users.list_users(session=session, actor=SYSTEM)
+    for u in lines:
+        region = u.region_code or "*"
+        scope = ",".join(u.hub_codes) or "-"
+        state = "active" if u.is_active else "disabled"
+        password = "password" if u.has_password else "no-password"
+        last = u.last_sign_in_at.isoformat(timespec="minutes") if u.last_sign_in_at else "never"
+        click.echo(f"{u.username}\t{u.display_name}\t{u.role.value}\t{region}\t{scope}\t{state}\t{password}\t{last}")

@@ -176,8 +176,38 @@ def upgrade(engine: Engine) -> bool:
         check_connection(engine)
         if current_revision(engine) == head_revision():
             return False
-        with engine.begin() as conn:
-            return upgrade_connection(conn, "head")
+        with schema_session(engine) as session:
+            return upgrade_connection(session.connection(), "head")
+
+
+@contextmanager
+def schema_session(engine: Engine) -> Iterator[Session]:
+    """session_scope for schema changes and restores: on SQLite, foreign keys are off while it runs.
+
+    SQLite rebuilds a table to alter it in ways ALTER TABLE cannot (Alembic's batch mode): with foreign
+    keys on, dropping the old table would first delete its rows and cascade that into every table that
+    points at it (ideas and votes of a rebuilt workshop table, ...). They are switched off outside the
+    transaction, as SQLite requires, and every reference is checked before the commit instead.
+    """
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection if engine.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with Session(bind=connection, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    if raw is not None:
+                        broken = session.connection().exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise DatabaseError(f"the new schema leaves {len(broken)} broken references: {broken[:5]}")
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade_connection(connection: Connection, revision: str) -> bool:

@@ -111,6 +111,7 @@ class RegionBase(SQLModel):
 class Region(RegionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _timestamp()
+    archived_at: datetime | None = _optional_timestamp()  # kept with its history, left out of pickers
 
 
 class OrganisationBase(SQLModel):
@@ -124,6 +125,7 @@ class Organisation(OrganisationBase, table=True):
     __table_args__ = (UniqueConstraint("region_id", "code"),)
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True, ondelete="CASCADE")
+    archived_at: datetime | None = _optional_timestamp()
 
 
 class HubBase(SQLModel):
@@ -139,6 +141,7 @@ class Hub(HubBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True, ondelete="CASCADE")
     core_institution_id: int | None = Field(default=None, foreign_key="organisation.id", ondelete="SET NULL")
+    archived_at: datetime | None = _optional_timestamp()
 
 
 class HubMember(SQLModel, table=True):
@@ -166,6 +169,28 @@ class User(UserBase, table=True):
     # None: every region (administrators, national executives)
     region_id: int | None = Field(default=None, foreign_key="region.id", ondelete="CASCADE")
     created_at: datetime = _timestamp()
+    # sign-in: an Argon2id hash (never the password); failed attempts and the lock are counted in the
+    # database, so that parallel attempts cannot get past the limit
+    password_hash: str | None = Field(default=None, max_length=300)
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = _optional_timestamp()
+    last_sign_in_at: datetime | None = _optional_timestamp()
+    oidc_subject: str | None = Field(default=None, max_length=200, unique=True, index=True)  # the provider's `sub`
+
+
+class SignInSession(SQLModel, table=True):
+    """A signed-in browser: the cookie names it, only its token's hash is stored; sign-out ends it for every tab."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 of the token; the token is only in the cookie
+    kind: str = Field(max_length=20)  # password | oidc | participant
+    user_id: int | None = Field(default=None, foreign_key="hub_user.id", index=True, ondelete="CASCADE")
+    participant_id: int | None = Field(
+        default=None, foreign_key="workshopparticipant.id", index=True, ondelete="CASCADE"
+    )
+    created_at: datetime = _timestamp()
+    last_seen_at: datetime = _timestamp()
+    ended_at: datetime | None = _optional_timestamp()
 
 
 class UserHubScope(SQLModel, table=True):
@@ -312,6 +337,20 @@ class Workshop(SQLModel, table=True):
     is_open: bool = True
     created_at: datetime = _timestamp()
     created_by_name: str = Field(default="", max_length=200)
+    # what participants type (or scan) to join while the workshop is open
+    join_code: str | None = Field(default=None, max_length=12, unique=True, index=True)
+    closed_at: datetime | None = _optional_timestamp()
+
+
+class WorkshopParticipant(SQLModel, table=True):
+    """Someone in the room who joined one workshop with its code, without an account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    organisation: str = Field(max_length=120)
+    sector: Sector = _enum(Sector)
+    joined_at: datetime = _timestamp()
 
 
 class Idea(SQLModel, table=True):
@@ -339,6 +378,7 @@ class IdeaVote(SQLModel, table=True):
     workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
     idea_id: int = Field(foreign_key="idea.id", index=True, ondelete="CASCADE")
     voter_key: str = Field(max_length=200)
+    voter_name: str = Field(default="", max_length=200)
     created_at: datetime = _timestamp()
 
 

@@ -11,7 +11,12 @@ from hubdash import i18n
 from hubdash.domain.enums import I18N_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "hubdash").rglob("*.py"))]
+SOURCES = [
+    ROOT / "app.py",
+    ROOT / "main.py",
+    *sorted((ROOT / "app_pages").glob("*.py")),
+    *sorted((ROOT / "hubdash").rglob("*.py")),
+]
 
 
 def _enum_keys() -> set[str]:

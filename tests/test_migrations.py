@@ -84,3 +84,49 @@ def test_0002_keeps_one_region_wide_target_per_indicator_and_one_vote_per_idea_a
         assert conn.execute(text("SELECT target_id FROM targetchange")).scalars().all() == [2]
         assert conn.execute(text("SELECT id FROM ideavote ORDER BY id")).scalars().all() == [1, 3]
         assert conn.execute(text("SELECT version FROM actionitem")).scalars().all() == [1]
+
+
+def test_every_row_of_a_living_database_survives_every_migration(at_0001: Engine, tmp_path: Path) -> None:
+    """The sample region, copied into a database at 0001 as far as that schema holds it, then upgraded to head:
+    no table loses a row and no reference is cut (a table that SQLite rebuilds must not cascade its delete)."""
+    from sqlalchemy import MetaData, func, insert, select
+
+    from hubdash.domain.permissions import SYSTEM
+    from hubdash.seed.sample import load_sample
+
+    source = db.make_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    db.upgrade(source)
+    with db.session_scope(source) as session:
+        load_sample(session=session, actor=SYSTEM, lang="ja")
+    old, new = MetaData(), MetaData()
+    old.reflect(at_0001)
+    new.reflect(source)
+    with source.connect() as read, at_0001.begin() as write:
+        for table in old.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            stored = new.tables[table.name]
+            query = select(*(stored.c[c.name] for c in table.columns))
+            rows = [dict(r._mapping) for r in read.execute(query)]
+            if rows:
+                write.execute(insert(table), rows)
+
+    def counts() -> dict[str, int]:
+        with at_0001.connect() as conn:
+            return {
+                t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in old.sorted_tables
+                if t.name != "alembic_version"
+            }
+
+    def carried() -> int:
+        with at_0001.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM actionitem WHERE carried_from_id IS NOT NULL")).scalar_one()
+
+    before, links = counts(), carried()
+    assert before["idea"] > 0 and before["ideavote"] > 0 and before["measurement"] > 100 and links > 0
+    db.upgrade(at_0001)
+    assert db.current_revision(at_0001) == db.head_revision()
+    assert counts() == before
+    assert carried() == links
+    source.dispose()

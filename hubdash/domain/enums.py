@@ -27,6 +27,13 @@ class Role(StrEnum):
     COUNCIL_MEMBER = "council_member"
     HUB_MANAGER = "hub_manager"
     VIEWER = "viewer"
+    # no account: joins one open workshop with its code (services.participants)
+    WORKSHOP_PARTICIPANT = "workshop_participant"
+    # the outside expert (外部有識者) of one effect verification comes with that feature
+
+
+ACCOUNT_ROLES = (Role.ADMIN, Role.COUNCIL_MEMBER, Role.HUB_MANAGER, Role.VIEWER)
+"""The roles a user account can hold (a workshop participant has no account)."""
 
 
 class Permission(StrEnum):
@@ -41,6 +48,7 @@ class Permission(StrEnum):
     EDIT_VISION = "edit_vision"
     ENDORSE = "endorse"
     COMMENT = "comment"
+    RESOLVE_COMMENT = "resolve_comment"
     POST_IDEA = "post_idea"
     VOTE_IDEA = "vote_idea"
     FACILITATE_WORKSHOP = "facilitate_workshop"

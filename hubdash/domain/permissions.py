@@ -19,6 +19,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EDIT_VISION,
         Permission.ENDORSE,
         Permission.COMMENT,
+        Permission.RESOLVE_COMMENT,
         Permission.POST_IDEA,
         Permission.VOTE_IDEA,
         Permission.FACILITATE_WORKSHOP,
@@ -28,16 +29,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.HUB_MANAGER: _READER
     | {
         Permission.COMMENT,
+        Permission.RESOLVE_COMMENT,
         Permission.POST_IDEA,
         Permission.VOTE_IDEA,
         Permission.ENTER_PROGRESS,
         Permission.EDIT_PDCA,
     },
     Role.VIEWER: _READER,
+    # no READ: a participant sees only the workshop's pages (the ideas board, presentation, vision)
+    Role.WORKSHOP_PARTICIPANT: frozenset({Permission.POST_IDEA, Permission.VOTE_IDEA, Permission.COMMENT}),
 }
 
 # Permissions that act on one hub: a hub manager holds them only for the hubs in their scope.
 HUB_SCOPED = frozenset({Permission.ENTER_PROGRESS, Permission.EDIT_PDCA})
+# Permissions that act in one workshop: a participant holds them only in the workshop they joined.
+WORKSHOP_SCOPED = frozenset({Permission.POST_IDEA, Permission.VOTE_IDEA})
 
 
 @dataclass(frozen=True)
@@ -52,10 +58,15 @@ class Actor:
     region_id: int | None = None  # None: every region
     hub_ids: frozenset[int] = field(default_factory=frozenset)
     open_mode: bool = False
+    workshop_id: int | None = None  # a workshop participant's one workshop
+    participant_id: int | None = None
+    session_id: int | None = None  # the server-side sign-in session this actor came from
 
     @property
     def key(self) -> str:
-        """A stable identity for drafts, presence and votes."""
+        """A stable identity for drafts, presence and votes: the account, or the workshop participant."""
+        if self.participant_id is not None:
+            return f"participant:{self.participant_id}"
         return self.username or f"open:{self.name}"
 
 
@@ -82,12 +93,15 @@ def allows(
     region_id: int | None = None,
     hub_id: int | None = None,
     organisation_id: int | None = None,
+    workshop_id: int | None = None,
 ) -> bool:
-    """Whether the actor holds the permission for that region, hub and organisation."""
+    """Whether the actor holds the permission for that region, hub, organisation and workshop."""
     if permission not in ROLE_PERMISSIONS[actor.role]:
         return False
     if actor.role is Role.ADMIN:
         return True
+    if actor.role is Role.WORKSHOP_PARTICIPANT:
+        return _participant_allows(actor, permission, region_id, hub_id, workshop_id)
     if region_id is not None and actor.region_id is not None and region_id != actor.region_id:
         return False
     if permission in HUB_SCOPED and actor.role is Role.HUB_MANAGER:
@@ -98,6 +112,16 @@ def allows(
     return True
 
 
+def _participant_allows(
+    actor: Actor, permission: Permission, region_id: int | None, hub_id: int | None, workshop_id: int | None
+) -> bool:
+    # only in the region of their workshop, never on a hub's things (PDCA comments), and posting and
+    # voting only in the workshop they joined
+    if region_id is None or region_id != actor.region_id or hub_id is not None:
+        return False
+    return permission not in WORKSHOP_SCOPED or (workshop_id is not None and workshop_id == actor.workshop_id)
+
+
 def require(
     actor: Actor,
     permission: Permission,
@@ -105,12 +129,20 @@ def require(
     region_id: int | None = None,
     hub_id: int | None = None,
     organisation_id: int | None = None,
+    workshop_id: int | None = None,
 ) -> None:
-    """Raise PermissionDenied unless the actor holds the permission for that region, hub and organisation."""
-    if not allows(actor, permission, region_id=region_id, hub_id=hub_id, organisation_id=organisation_id):
+    """Raise PermissionDenied unless the actor holds the permission for that region, hub, organisation, workshop."""
+    if not allows(
+        actor, permission, region_id=region_id, hub_id=hub_id, organisation_id=organisation_id, workshop_id=workshop_id
+    ):
         scope = "".join(
             f" {name}={value}"
-            for name, value in (("region", region_id), ("hub", hub_id), ("organisation", organisation_id))
+            for name, value in (
+                ("region", region_id),
+                ("hub", hub_id),
+                ("organisation", organisation_id),
+                ("workshop", workshop_id),
+            )
             if value is not None
         )
         raise PermissionDenied(actor, permission, f" ({scope.strip()})" if scope else "")

@@ -43,6 +43,7 @@ from hubdash.services.progress import EnteredValue, QuarterRow, hub_quarter, tar
 # A value this many times larger (or smaller) than last quarter's needs a note before it is saved.
 JUMP_FACTOR = 3.0
 _CHUNK = 5000
+_ID_CHUNK = 2000
 
 
 class NoteRequired(UserError):
@@ -52,6 +53,10 @@ class NoteRequired(UserError):
         self.reasons = reasons  # indicator id -> NOTE_JUMP or NOTE_OFF_TRACK
         self.labels = labels  # indicator id -> "K01 name"
         super().__init__("progress.note_required", indicators=[labels[i] for i in reasons])
+
+
+class ImportPlanMismatch(UserError):
+    """A planned row that does not match what is stored (another hub's value, a foreign indicator)."""
 
 
 class PlannedValue(NamedTuple):
@@ -359,6 +364,39 @@ def _conflict(session: Session, chunk: Sequence[PlannedValue]) -> EditConflict:
     )
 
 
+def _check_plan(session: Session, actor: Actor, values: Sequence[PlannedValue]) -> dict[int, int]:
+    """Hub id -> region id of a plan's rows, after checking each row's hub, indicator and stored value id."""
+    hub_ids = {v.hub_id for v in values}
+    regions = {h: r for h, r in session.exec(select(Hub.id, Hub.region_id).where(col(Hub.id).in_(hub_ids))).all() if h}
+    indicator_ids = {v.indicator_id for v in values}
+    indicator_regions = dict(
+        session.exec(select(Indicator.id, Indicator.region_id).where(col(Indicator.id).in_(indicator_ids))).all()
+    )
+    existing_ids = [v.existing_id for v in values if v.existing_id is not None]
+    stored: dict[int | None, tuple[int, int, FiscalQuarter]] = {}
+    for start in range(0, len(existing_ids), _ID_CHUNK):  # a database takes only so many parameters at once
+        for m_id, hub_id, indicator_id, fy, q in session.execute(
+            sa_select(
+                col(Measurement.id),
+                col(Measurement.hub_id),
+                col(Measurement.indicator_id),
+                col(Measurement.fiscal_year),
+                col(Measurement.quarter),
+            ).where(col(Measurement.id).in_(existing_ids[start : start + _ID_CHUNK]))
+        ).all():
+            stored[m_id] = (hub_id, indicator_id, FiscalQuarter(fy, q))
+    for hub_id in sorted(hub_ids):
+        if hub_id not in regions:
+            raise NotFound("progress.error_no_hub", hub=hub_id)
+        require(actor, Permission.ENTER_PROGRESS, region_id=regions[hub_id], hub_id=hub_id)
+    for v in values:
+        # a stored value is only ever the one of the row's own hub, indicator and quarter, in the hub's region
+        wrong_value = v.existing_id is not None and stored.get(v.existing_id) != (v.hub_id, v.indicator_id, v.period)
+        if wrong_value or indicator_regions.get(v.indicator_id) != regions[v.hub_id]:
+            raise ImportPlanMismatch("progress.error_plan_mismatch", row=v.row, label=v.label)
+    return regions
+
+
 def apply_import(
     *,
     session: Session,
@@ -369,13 +407,13 @@ def apply_import(
 ) -> WriteResult:
     """Write a planned import: add new values, correct changed ones (keeping the old value), in one transaction.
 
-    Raises EditConflict, writing nothing, when someone saved any of its values after the plan was made.
+    A plan is checked again row by row against what is stored and who applies it: it may have been made
+    by someone else, or changed on the way. Raises EditConflict, writing nothing, when someone saved any
+    of its values after the plan was made.
     """
     db.lock_for_write(session)
-    hub_ids = {v.hub_id for v in [*plan.new, *plan.changed]}
-    regions = dict(session.exec(select(Hub.id, Hub.region_id).where(col(Hub.id).in_(hub_ids))).all())
-    for hub_id in sorted(hub_ids):
-        require(actor, Permission.ENTER_PROGRESS, region_id=regions.get(hub_id), hub_id=hub_id)
+    regions = _check_plan(session, actor, [*plan.new, *plan.changed])
+    hub_ids = set(regions)
     _write_values(session, actor, plan.new, plan.changed, source="import", progress=progress)
     result = WriteResult(len(plan.new), len(plan.changed), len(plan.unchanged))
     audit.record(

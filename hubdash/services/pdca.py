@@ -145,8 +145,9 @@ class HubCycles:
 
 
 def region_hub_cycles(*, session: Session, region_id: int) -> list[HubCycles]:
-    """Every hub of the region with its cycles, for picking one."""
-    hubs = session.exec(select(Hub).where(Hub.region_id == region_id).order_by(col(Hub.code))).all()
+    """Every hub of the region (not archived) with its cycles, for picking one."""
+    current = select(Hub).where(Hub.region_id == region_id, col(Hub.archived_at).is_(None))
+    hubs = session.exec(current.order_by(col(Hub.code))).all()
     query = select(Organisation.id, Organisation.name).where(Organisation.region_id == region_id)
     orgs = dict(session.exec(query).all())
     by_hub: dict[int, list[tuple[int, FiscalQuarter, PdcaStage]]] = defaultdict(list)
@@ -765,7 +766,7 @@ def add_comment(*, session: Session, actor: Actor, cycle_id: int, body: str) -> 
     if cycle is None:
         raise NotFound("pdca.error_no_cycle", cycle=cycle_id)
     hub = _hub(session, cycle.hub_id)
-    require(actor, Permission.COMMENT, region_id=hub.region_id)
+    require(actor, Permission.COMMENT, region_id=hub.region_id, hub_id=hub.id)
     body = body.strip()
     if not body:
         raise PdcaInputError("pdca.error_comment_empty")

@@ -14,14 +14,21 @@ from hubdash.models import Hub, Indicator, Organisation, Region, StrategicGoal, 
 from hubdash.services.progress import IndicatorProgress, latest_quarter, region_progress, status_counts
 
 
-def list_regions(*, session: Session) -> list[Region]:
-    """Every region, by code."""
-    return list(session.exec(select(Region).order_by(col(Region.code))).all())
+def list_regions(*, session: Session, include_archived: bool = False) -> list[Region]:
+    """Every region (archived ones only when asked), by code."""
+    query = select(Region).order_by(col(Region.code))
+    if not include_archived:
+        query = query.where(col(Region.archived_at).is_(None))
+    return list(session.exec(query).all())
 
 
 def list_hubs(*, session: Session, region_id: int) -> list[Hub]:
-    """The hubs of a region, by code."""
-    return list(session.exec(select(Hub).where(Hub.region_id == region_id).order_by(col(Hub.code))).all())
+    """The hubs of a region that are not archived, by code."""
+    return list(
+        session.exec(
+            select(Hub).where(Hub.region_id == region_id, col(Hub.archived_at).is_(None)).order_by(col(Hub.code))
+        ).all()
+    )
 
 
 def active_goals(*, session: Session, region_id: int) -> list[StrategicGoal]:

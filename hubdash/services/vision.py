@@ -473,6 +473,7 @@ def my_drafts(*, session: Session, region_id: int, user_key: str) -> dict[PartKe
 
 def touch_presence(*, session: Session, actor: Actor, region_id: int, part_keys: list[str]) -> None:
     """Say that the actor is editing these parts now (and no others); presence is a heartbeat, not audited."""
+    require(actor, Permission.EDIT_VISION, region_id=region_id)
     keys = [str(PartKey(k)) for k in part_keys]
     session.execute(
         delete(EditorPresence).where(
@@ -541,6 +542,7 @@ def endorsement_coverage(*, session: Session, region_id: int) -> list[Endorsemen
     for org in session.exec(
         select(Organisation)
         .where(Organisation.region_id == region_id, Organisation.council_member)
+        .where(col(Organisation.archived_at).is_(None))
         .order_by(col(Organisation.sector), col(Organisation.code))
     ).all():
         endorsed, number = newest.get(id_of(org), (None, None))  # type: ignore[assignment]  # (None, None): not endorsed
@@ -646,7 +648,7 @@ def resolve_comment(*, session: Session, actor: Actor, comment_id: int) -> Comme
     row = session.get(Comment, comment_id, populate_existing=True)
     if row is None:
         raise NotFound("vision.error_no_comment", comment=comment_id)
-    require(actor, Permission.COMMENT, region_id=row.region_id)
+    require(actor, Permission.RESOLVE_COMMENT, region_id=row.region_id)
     if row.resolved_at is not None:
         return row
     before = audit.snapshot(row)

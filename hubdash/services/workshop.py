@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -14,6 +14,7 @@ from hubdash.domain.errors import NotFound
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.vision_parts import STATEMENT, PartKey
 from hubdash.models import Idea, IdeaVote, StrategicGoal, VisionRevision, Workshop, id_of, utcnow
+from hubdash.services.participants import end_workshops, new_join_code
 from hubdash.services.vision import VisionInputError, current_vision, lock_vision, part_text, save_part
 
 MAX_VOTES = 50
@@ -41,21 +42,23 @@ def _check_budget(votes: int) -> None:
 def open_workshop(
     *, session: Session, actor: Actor, region_id: int, title: str, votes_per_participant: int
 ) -> Workshop:
-    """Start a new session of the ideas board (earlier ones close)."""
+    """Start a new session of the ideas board with a fresh join code (earlier ones close, their participants leave)."""
     require(actor, Permission.FACILITATE_WORKSHOP, region_id=region_id)
     title = title.strip()
     if not title or len(title) > 200:
         raise VisionInputError("ideas.error_workshop_title", limit=200)
     _check_budget(votes_per_participant)
     db.lock_for_write(session, f"workshops:{region_id}")  # one open workshop per region
-    session.execute(
-        update(Workshop)
-        .where(col(Workshop.region_id) == region_id, col(Workshop.is_open))
-        .values(is_open=False)
-        .execution_options(synchronize_session=False)
-    )
+    still_open = session.exec(
+        select(Workshop.id).where(col(Workshop.region_id) == region_id, col(Workshop.is_open))
+    ).all()
+    end_workshops(session, [w for w in still_open if w is not None])
     row = Workshop(
-        region_id=region_id, title=title, votes_per_participant=votes_per_participant, created_by_name=actor.name
+        region_id=region_id,
+        title=title,
+        votes_per_participant=votes_per_participant,
+        created_by_name=actor.name,
+        join_code=new_join_code(),
     )
     session.add(row)
     audit.record(session, actor, "workshop.open", row)
@@ -89,7 +92,7 @@ def post_idea(*, session: Session, actor: Actor, workshop_id: int, body: str, go
     """Post a sticky note to an open workshop, optionally tagged to a goal."""
     db.lock_for_write(session)
     workshop = _workshop(session, workshop_id)
-    require(actor, Permission.POST_IDEA, region_id=workshop.region_id)
+    require(actor, Permission.POST_IDEA, region_id=workshop.region_id, workshop_id=workshop_id)
     if not workshop.is_open:
         raise VisionInputError("ideas.error_closed", title=workshop.title)
     body = body.strip()
@@ -130,7 +133,7 @@ def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
     """Give one of the participant's votes to an idea (one vote per idea), within the workshop's budget."""
     db.lock_for_write(session)
     idea = _idea(session, idea_id)
-    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
+    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id, workshop_id=idea.workshop_id)
     workshop = _workshop(session, idea.workshop_id, lock=True)
     if not workshop.is_open:
         raise VisionInputError("ideas.error_closed", title=workshop.title)
@@ -140,7 +143,7 @@ def vote(*, session: Session, actor: Actor, idea_id: int) -> IdeaVote:
     used = votes_used(session=session, workshop_id=id_of(workshop), voter_key=actor.key)
     if used >= workshop.votes_per_participant:
         raise VoteLimitReached("ideas.error_no_votes_left", name=actor.name, budget=workshop.votes_per_participant)
-    row = IdeaVote(workshop_id=id_of(workshop), idea_id=idea_id, voter_key=actor.key)
+    row = IdeaVote(workshop_id=id_of(workshop), idea_id=idea_id, voter_key=actor.key, voter_name=actor.name)
     if not db.add_unique(session, row):  # unique (idea, voter) backs the check above
         raise VisionInputError("ideas.error_voted", name=actor.name)
     audit.record(session, actor, "idea.vote", row, region_id=idea.region_id)
@@ -151,7 +154,7 @@ def unvote(*, session: Session, actor: Actor, idea_id: int) -> None:
     """Take back the participant's vote for an idea."""
     db.lock_for_write(session)
     idea = _idea(session, idea_id)
-    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id)
+    require(actor, Permission.VOTE_IDEA, region_id=idea.region_id, workshop_id=idea.workshop_id)
     removed = session.execute(
         delete(IdeaVote).where(col(IdeaVote.idea_id) == idea_id, col(IdeaVote.voter_key) == actor.key)
     )
@@ -207,6 +210,7 @@ class IdeaCard:
     votes: int
     voted_by_me: bool
     adopted_at: datetime | None
+    voters: tuple[str, ...] = ()  # the names of those who voted, as they signed in (name and organisation)
 
 
 @dataclass(frozen=True)
@@ -251,8 +255,18 @@ def ideas_board(*, session: Session, region_id: int, voter_key: str, limit: int 
             select(IdeaVote.idea_id).where(IdeaVote.workshop_id == workshop.id, IdeaVote.voter_key == voter_key)
         ).all()
     )
+    voters: dict[int, list[str]] = {}
+    for idea_id, name in session.exec(
+        select(IdeaVote.idea_id, IdeaVote.voter_name)
+        .where(IdeaVote.workshop_id == workshop.id)
+        .order_by(col(IdeaVote.created_at), col(IdeaVote.id))
+    ).all():
+        if name:
+            voters.setdefault(idea_id, []).append(name)
     ideas = [
-        IdeaCard(id_of_row, body, code, author, int(votes), id_of_row in mine, adopted_at)
+        IdeaCard(
+            id_of_row, body, code, author, int(votes), id_of_row in mine, adopted_at, tuple(voters.get(id_of_row, []))
+        )
         for id_of_row, body, code, author, votes, adopted_at in rows
         if id_of_row is not None
     ]

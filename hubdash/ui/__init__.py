@@ -2,19 +2,10 @@
 identity), region, fmt (the one formatter bound to the session), widgets, and one module per page family."""
 
 from hubdash.ui import fmt
-from hubdash.ui.region import region_picker, require_region
+from hubdash.ui.identity import actor, actor_badge
+from hubdash.ui.region import region_picker, require_permission, require_region
 from hubdash.ui.runtime import attempt, guard, guarded, read, read_fresh, show_error, start, write
-from hubdash.ui.session import (
-    actor,
-    actor_badge,
-    display,
-    label,
-    language,
-    language_switch,
-    participant,
-    participant_name_input,
-    t,
-)
+from hubdash.ui.session import display, label, language, language_switch, t
 from hubdash.ui.text import flash, literal, md, message, show, show_flash
 from hubdash.ui.widgets import chart_view, enum_select, page_title, status_metrics
 
@@ -36,11 +27,10 @@ __all__ = [
     "md",
     "message",
     "page_title",
-    "participant",
-    "participant_name_input",
     "read",
     "read_fresh",
     "region_picker",
+    "require_permission",
     "require_region",
     "show",
     "show_error",

@@ -11,7 +11,8 @@ from hubdash.charts import ChartView
 from hubdash.exports.executive import MIME_TYPES, REPORT_FORMATS, report_file
 from hubdash.services.executive import ExecutiveSummary, executive_report
 from hubdash.ui import runtime
-from hubdash.ui.session import actor, display, t
+from hubdash.ui.identity import actor
+from hubdash.ui.session import display, t
 
 DOWNLOAD_LABELS = {"pptx": "executive.download_pptx", "xlsx": "executive.download_xlsx"}
 

@@ -23,8 +23,9 @@ from hubdash.services.measurements import (
 )
 from hubdash.services.progress import EnteredValue, QuarterRow
 from hubdash.ui import fmt, runtime
+from hubdash.ui.identity import actor
 from hubdash.ui.progress_tables import notes_needed_table, plan_table, row_errors_table
-from hubdash.ui.session import actor, language, t
+from hubdash.ui.session import language, t
 from hubdash.ui.text import flash, literal, md
 
 ROUND_KEY, NOTES_KEY, PLAN_KEY = "progress_round", "progress_notes_needed", "progress_plan"
@@ -42,8 +43,13 @@ def _numbers(values: list[float | None]) -> list[float]:
     return [float("nan") if v is None else v for v in values]
 
 
-def entry_table(hub: Hub, period: FiscalQuarter, rows: list[QuarterRow], stored: dict[int, EnteredValue]) -> None:
-    """The hub's indicators in one quarter as an editable table, saved with one button (notes where needed)."""
+def entry_table(
+    hub: Hub, period: FiscalQuarter, rows: list[QuarterRow], stored: dict[int, EnteredValue], *, editable: bool = True
+) -> None:
+    """The hub's indicators in one quarter as an editable table, saved with one button (notes where needed).
+
+    Read only, without the button, for someone who may not enter this hub's values.
+    """
     state = st.session_state
     editor_key = f"progress_editor_{hub.id}_{period.index}_{state.get(ROUND_KEY, 0)}"
     col_value, col_note = t("col.value"), t("col.note")
@@ -66,13 +72,18 @@ def entry_table(hub: Hub, period: FiscalQuarter, rows: list[QuarterRow], stored:
             col_value: st.column_config.NumberColumn(col_value, help=t("progress.value_help"), format="%g"),
             col_note: st.column_config.TextColumn(col_note, max_chars=1000),
         },
-        disabled=[t(f"col.{c}") for c in ("code", "indicator", "unit", "previous", "expected", "compared", "status")],
+        disabled=[t(f"col.{c}") for c in ("code", "indicator", "unit", "previous", "expected", "compared", "status")]
+        if editable
+        else True,
         hide_index=True,
         width="stretch",
         placeholder="–",
         key=editor_key,
     )
     st.caption(t("progress.compared_help"))
+    if not editable:
+        st.info(t("accounts.read_only"))
+        return
     notes_needed = state.get(NOTES_KEY)
     if notes_needed and notes_needed[0] == editor_key:
         st.warning(t("progress.notes_needed"))

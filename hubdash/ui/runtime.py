@@ -14,7 +14,6 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 from streamlit.errors import FragmentHandledException
-from streamlit.runtime.pages_manager import PagesManager
 
 from hubdash import db
 from hubdash.domain.errors import UserError
@@ -22,7 +21,7 @@ from hubdash.domain.permissions import SYSTEM
 from hubdash.seed.sample import load_sample_if_empty
 from hubdash.services import regions as region_service
 from hubdash.services.audit_log import change_stamp
-from hubdash.ui import session, text
+from hubdash.ui import identity, session, text
 
 T = TypeVar("T")
 E = TypeVar("E", bound=UserError)
@@ -45,26 +44,18 @@ def engine() -> Engine:
 
 
 def start() -> Engine:
-    """Open the database, stopping the page with one readable line if it cannot be used."""
-    _leave_folder_navigation()
+    """Open the database and find who is signed in, stopping the page with a readable line when either fails."""
     try:
         eng = engine()
     except db.DatabaseError as exc:
         st.error(text.md("app.database_error", error=str(exc)))
         st.stop()
     _ensure_some_region(eng, session.language())
+    found = identity.resolve(eng)
+    identity.remember(found)
+    if found is None:
+        identity.sign_in_prompt()
     return eng
-
-
-def _leave_folder_navigation() -> None:
-    # Until app.py has called st.navigation once in this server process, Streamlit runs a pages/
-    # folder in its older multipage mode: a page opened by its URL would run without app.py, and
-    # the sidebar would list file names. config.toml hides that folder menu; here we switch to
-    # app.py's navigation, show its (translated) menu and run again.
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.set_option("client.showSidebarNavigation", True)
-        st.rerun()
 
 
 def _ensure_some_region(eng: Engine, lang: str) -> None:
@@ -74,7 +65,7 @@ def _ensure_some_region(eng: Engine, lang: str) -> None:
     if "regions_checked" in st.session_state:
         return
     with Session(eng) as s:
-        empty = not region_service.list_regions(session=s)
+        empty = not region_service.list_regions(session=s, include_archived=True)
     if empty:
         with db.startup_lock(eng):
             db.run_in_transaction(eng, lambda s: load_sample_if_empty(session=s, actor=SYSTEM, lang=lang))
@@ -118,9 +109,12 @@ def attempt(fn: Callable[..., T], *, keep_cache: bool = False, **kwargs: Any) ->
     Nothing is changed when the service refuses. keep_cache: the write changes nothing a cached read
     shows (drafts, presence).
     """
-    actor = session.actor()
+    who = identity.resolve(engine())  # afresh: a session ended in another tab writes nothing more
+    if who is None:
+        return None, UserError("accounts.error_signed_out")
+    identity.remember(who)
     try:
-        result = db.run_in_transaction(engine(), lambda s: fn(session=s, actor=actor, **kwargs))
+        result = db.run_in_transaction(engine(), lambda s: fn(session=s, actor=who, **kwargs))
     except UserError as exc:
         return None, exc
     except db.Busy:

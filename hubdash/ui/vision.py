@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from hubdash.domain.errors import EditConflict
+from hubdash.domain.permissions import Permission, allows
 from hubdash.domain.vision_parts import STATEMENT, PartKey
 from hubdash.domain.vision_text import diff, diff_markdown
 from hubdash.models import Comment
 from hubdash.services import vision as svc
 from hubdash.ui import fmt, runtime
+from hubdash.ui.identity import actor
 from hubdash.ui.session import label, t
 from hubdash.ui.text import literal, md, show
 
 EDITING_KEY = "vision_editing"  # part -> the version its editor started from
 CONFLICTS_KEY = "vision_conflicts"  # part -> the conflict its last save ran into
+
+
+def may(permission: Permission, region_id: int) -> bool:
+    """Whether the signed-in person may do this in the region (the service checks again)."""
+    return allows(actor(), permission, region_id=region_id)
 
 
 def editing() -> dict[PartKey, int]:
@@ -129,9 +135,12 @@ def _comments(region_id: int, key: PartKey, comments: list[Comment]) -> None:
             show(c.body)
             resolved = md("vision.resolved_by", name=c.resolved_by_name) if c.resolved_at else ""
             st.caption(f"{literal(c.author_name)} · {fmt.when(c.created_at)} {resolved}")
-            if c.resolved_at is None and st.button(t("vision.resolve"), key=f"resolve-{c.id}"):
+            resolvable = c.resolved_at is None and may(Permission.RESOLVE_COMMENT, region_id)
+            if resolvable and st.button(t("vision.resolve"), key=f"resolve-{c.id}"):
                 runtime.write(svc.resolve_comment, comment_id=c.id)
                 st.rerun(scope="fragment")
+        if not may(Permission.COMMENT, region_id):
+            return
         with st.form(f"comment-{key}", clear_on_submit=True, border=False):
             body = st.text_area(t("vision.new_comment"), height=80)
             if st.form_submit_button(t("vision.post_comment")):
@@ -154,40 +163,7 @@ def part(region_id: int, key: PartKey, vision: svc.Vision, live: dict[str, Any])
                 st.caption(f"{literal(fmt.coded(ind.code, ind.name))}: {fmt.status(ind.status)}")
             if key in drafts:
                 st.info(t("vision.draft_waiting"))
-            if st.button(t("vision.edit"), key=f"edit-{key}"):
+            if may(Permission.EDIT_VISION, region_id) and st.button(t("vision.edit"), key=f"edit-{key}"):
                 editing()[key] = drafts[key].base_version if key in drafts else version
                 st.rerun(scope="fragment")
         _comments(region_id, key, live["comments"].get(key, []))
-
-
-def coverage_frame(coverage: list[svc.SectorCoverage]) -> pd.DataFrame:
-    """One row per sector and endorsement state (current | earlier | none), for charts.endorsement_coverage."""
-    return pd.DataFrame(
-        [
-            {"sector": c.sector.value, "state": state, "organisations": getattr(c, state)}
-            for c in coverage
-            for state in ("current", "earlier", "none")
-        ],
-        columns=["sector", "state", "organisations"],
-    )
-
-
-def endorsement_table(rows: list[svc.EndorsementRow]) -> pd.DataFrame:
-    """Every council organisation with its endorsement state, person, time and comment."""
-    return pd.DataFrame(
-        {
-            t("col.organisation"): [r.organisation for r in rows],
-            t("col.sector"): [label(r.sector) for r in rows],
-            t("col.endorsement"): [
-                t("vision.endorsed")
-                if r.is_current
-                else t("vision.endorsed_earlier", number=r.revision_number)
-                if r.revision_number
-                else t("vision.not_endorsed")
-                for r in rows
-            ],
-            t("col.person"): [r.person_name for r in rows],
-            t("col.when"): [fmt.when(r.endorsed_at) if r.endorsed_at else "" for r in rows],
-            t("vision.endorse_comment"): [r.comment for r in rows],
-        }
-    )

@@ -82,3 +82,29 @@ def test_refusal_message_names_actor_and_permission() -> None:
     assert i18n.message(info.value, "ja") == (
         "Tanaka（閲覧者）には、ここで「目標値の編集」をする権限がありません。何も変更していません。"
     )
+
+
+PARTICIPANT = Actor(
+    name="Yamada (A Univ)", role=Role.WORKSHOP_PARTICIPANT, region_id=1, workshop_id=7, participant_id=3
+)
+
+
+@pytest.mark.parametrize(
+    ("permission", "scope", "allowed"),
+    [
+        (Permission.POST_IDEA, {"region_id": 1, "workshop_id": 7}, True),
+        (Permission.VOTE_IDEA, {"region_id": 1, "workshop_id": 7}, True),
+        (Permission.VOTE_IDEA, {"region_id": 1, "workshop_id": 8}, False),  # another workshop
+        (Permission.VOTE_IDEA, {"region_id": 1}, False),  # no workshop named
+        (Permission.POST_IDEA, {"region_id": 2, "workshop_id": 7}, False),  # another region
+        (Permission.COMMENT, {"region_id": 1}, True),  # on the vision of the workshop's region
+        (Permission.COMMENT, {"region_id": 1, "hub_id": 5}, False),  # not on a hub's PDCA cycle
+        (Permission.COMMENT, {}, False),
+        (Permission.READ, {"region_id": 1}, False),  # the workshop's pages only
+        (Permission.RESOLVE_COMMENT, {"region_id": 1}, False),
+        (Permission.EDIT_VISION, {"region_id": 1}, False),
+    ],
+)
+def test_a_workshop_participant_acts_in_their_workshop_only(permission: Permission, scope: dict, allowed: bool) -> None:
+    assert allows(PARTICIPANT, permission, **scope) is allowed
+    assert PARTICIPANT.key == "participant:3"

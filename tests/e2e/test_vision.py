@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
+from hubdash.domain.enums import Role
+
+from .accounts import sample_with_accounts, sign_in
 from .conftest import assert_no_exception, wait_for_app
 
 STATEMENT = ".st-key-part-statement"
@@ -14,13 +18,26 @@ STATEMENT = ".st-key-part-statement"
 def _open_as(new_page, server, name: str) -> Page:
     page = new_page(locale="ja-JP")
     page.on("dialog", lambda dialog: (_ for _ in ()).throw(AssertionError(f"a dialog opened: {dialog.message}")))
+    sign_in(page, server, LOGINS[name])
+    wait_for_app(page)
     page.goto(server.url + "vision")
     wait_for_app(page)
-    field = page.get_by_label("ワークショップでのお名前")
-    field.fill(name)
-    field.press("Enter")
-    wait_for_app(page)
     return page
+
+
+LOGINS = {"青木": "aoki", "馬場": "baba", "千葉": "chiba", "江口": "eguchi"}
+
+
+@pytest.fixture
+def start_council(start_app, tmp_path):
+    """The app in password mode, with four council members of the sample region (two people are two accounts)."""
+
+    def start():
+        accounts = dict.fromkeys(LOGINS.values(), (Role.COUNCIL_MEMBER, ()))
+        url = sample_with_accounts(tmp_path, accounts, names={v: k for k, v in LOGINS.items()})
+        return start_app(lang="ja", db_url=url, env={"HUBDASH_AUTH": "password"})
+
+    return start
 
 
 def _start_editing(page: Page) -> None:
@@ -41,8 +58,8 @@ def _type_and_save(page: Page, body: str, reason: str) -> None:
     wait_for_app(page)
 
 
-def test_two_editors_from_one_revision_lose_no_words_and_see_each_other_live(start_app, new_page) -> None:
-    server = start_app(lang="ja")
+def test_two_editors_from_one_revision_lose_no_words_and_see_each_other_live(start_council, new_page) -> None:
+    server = start_council()
     alice = _open_as(new_page, server, "青木")
     bob = _open_as(new_page, server, "馬場")
     _start_editing(alice)
@@ -73,8 +90,8 @@ def test_two_editors_from_one_revision_lose_no_words_and_see_each_other_live(sta
     assert_no_exception(alice)
 
 
-def test_unsaved_text_survives_a_reload(start_app, new_page) -> None:
-    server = start_app(lang="ja")
+def test_unsaved_text_survives_a_reload(start_council, new_page) -> None:
+    server = start_council()
     page = _open_as(new_page, server, "千葉")
     _start_editing(page)
     area = page.locator(STATEMENT).get_by_label("本文（Markdown）")
@@ -91,8 +108,8 @@ def test_unsaved_text_survives_a_reload(start_app, new_page) -> None:
 XSS = '<script>window.__xss = 1</script> <img src=x onerror="window.__xss = 2"> [click](javascript:window.__xss=3)'
 
 
-def test_script_typed_into_the_vision_and_a_comment_shows_as_text(start_app, new_page) -> None:
-    server = start_app(lang="ja")
+def test_script_typed_into_the_vision_and_a_comment_shows_as_text(start_council, new_page) -> None:
+    server = start_council()
     page = _open_as(new_page, server, "江口")
     _start_editing(page)
     _type_and_save(page, XSS, "XSS")

@@ -86,7 +86,7 @@ def test_rerun_and_stop_pass_through(what: str, logged) -> None:
 
 
 def test_every_page_and_fragment_runs_inside_the_guard() -> None:
-    app = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    app = ast.parse((ROOT / "main.py").read_text(encoding="utf-8"))
     guarded_runs = [
         node
         for node in ast.walk(app)
@@ -94,9 +94,9 @@ def test_every_page_and_fragment_runs_inside_the_guard() -> None:
         and any(ast.unparse(item.context_expr) == "ui.guard()" for item in node.items)
         and "navigation.run()" in ast.unparse(node)
     ]
-    assert guarded_runs, "app.py runs the page inside ui.guard()"
+    assert guarded_runs, "main.py runs the page inside ui.guard()"
     fragments = []
-    for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "hubdash" / "ui").glob("*.py")]:
+    for path in [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "hubdash" / "ui").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef):
                 names = [ast.unparse(d) for d in node.decorator_list]

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = sorted([*(ROOT / "hubdash" / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
+FILES = sorted(
+    [*(ROOT / "hubdash" / "ui").glob("*.py"), *(ROOT / "app_pages").glob("*.py"), ROOT / "main.py", ROOT / "app.py"]
+)
 RENDERER = ROOT / "hubdash" / "ui" / "text.py"  # where the renderer's output meets st.html (reviewed by hand)
 
 # calls whose first argument (or body=) Streamlit renders as Markdown
@@ -177,7 +179,7 @@ def test_the_scan_finds_the_places_that_show_text() -> None:
     calls = {s.call.split(".")[-1] for s in ALL}
     assert {"markdown", "caption", "info", "error", "subheader", "button", "expander", "html"} <= calls
     assert len(ALL) > 150
-    assert any(s.where.startswith("pages/pdca.py") and s.call.endswith("caption") for s in ALL)
+    assert any(s.where.startswith("app_pages/pdca.py") and s.call.endswith("caption") for s in ALL)
 
 
 @pytest.mark.parametrize("shown", ALL, ids=lambda s: s.where)

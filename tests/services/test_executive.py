@@ -232,7 +232,7 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _page(name: str, lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / name), default_timeout=60)
     at.session_state["lang"] = lang
     return at.run()
 

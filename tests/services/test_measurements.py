@@ -228,3 +228,40 @@ def test_export_rows_are_ordered_and_scoped(session: Session, world: dict) -> No
         ("r1", "H1", "K01", "FY2024Q2", 2.0, ""),
     ]
     assert len(export_rows(session=session, actor=OPEN_MODE_ADMIN)) == 3
+
+
+def test_a_plan_carrying_another_hubs_measurement_id_writes_nothing(session: Session, world: dict) -> None:
+    """A manager of H1 hands in a plan whose changed row names H2's stored value: refused at apply time."""
+    from hubdash.services.measurements import ImportPlan, ImportPlanMismatch
+
+    solo, hub, level = world["solo"], world["hub"], world["level"]
+    factories.quarterly_values(session, solo, level, {"FY2024Q1": 5.0})
+    session.commit()
+    theirs = session.exec(select(Measurement).where(Measurement.hub_id == solo.id)).one()
+    manager = factories.user(session, "mgr", Role.HUB_MANAGER, region_id=world["region"].id, hub_ids=(hub.id,))
+    mine = plan_import(session=session, actor=manager, rows=_file("r1,H1,K01,FY2024Q1,12,"))
+    forged = ImportPlan(changed=[mine.new[0]._replace(existing_id=theirs.id, existing_value=5.0, existing_version=1)])
+    events = len(session.exec(select(AuditEvent)).all())
+    with pytest.raises(ImportPlanMismatch):
+        apply_import(session=session, actor=manager, plan=forged)
+    session.rollback()
+    assert session.get(Measurement, theirs.id).value == 5.0  # type: ignore[union-attr]
+    # the plan names H2 itself: the manager of H1 may not write there
+    aimed = ImportPlan(changed=[forged.changed[0]._replace(hub_id=solo.id)])
+    with pytest.raises(PermissionDenied):
+        apply_import(session=session, actor=manager, plan=aimed)
+    session.rollback()
+    assert session.get(Measurement, theirs.id).value == 5.0  # type: ignore[union-attr]
+    assert len(session.exec(select(AuditEvent)).all()) == events
+
+
+def test_a_plan_with_another_regions_indicator_writes_nothing(session: Session, world: dict) -> None:
+    from hubdash.services.measurements import ImportPlan, ImportPlanMismatch
+
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q1,12,"))
+    foreign = session.exec(select(Measurement.id)).all()
+    assert foreign == []
+    other_indicator = factories.indicator(session, world["other"].id, "K99")
+    forged = ImportPlan(new=[plan.new[0]._replace(indicator_id=other_indicator.id)])
+    with pytest.raises(ImportPlanMismatch):
+        apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=forged)

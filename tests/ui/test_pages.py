@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from hubdash import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +48,7 @@ def test_there_are_pages_for_every_part_of_the_product() -> None:
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_sample_region(page: str, lang: str) -> None:
-    at = _run(f"pages/{page}", lang)
+    at = _run(f"app_pages/{page}", lang)
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
     if page != "home.py":
@@ -57,7 +57,7 @@ def test_page_renders_sample_region(page: str, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_home_shows_the_sample_region_overview(lang: str) -> None:
-    at = _run("pages/home.py", lang)
+    at = _run("app_pages/home.py", lang)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[i18n.t("home.hubs", lang)] == "3"
     assert int(metrics[i18n.t("home.goals", lang)]) >= 4
@@ -67,7 +67,7 @@ def test_home_shows_the_sample_region_overview(lang: str) -> None:
 
 
 def test_app_starts_with_navigation_and_open_mode_notice() -> None:
-    at = _run("app.py", "ja")
+    at = _run("main.py", "ja")
     assert not at.exception, at.exception
-    assert any(i18n.t("app.open_mode", "ja") in w.value for w in at.sidebar.warning)
+    assert any(i18n.t("accounts.open_mode", "ja") in w.value for w in at.sidebar.warning)
     assert at.sidebar.selectbox[0].label == i18n.t("app.region", "ja")

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from hubdash import ui
+from hubdash.domain.permissions import Permission
 from hubdash.exports import vision as export
 from hubdash.services import vision as svc
 from hubdash.ui import vision as vision_ui
 
-region_id = ui.require_region()
+region_id = ui.require_region(participants=True)
 ui.page_title("vision.title")
-ui.participant_name_input()
 editing = vision_ui.editing()
 
 
@@ -38,7 +38,9 @@ def live_vision() -> None:
     new_goal = svc.goal_key(ui.read_fresh(svc.next_goal_code, region_id=region_id))
     if new_goal in editing:
         vision_ui.part(region_id, new_goal, vision, live)  # saved with base version 0, it creates the goal
-    elif st.button(ui.t("vision.add_goal"), key="add-goal", icon=":material/add:"):
+    elif vision_ui.may(Permission.EDIT_VISION, region_id) and st.button(
+        ui.t("vision.add_goal"), key="add-goal", icon=":material/add:"
+    ):
         editing[new_goal] = 0
         st.rerun(scope="fragment")
     st.subheader(ui.t("vision.commitments"))

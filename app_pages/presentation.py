@@ -5,9 +5,10 @@ import streamlit as st
 from hubdash import charts, ui
 from hubdash.services import vision as svc
 from hubdash.services import workshop
-from hubdash.ui import vision as vision_ui
+from hubdash.ui import endorsements as endorsements_ui
+from hubdash.ui import workshop as workshop_ui
 
-region_id = ui.require_region()
+region_id = ui.require_region(participants=True)
 # static styling only (no user text): large type for the projector (collapse the sidebar by its arrow)
 st.html(
     """<style>
@@ -22,6 +23,10 @@ ui.page_title("presentation.title")
 @st.fragment(run_every=5)
 @ui.guarded
 def live() -> None:
+    open_now = ui.read_fresh(workshop.current_workshop, region_id=region_id)
+    if open_now is not None and open_now.is_open:  # the room joins first: the code and its QR code on top
+        with st.container(border=True):
+            workshop_ui.join_panel(open_now, large=True)
     vision = ui.read_fresh(svc.current_vision, region_id=region_id)
     if vision.statement:
         ui.show(vision.statement.body)
@@ -36,7 +41,7 @@ def live() -> None:
         st.subheader(ui.t("vision.endorsements"))
         endorsed = sum(r.is_current for r in rows)
         st.markdown(ui.md("presentation.endorsed", endorsed=endorsed, total=len(rows)))
-        view = charts.endorsement_coverage(vision_ui.coverage_frame(svc.sector_coverage(rows)), ui.language())
+        view = charts.endorsement_coverage(endorsements_ui.coverage_frame(svc.sector_coverage(rows)), ui.language())
         st.altair_chart(view.chart, width="stretch")
     board = ui.read_fresh(workshop.ideas_board, region_id=region_id, voter_key="", limit=5)
     with ideas:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from hubdash import ui
 from hubdash.domain.enums import Direction, IndicatorKind, Measure
+from hubdash.domain.permissions import Permission, allows
 from hubdash.services.indicators import (
     IndicatorInput,
     catalogue_hints,
@@ -36,40 +37,44 @@ with tab_catalogue:
             detail = hint.detail or ui.t("indicators.whole_region")
             st.markdown(f"- {ui.md(indicators_ui.HINT_TEXT[hint.rule], subject=hint.subject, detail=detail)}")
 
+who = ui.actor()
 with tab_edit:
-    by_id = {e.indicator.id: e.indicator for e in catalogue}
-    chosen = st.selectbox(
-        ui.t("indicators.pick"),
-        [None, *by_id],
-        format_func=lambda i: ui.t("indicators.new") if i is None else ui.fmt.coded(by_id[i].code, by_id[i].name),
-    )
-    current = by_id.get(chosen)
-    with st.form(f"indicator_form_{chosen}"):
-        code = st.text_input(ui.t("col.code"), value=current.code if current else "", max_chars=40)
-        name = st.text_input(ui.t("col.indicator"), value=current.name if current else "", max_chars=300)
-        unit = st.text_input(ui.t("col.unit"), value=current.unit if current else "", max_chars=40)
-        left, middle, right = st.columns(3)
-        kind = ui.enum_select(left, "col.kind", IndicatorKind, current.kind if current else None)
-        measure = ui.enum_select(middle, "col.measure", Measure, current.measure if current else None)
-        direction = ui.enum_select(right, "col.direction", Direction, current.direction if current else None)
-        goal_options = [None, *goals]
-        goal_id = st.selectbox(
-            ui.t("col.goal"),
-            goal_options,
-            goal_options.index(current.goal_id) if current and current.goal_id in goals else 0,
-            lambda g: "–" if g is None else ui.fmt.coded(goals[g].code, goals[g].title),
+    if not allows(who, Permission.EDIT_INDICATORS, region_id=region_id):
+        st.info(ui.t("accounts.read_only"))
+    else:
+        by_id = {e.indicator.id: e.indicator for e in catalogue}
+        chosen = st.selectbox(
+            ui.t("indicators.pick"),
+            [None, *by_id],
+            format_func=lambda i: ui.t("indicators.new") if i is None else ui.fmt.coded(by_id[i].code, by_id[i].name),
         )
-        definition = st.text_area(ui.t("col.definition"), value=current.definition if current else "")
-        data_source = st.text_input(ui.t("indicators.data_source"), value=current.data_source if current else "")
-        if st.form_submit_button(ui.t("indicators.save"), type="primary"):
-            data = IndicatorInput(code, name, unit, kind, measure, direction, goal_id, definition, data_source)
-            if current is None:
-                saved = ui.write(create_indicator, region_id=region_id, data=data)
-            else:
-                saved = ui.write(update_indicator, indicator_id=current.id, data=data)
-            if saved is not None:
-                ui.flash("indicators.saved", code=saved.code)
-                st.rerun()
+        current = by_id.get(chosen)
+        with st.form(f"indicator_form_{chosen}"):
+            code = st.text_input(ui.t("col.code"), value=current.code if current else "", max_chars=40)
+            name = st.text_input(ui.t("col.indicator"), value=current.name if current else "", max_chars=300)
+            unit = st.text_input(ui.t("col.unit"), value=current.unit if current else "", max_chars=40)
+            left, middle, right = st.columns(3)
+            kind = ui.enum_select(left, "col.kind", IndicatorKind, current.kind if current else None)
+            measure = ui.enum_select(middle, "col.measure", Measure, current.measure if current else None)
+            direction = ui.enum_select(right, "col.direction", Direction, current.direction if current else None)
+            goal_options = [None, *goals]
+            goal_id = st.selectbox(
+                ui.t("col.goal"),
+                goal_options,
+                goal_options.index(current.goal_id) if current and current.goal_id in goals else 0,
+                lambda g: "–" if g is None else ui.fmt.coded(goals[g].code, goals[g].title),
+            )
+            definition = st.text_area(ui.t("col.definition"), value=current.definition if current else "")
+            data_source = st.text_input(ui.t("indicators.data_source"), value=current.data_source if current else "")
+            if st.form_submit_button(ui.t("indicators.save"), type="primary"):
+                data = IndicatorInput(code, name, unit, kind, measure, direction, goal_id, definition, data_source)
+                if current is None:
+                    saved = ui.write(create_indicator, region_id=region_id, data=data)
+                else:
+                    saved = ui.write(update_indicator, indicator_id=current.id, data=data)
+                if saved is not None:
+                    ui.flash("indicators.saved", code=saved.code)
+                    st.rerun()
 
 with tab_targets:
     targets = ui.read(region_targets, region_id=region_id)
@@ -90,7 +95,7 @@ with tab_targets:
     existing = next(
         (tg for tg, ind, hub in targets if indicator and ind.id == indicator.id and hub_id == tg.hub_id), None
     )
-    if indicator is not None:
+    if indicator is not None and allows(who, Permission.EDIT_TARGETS, region_id=region_id):
         with st.form(f"target_form_{indicator.id}_{hub_id}_{existing.version if existing else 0}"):
             st.caption(ui.md("indicators.target_unit", unit=indicator.unit, direction=ui.label(indicator.direction)))
             form = indicators_ui.target_form(existing, is_flow=indicator.measure == Measure.FLOW)

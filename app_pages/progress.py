@@ -4,6 +4,7 @@ import streamlit as st
 
 from hubdash import ui
 from hubdash.domain.periods import FiscalQuarter, current_quarter
+from hubdash.domain.permissions import Permission, allows
 from hubdash.services.progress import entered_values, hub_quarter, latest_quarter, quarter_corrections
 from hubdash.services.regions import list_hubs
 from hubdash.ui import progress as progress_ui
@@ -28,11 +29,14 @@ rows = ui.read(hub_quarter, hub_id=hub.id, at=period)
 stored = ui.read(entered_values, hub_id=hub.id, at=period)
 entered = sum(r.value is not None for r in rows)
 st.caption(ui.md("progress.entered", entered=entered, total=len(rows), period=ui.fmt.period(period)))
-progress_ui.entry_table(hub, period, rows, stored)
+who = ui.actor()
+editable = allows(who, Permission.ENTER_PROGRESS, region_id=region_id, hub_id=hub.id)
+progress_ui.entry_table(hub, period, rows, stored, editable=editable)
 
 corrections = ui.read(quarter_corrections, hub_id=hub.id, at=period)
 with st.expander(ui.t("progress.corrections", count=len(corrections))):
     st.dataframe(progress_tables.corrections_table(corrections), hide_index=True, width="stretch")
 
-progress_ui.upload()
+if any(allows(who, Permission.ENTER_PROGRESS, region_id=region_id, hub_id=h.id) for h in hubs):
+    progress_ui.upload()
 progress_ui.downloads(region_id, hub, period)

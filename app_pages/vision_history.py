@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from hubdash import ui
+from hubdash.domain.permissions import Permission, allows
 from hubdash.domain.vision_parts import PartKey
 from hubdash.domain.vision_text import diff_markdown
 from hubdash.services import vision as svc
@@ -55,6 +56,8 @@ for change in changes:
             st.markdown(diff_markdown(change.title))
         st.markdown(diff_markdown(change.body))
 
+if not allows(ui.actor(), Permission.RESTORE, region_id=region_id):
+    st.stop()
 st.subheader(ui.t("vision_history.restore"))
 with st.form("restore"):
     number = st.selectbox(ui.t("col.revision"), numbers[1:] or numbers)

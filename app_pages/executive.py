@@ -17,7 +17,7 @@ link = {ui.t("executive.detail"): st.column_config.LinkColumn(display_text=ui.t(
 scope_col, year_col = st.columns(2)
 scope = scope_col.segmented_control(
     ui.t("executive.scope"),
-    ["region", "all"],
+    ["region", "all"] if ui.actor().region_id is None else ["region"],  # a regional reader: their region only
     format_func=lambda s: ui.t("executive.this_region") if s == "region" else ui.t("executive.all_regions"),
     default="region",
 )
@@ -27,7 +27,7 @@ fiscal_year = year_col.selectbox(
     [None, *reversed(years)],
     format_func=lambda y: fiscal_year_label(y, lang) if y else ui.t("dashboard.latest"),
 )
-scope_region = None if scope == "all" else region_id
+scope_region = None if scope == "all" and ui.actor().region_id is None else region_id
 summary = ui.read(executive_summary, region_id=scope_region, fiscal_year=fiscal_year)
 views = executive_ui.executive_views(summary, lang)
 name = summary.regions[0].name if scope_region and summary.regions else ui.t("executive.all_regions")

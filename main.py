@@ -1,0 +1,54 @@
+"""hubdash's pages: page config, who is signed in, language and region pickers, navigation over app_pages/ by role.
+
+`streamlit run app.py` serves this script inside app.py's routes and request guards.
+"""
+
+import streamlit as st
+
+from hubdash import ui
+from hubdash.domain.enums import Role
+from hubdash.domain.permissions import Permission, allows
+
+st.set_page_config(page_title="hubdash", page_icon=":material/hub:", layout="wide")
+engine = ui.start()
+who = ui.actor()
+
+# page, title, icon, URL, what the person needs to see it; WORKSHOP pages are open to workshop participants too
+WORKSHOP = "workshop"
+PAGES = [
+    ("app_pages/home.py", "nav.home", ":material/home:", "home", Permission.READ),
+    ("app_pages/vision.py", "nav.vision", ":material/visibility:", "vision", WORKSHOP),
+    ("app_pages/vision_history.py", "nav.vision_history", ":material/difference:", "vision-history", Permission.READ),
+    ("app_pages/endorsements.py", "nav.endorsements", ":material/handshake:", "endorsements", Permission.READ),
+    ("app_pages/ideas.py", "nav.ideas", ":material/sticky_note_2:", "ideas", WORKSHOP),
+    ("app_pages/presentation.py", "nav.presentation", ":material/present_to_all:", "presentation", WORKSHOP),
+    ("app_pages/indicators.py", "nav.indicators", ":material/target:", "indicators", Permission.READ),
+    ("app_pages/progress.py", "nav.progress", ":material/edit_note:", "progress", Permission.READ),
+    ("app_pages/pdca.py", "nav.pdca", ":material/autorenew:", "pdca", Permission.READ),
+    ("app_pages/pdca_overview.py", "nav.pdca_overview", ":material/view_kanban:", "pdca-overview", Permission.READ),
+    ("app_pages/dashboard.py", "nav.dashboard", ":material/monitoring:", "dashboard", Permission.READ),
+    ("app_pages/executive.py", "nav.executive", ":material/summarize:", "executive", Permission.READ),
+    ("app_pages/audit.py", "nav.audit", ":material/history:", "audit", Permission.READ_AUDIT),
+    ("app_pages/admin.py", "nav.admin", ":material/admin_panel_settings:", "admin", Permission.MANAGE_USERS),
+]
+participant = who.role is Role.WORKSHOP_PARTICIPANT
+
+
+def visible(needs: Permission | str) -> bool:
+    if needs == WORKSHOP:
+        return participant or allows(who, Permission.READ)
+    return allows(who, Permission(needs))
+
+
+first = "ideas" if participant else "home"
+pages = [
+    st.Page(path, title=ui.t(title), icon=icon, url_path=url, default=(url == first))
+    for path, title, icon, url, needs in PAGES
+    if visible(needs)
+]
+navigation = st.navigation(pages, position="sidebar", expanded=True)
+ui.language_switch()
+ui.region_picker()
+ui.actor_badge(engine)
+with ui.guard():  # an unexpected error shows one line with an incident number, never a traceback
+    navigation.run()
