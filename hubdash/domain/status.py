@@ -20,14 +20,22 @@ Expected path: a straight line from ``(baseline_index, baseline_value)`` to ``(t
 target_value)``, held at the baseline before it and at the target after the deadline. Annual flows:
 the expected fiscal-year total runs straight from ``baseline_value`` in the baseline fiscal year to
 ``target_value`` in the target fiscal year (held outside them), and the expected year-to-date at
-quarter q is that total * q/4.
+quarter q is that total * share(q).
+
+Seasonal flows: a flow target may carry a quarterly ``profile`` (hubdash.domain.profiles), the share of
+a year's total expected by the end of each quarter; share(q) is q/4 without one (the linear path). An
+annual flow's year-to-date follows the shares; a cumulative flow's straight line runs in seasonal time,
+``position(i) = 4 * fiscal_year + 4 * share(quarter) - 1`` (which is ``i`` itself on the linear path), so
+each year of the path adds the same amount, spread over its quarters by the profile. Level targets ignore
+profiles. Everything below that speaks of q/4 reads share(q) with a profile; a linear profile gives exactly
+the results of no profile.
 
 Status: ``gap = actual - expected``, negated when lower is better, so a positive gap is ahead.
     gap >= 0                                   on track
     behind by at most tolerance * distance     at risk
     behind by more                             off track
     no compared value                          no data
-``distance`` is |target - baseline| of the compared quantity (annual flows: scaled by q/4 like the
+``distance`` is |target - baseline| of the compared quantity (annual flows: scaled by share(q) like the
 expected value), so target == baseline leaves no band: any shortfall is off track. A gap within
 floating-point rounding of the numbers involved (1e-9 of their size) counts as 0, so a hub exactly
 on its path is never flagged because 0.1 + 0.2 != 0.3. After the deadline the expected value stays
@@ -44,7 +52,7 @@ When target == baseline there is no distance to measure: 100 if the target is me
 Projection: a least-squares line through the last up-to-4 points, at or before the assessed quarter,
 of the compared series that have data (level: the values; cumulative: the running totals, starting
 with the baseline; annual: rolling four-quarter totals, so a seasonal year does not read as a trend,
-set against the target fiscal-year total). If the latest point is already at or past the target,
+set against the target fiscal-year total; a seasonal cumulative flow's line runs in seasonal time). If the latest point is already at or past the target,
 ``reach_index`` is where the current run of such points began, so a target met before the deadline
 and held stays "by deadline" when viewed later. Otherwise it is the first quarter after the latest
 point at which the line reaches the target; None when the line is flat, heads away from the target,
@@ -54,10 +62,11 @@ has fewer than 2 points, or arrives more than 40 quarters after ``target_index``
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from hubdash.domain.enums import Accumulation, Direction, Measure, Status
+from hubdash.domain.profiles import LINEAR, Profile, checked, is_linear
 
 HORIZON_QUARTERS = 40
 TREND_POINTS = 4
@@ -95,6 +104,7 @@ class TargetSpec:
     direction: Direction
     accumulation: Accumulation = Accumulation.CUMULATIVE
     tolerance: float = 0.1
+    profile: Profile | None = None  # cumulative shares of a year's flow by the end of Q1..Q4; None: linear
 
     def __post_init__(self) -> None:
         # Values read from the database arrive as plain strings and Decimals.
@@ -112,11 +122,25 @@ class TargetSpec:
             raise ValueError("target_index must come after baseline_index")
         if self.is_annual and (self.baseline_index % 4 != 3 or self.target_index % 4 != 3):
             raise ValueError("an annual flow target needs baseline_index and target_index at a Q4")
+        if self.profile is not None:
+            object.__setattr__(self, "profile", checked(self.profile))
+        if self.is_seasonal and position(self, self.target_index) <= position(self, self.baseline_index):
+            raise ValueError("the profile expects nothing between baseline_index and target_index")
 
     @property
     def is_annual(self) -> bool:
         """Whether the target is a fiscal-year total of a flow."""
         return self.measure == Measure.FLOW and self.accumulation == Accumulation.ANNUAL
+
+    @property
+    def shares(self) -> Profile:
+        """The share of a year's flow expected by the end of Q1..Q4: the profile, or the linear path."""
+        return self.profile if self.profile is not None and self.measure == Measure.FLOW else LINEAR
+
+    @property
+    def is_seasonal(self) -> bool:
+        """Whether a profile other than the linear one bends the expected path."""
+        return self.measure == Measure.FLOW and not is_linear(self.profile)
 
 
 @dataclass(frozen=True)
@@ -143,7 +167,7 @@ class Assessment:
 
 
 def expected_value(spec: TargetSpec, at_index: int) -> float:
-    """The expected value of the compared quantity at a quarter, on the straight path to the target."""
+    """The expected value of the compared quantity at a quarter, on the path to the target."""
     if spec.is_annual:
         annual = _along(
             spec.baseline_value,
@@ -152,8 +176,22 @@ def expected_value(spec: TargetSpec, at_index: int) -> float:
             spec.target_index // 4,
             at_index // 4,
         )
-        return annual * _year_share(at_index)
+        return annual * _year_share(spec, at_index)
+    if spec.is_seasonal:
+        start, end = position(spec, spec.baseline_index), position(spec, spec.target_index)
+        return _along(spec.baseline_value, spec.target_value, start, end, position(spec, at_index))
     return _along(spec.baseline_value, spec.target_value, spec.baseline_index, spec.target_index, at_index)
+
+
+def position(spec: TargetSpec, index: int) -> float:
+    """Where a quarter's end lies in seasonal time, in quarters: ``index`` itself on the linear path."""
+    return 4 * (index // 4) + 4 * spec.shares[index % 4] - 1
+
+
+def path_distance(spec: TargetSpec, at_index: int) -> float:
+    """|target - baseline| of the compared quantity at a quarter (annual flows: pro-rated to the year so far)."""
+    baseline, target = _scaled_ends(spec, at_index)
+    return abs(target - baseline)
 
 
 def compared_value(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> float | None:
@@ -168,8 +206,7 @@ def missing_quarters(spec: TargetSpec, actuals: Mapping[int, float], at_index: i
 
 def tolerance_band(spec: TargetSpec, at_index: int) -> float:
     """How far behind the expected value a hub may be at a quarter and still be at risk, not off track."""
-    baseline, target = _scaled_ends(spec, at_index)
-    return spec.tolerance * abs(target - baseline)
+    return spec.tolerance * path_distance(spec, at_index)
 
 
 def status_of(gap: float | None, distance: float, tolerance: float) -> Status:
@@ -195,19 +232,24 @@ def project(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Pr
     """Whether and when the recent trend, from data up to a quarter, reaches the target."""
     series = _trend_series(spec, actuals, at_index)
     recent = series[-TREND_POINTS:]
-    slope = _slope(recent)
+    # A seasonal cumulative flow is on its path when its running total is a straight line in seasonal time.
+    seasonal = spec.is_seasonal and not spec.is_annual
+    points = [(position(spec, index), value) for index, value in recent] if seasonal else recent
+    slope = _slope(points)
     reach: int | None = None
+    horizon = spec.target_index + HORIZON_QUARTERS
     if series and _at_or_past(series[-1][1], spec.target_value, spec.direction):
         for index, value in reversed(series):
             if not _at_or_past(value, spec.target_value, spec.direction):
                 break
             reach = index
     elif slope is not None and slope != 0 and (slope > 0) == (spec.direction == Direction.HIGHER):
-        mean_index = sum(index for index, _ in recent) / len(recent)
-        mean_value = sum(value for _, value in recent) / len(recent)
-        crossing = mean_index + (spec.target_value - mean_value) / slope
-        horizon = spec.target_index + HORIZON_QUARTERS
-        if math.isfinite(crossing) and crossing <= horizon:
+        mean_x = sum(x for x, _ in points) / len(points)
+        mean_value = sum(value for _, value in points) / len(points)
+        crossing = mean_x + (spec.target_value - mean_value) / slope
+        if seasonal:
+            reach = _first_at(spec, crossing, recent[-1][0] + 1, horizon)
+        elif math.isfinite(crossing) and crossing <= horizon:
             reach = max(math.ceil(crossing - _ROUNDING), recent[-1][0] + 1)
             if reach > horizon:
                 reach = None
@@ -271,12 +313,22 @@ def _along(start_value: float, end_value: float, start: int, end: int, at: int) 
     return start_value + (end_value - start_value) * (at - start) / (end - start)
 
 
-def _year_share(index: int) -> float:
-    return (index % 4 + 1) / 4
+def _year_share(spec: TargetSpec, index: int) -> float:
+    return spec.shares[index % 4]
+
+
+def _first_at(spec: TargetSpec, crossing: float, first: int, horizon: int) -> int | None:
+    """The first quarter from `first` (up to the horizon) whose end lies at or past `crossing` in seasonal time."""
+    if not math.isfinite(crossing):
+        return None
+    for index in range(first, horizon + 1):
+        if position(spec, index) >= crossing - _ROUNDING:
+            return index
+    return None
 
 
 def _scaled_ends(spec: TargetSpec, at_index: int) -> tuple[float, float]:
-    share = _year_share(at_index) if spec.is_annual else 1.0
+    share = _year_share(spec, at_index) if spec.is_annual else 1.0
     return spec.baseline_value * share, spec.target_value * share
 
 
@@ -347,11 +399,13 @@ def _trend_series(spec: TargetSpec, actuals: Mapping[int, float], at_index: int)
     return series
 
 
-def _slope(points: list[tuple[int, float]]) -> float | None:
+def _slope(points: Sequence[tuple[float, float]]) -> float | None:
     if len(points) < 2:
         return None
     mean_index = sum(index for index, _ in points) / len(points)
     mean_value = sum(value for _, value in points) / len(points)
     spread = sum((index - mean_index) ** 2 for index, _ in points)
+    if spread == 0:  # every point at one moment of seasonal time: no trend to read
+        return None
     covariance = sum((index - mean_index) * (value - mean_value) for index, value in points)
     return covariance / spread
