@@ -52,11 +52,12 @@ When target == baseline there is no distance to measure: 100 if the target is me
 Projection: a least-squares line through the last up-to-4 points, at or before the assessed quarter,
 of the compared series that have data (level: the values; cumulative: the running totals, starting
 with the baseline; annual: rolling four-quarter totals, so a seasonal year does not read as a trend,
-set against the target fiscal-year total; a seasonal cumulative flow's line runs in seasonal time). If the latest point is already at or past the target,
-``reach_index`` is where the current run of such points began, so a target met before the deadline
-and held stays "by deadline" when viewed later. Otherwise it is the first quarter after the latest
-point at which the line reaches the target; None when the line is flat, heads away from the target,
-has fewer than 2 points, or arrives more than 40 quarters after ``target_index``.
+set against the target fiscal-year total; a seasonal cumulative flow's line runs in seasonal time). If
+the latest point is already at or past the target, ``reach_index`` is where the current run of such
+points began, so a target met before the deadline and held stays "by deadline" when viewed later.
+Otherwise it is the first quarter after the latest point at which the line reaches the target; None
+when the line is flat, heads away from the target, has fewer than 2 points, or arrives more than 40
+quarters after ``target_index``.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from hubdash.domain.enums import Accumulation, Direction, Measure, Status
+from hubdash.domain.enums import Accumulation, ComparedAs, Direction, Measure, Status
 from hubdash.domain.profiles import LINEAR, Profile, checked, is_linear
 
 HORIZON_QUARTERS = 40
@@ -194,6 +195,22 @@ def path_distance(spec: TargetSpec, at_index: int) -> float:
     return abs(target - baseline)
 
 
+def compared_as(spec: TargetSpec) -> ComparedAs:
+    """What is set against the target: the quarter-end value, the year to date, or the total since the baseline."""
+    if spec.measure == Measure.LEVEL:
+        return ComparedAs.QUARTER_END
+    return ComparedAs.YEAR_TO_DATE if spec.is_annual else ComparedAs.SINCE_BASELINE
+
+
+def on_track_from(spec: TargetSpec, expected: float, decimals: int) -> float:
+    """The expected value at a precision of `decimals`, rounded toward behind: the first such value on track."""
+    step = 10.0**-decimals
+    noise = _ROUNDING * (1 + abs(expected))
+    if spec.direction == Direction.HIGHER:
+        return round(math.ceil((expected - noise) / step) * step, decimals)
+    return round(math.floor((expected + noise) / step) * step, decimals)
+
+
 def compared_value(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> float | None:
     """The quantity set against the target at a quarter, or None when a quarter it needs is missing."""
     return _compared(spec, actuals, at_index)[0]
@@ -305,7 +322,7 @@ def assess(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Ass
     )
 
 
-def _along(start_value: float, end_value: float, start: int, end: int, at: int) -> float:
+def _along(start_value: float, end_value: float, start: float, end: float, at: float) -> float:
     if at <= start:
         return start_value
     if at >= end:
