@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CursorResult
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -260,10 +259,9 @@ def submit_quarter(*, session: Session, actor: Actor, hub_id: int, period: Fisca
             version=1,
         )
         .on_conflict_do_nothing(index_elements=["hub_id", "fiscal_year", "quarter"])
+        .returning(col(QuarterSubmission.id))
     )
-    result = session.execute(statement)
-    assert isinstance(result, CursorResult)
-    inserted = result.rowcount
+    inserted = session.execute(statement).first() is not None  # None: submitted before (or at the same moment)
     submission = session.exec(
         select(QuarterSubmission).where(
             QuarterSubmission.hub_id == hub_id,

@@ -797,3 +797,46 @@ def test_a_profile_that_is_no_profile_is_refused(profile):
 def test_a_cumulative_profile_that_expects_nothing_between_baseline_and_target_is_refused():
     with pytest.raises(ValueError, match="expects nothing"):
         TargetSpec(0, q(2024, 1), 10, q(2024, 3), Measure.FLOW, Direction.HIGHER, profile=(0.2, 0.2, 0.2, 1))
+
+
+# --- what is compared, and the expected value at a precision ----------------------------------------
+
+
+def test_compared_as_names_the_quantity_set_against_the_target():
+    from hubdash.domain.enums import ComparedAs
+    from hubdash.domain.status import compared_as
+
+    assert compared_as(level()) is ComparedAs.QUARTER_END
+    assert compared_as(annual()) is ComparedAs.YEAR_TO_DATE
+    assert compared_as(cumulative()) is ComparedAs.SINCE_BASELINE
+
+
+@pytest.mark.parametrize(
+    ("direction", "expected", "decimals", "shown"),
+    [
+        (Direction.HIGHER, 12.0001, 0, 13),
+        (Direction.HIGHER, 12.0, 0, 12),
+        (Direction.HIGHER, 12.000000000001, 0, 12),  # rounding noise is no shortfall
+        (Direction.HIGHER, 0.875, 1, 0.9),
+        (Direction.LOWER, 12.9999, 0, 12),
+        (Direction.LOWER, 7.45, 1, 7.4),
+    ],
+)
+def test_the_expected_value_at_a_precision_is_the_first_value_on_track(direction, expected, decimals, shown):
+    from hubdash.domain.status import on_track_from
+
+    spec = level(direction=direction)
+    assert on_track_from(spec, expected, decimals) == shown
+
+
+@given(cases(values=whole_amounts, after_baseline=True))
+def test_a_whole_compared_value_at_the_rounded_expected_value_is_on_track(case):
+    from hubdash.domain.status import on_track_from
+
+    spec, actuals, at_index = case
+    if spec.measure != Measure.LEVEL:
+        return  # a level's compared value is the entered value itself
+    actuals[at_index] = on_track_from(spec, expected_value(spec, at_index), 0)
+    assert assess(spec, actuals, at_index).status is Status.ON_TRACK
+    actuals[at_index] += -1 if spec.direction == Direction.HIGHER else 1
+    assert assess(spec, actuals, at_index).status is not Status.ON_TRACK
