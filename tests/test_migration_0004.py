@@ -15,28 +15,30 @@ def _to(engine: Engine, revision: str, *, down: bool = False) -> None:
 
 def test_upgrade_marks_every_quarter_before_the_regions_newest_as_submitted(engine: Engine) -> None:
     _to(engine, "0001", down=True)
+    now = "CURRENT_TIMESTAMP"
     try:
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO region (id, code, name, description, created_at) VALUES (1, 'r1', 'R1', '', CURRENT_TIMESTAMP), (2, 'r2', 'R2', '', CURRENT_TIMESTAMP)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO hub (id, region_id, code, name, theme, description, pdca_cadence) VALUES (1, 1, 'H1', 'a', '', '', 'quarter'), (2, 1, 'H2', 'b', '', '', 'quarter'), (3, 2, 'H1', 'c', '', '', 'quarter')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO indicator (id, region_id, code, name, unit, kind, measure, direction, definition, data_source, position, created_at) VALUES (1, 1, 'K01', 'k', 'x', 'outcome', 'level', 'higher', '', '', 1, CURRENT_TIMESTAMP), (2, 2, 'K01', 'k', 'x', 'outcome', 'level', 'higher', '', '', 1, CURRENT_TIMESTAMP)"
-                )
-            )
-            rows = [(1, 1, 2024, 3), (1, 1, 2024, 4), (2, 1, 2024, 3), (3, 2, 2024, 2)]
-            for hub, indicator, fy, q in rows:
+            for sql in (
+                f"INSERT INTO region (id, code, name, description, created_at) VALUES (1, 'r1', 'R1', '', {now})",
+                f"INSERT INTO region (id, code, name, description, created_at) VALUES (2, 'r2', 'R2', '', {now})",
+                *(
+                    "INSERT INTO hub (id, region_id, code, name, theme, description, pdca_cadence) "
+                    f"VALUES ({hub}, {region}, 'H{hub}', 'h', '', '', 'quarter')"
+                    for hub, region in ((1, 1), (2, 1), (3, 2))
+                ),
+                *(
+                    "INSERT INTO indicator (id, region_id, code, name, unit, kind, measure, direction, definition, "
+                    f"data_source, position, created_at) VALUES ({i}, {i}, 'K01', 'k', 'x', 'outcome', 'level', "
+                    f"'higher', '', '', 1, {now})"
+                    for i in (1, 2)
+                ),
+            ):
+                conn.execute(text(sql))
+            for hub, indicator, fy, q in [(1, 1, 2024, 3), (1, 1, 2024, 4), (2, 1, 2024, 3), (3, 2, 2024, 2)]:
                 conn.execute(
                     text(
-                        "INSERT INTO measurement (hub_id, indicator_id, fiscal_year, quarter, value, note, version, entered_at, entered_by_name) VALUES (:h, :i, :fy, :q, 1, '', 1, CURRENT_TIMESTAMP, '')"
+                        "INSERT INTO measurement (hub_id, indicator_id, fiscal_year, quarter, value, note, version, "
+                        f"entered_at, entered_by_name) VALUES (:h, :i, :fy, :q, 1, '', 1, {now}, '')"
                     ),
                     {"h": hub, "i": indicator, "fy": fy, "q": q},
                 )

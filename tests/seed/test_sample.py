@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from hubdash.domain.enums import IndicatorKind, Role, Sector, Status
-from hubdash.domain.permissions import SYSTEM, PermissionDenied
 from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.permissions import SYSTEM, PermissionDenied
 from hubdash.fmt import Display, zone
 from hubdash.models import (
     AuditEvent,
