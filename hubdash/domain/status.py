@@ -63,7 +63,7 @@ quarters after ``target_index``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from hubdash.domain.enums import Accumulation, ComparedAs, Direction, Measure, Status
@@ -89,8 +89,6 @@ STATUS_SYMBOLS: dict[Status, str] = {
     Status.OFF_TRACK: "✖",
     Status.NO_DATA: "–",
 }
-
-_SEVERITY: dict[Status, int] = {Status.ON_TRACK: 0, Status.AT_RISK: 1, Status.OFF_TRACK: 2}
 
 
 @dataclass(frozen=True)
@@ -237,12 +235,6 @@ def status_of(gap: float | None, distance: float, tolerance: float) -> Status:
     if -gap <= tolerance * abs(distance):
         return Status.AT_RISK
     return Status.OFF_TRACK
-
-
-def worst(statuses: Iterable[Status]) -> Status:
-    """The most severe status (off track > at risk > on track); no data only when nothing else is known."""
-    known = [Status(status) for status in statuses if status != Status.NO_DATA]
-    return max(known, key=_SEVERITY.__getitem__) if known else Status.NO_DATA
 
 
 def project(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Projection:

@@ -25,7 +25,6 @@ from hubdash.domain.status import (
     standing,
     status_of,
     tolerance_band,
-    worst,
 )
 
 SEVERITY = {Status.ON_TRACK: 0, Status.AT_RISK: 1, Status.OFF_TRACK: 2, Status.NO_DATA: 3}
@@ -75,21 +74,6 @@ def test_every_status_has_its_own_colour_and_symbol():
     assert all(re.fullmatch(r"#[0-9A-F]{6}", colour) for colour in STATUS_COLORS.values())
     assert STATUS_COLORS[Status.ON_TRACK] == "#0072B2"
     assert STATUS_COLORS[Status.OFF_TRACK] == "#D55E00"
-
-
-@pytest.mark.parametrize(
-    ("statuses", "expected"),
-    [
-        ([], Status.NO_DATA),
-        ([Status.NO_DATA, Status.NO_DATA], Status.NO_DATA),
-        ([Status.NO_DATA, Status.ON_TRACK], Status.ON_TRACK),
-        ([Status.ON_TRACK, Status.AT_RISK, Status.NO_DATA], Status.AT_RISK),
-        ([Status.AT_RISK, Status.OFF_TRACK, Status.ON_TRACK], Status.OFF_TRACK),
-        (["on_track", "at_risk"], Status.AT_RISK),
-    ],
-)
-def test_worst_ranks_off_track_over_at_risk_over_on_track(statuses, expected):
-    assert worst(iter(statuses)) is expected
 
 
 # --- the status rule ------------------------------------------------------------------------------

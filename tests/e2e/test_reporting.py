@@ -11,7 +11,8 @@ UPLOAD = "[data-testid='stFileUploaderDropzoneInput']"
 
 
 def _upload(page, name: str, text: str, encoding: str = "utf-8") -> None:
-    page.locator(UPLOAD).set_input_files(files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode(encoding)}])
+    files = [{"name": name, "mimeType": "text/csv", "buffer": text.encode(encoding)}]
+    page.locator(UPLOAD).set_input_files(files=files)
     wait_for_app(page)
 
 
