@@ -63,8 +63,8 @@ quarters after ``target_index``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from hubdash.domain.enums import Accumulation, ComparedAs, Direction, Measure, Status
 from hubdash.domain.profiles import LINEAR, Profile, checked, is_linear
@@ -104,12 +104,18 @@ class TargetSpec:
     accumulation: Accumulation = Accumulation.CUMULATIVE
     tolerance: float = 0.1
     profile: Profile | None = None  # cumulative shares of a year's flow by the end of Q1..Q4; None: linear
+    # Derived once here, read for every quarter judged (an import judges hundreds of thousands of values):
+    is_annual: bool = field(init=False, repr=False, compare=False)  # a fiscal-year total of a flow
+    shares: Profile = field(init=False, repr=False, compare=False)  # by the end of Q1..Q4: the profile, or LINEAR
+    is_seasonal: bool = field(init=False, repr=False, compare=False)  # a profile other than LINEAR bends the path
 
     def __post_init__(self) -> None:
         # Values read from the database arrive as plain strings and Decimals.
         object.__setattr__(self, "measure", Measure(self.measure))
         object.__setattr__(self, "direction", Direction(self.direction))
         object.__setattr__(self, "accumulation", Accumulation(self.accumulation))
+        flow = self.measure == Measure.FLOW
+        object.__setattr__(self, "is_annual", flow and self.accumulation == Accumulation.ANNUAL)
         for name in ("baseline_value", "target_value", "tolerance"):
             value = float(getattr(self, name))
             if not math.isfinite(value):
@@ -123,23 +129,10 @@ class TargetSpec:
             raise ValueError("an annual flow target needs baseline_index and target_index at a Q4")
         if self.profile is not None:
             object.__setattr__(self, "profile", checked(self.profile))
+        object.__setattr__(self, "shares", self.profile if self.profile is not None and flow else LINEAR)
+        object.__setattr__(self, "is_seasonal", flow and not is_linear(self.profile))
         if self.is_seasonal and position(self, self.target_index) <= position(self, self.baseline_index):
             raise ValueError("the profile expects nothing between baseline_index and target_index")
-
-    @property
-    def is_annual(self) -> bool:
-        """Whether the target is a fiscal-year total of a flow."""
-        return self.measure == Measure.FLOW and self.accumulation == Accumulation.ANNUAL
-
-    @property
-    def shares(self) -> Profile:
-        """The share of a year's flow expected by the end of Q1..Q4: the profile, or the linear path."""
-        return self.profile if self.profile is not None and self.measure == Measure.FLOW else LINEAR
-
-    @property
-    def is_seasonal(self) -> bool:
-        """Whether a profile other than the linear one bends the expected path."""
-        return self.measure == Measure.FLOW and not is_linear(self.profile)
 
 
 @dataclass(frozen=True)
@@ -282,8 +275,40 @@ class Standing:
 
 def standing(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Standing:
     """The status, gap and achievement of a target at a quarter."""
-    expected = expected_value(spec, at_index)
     actual, magnitude = _compared(spec, actuals, at_index)
+    return _standing(spec, at_index, actual, magnitude)
+
+
+def statuses(spec: TargetSpec, actuals: Mapping[int, float], indexes: Iterable[int]) -> dict[int, Status]:
+    """The status at each of the quarters, as standing() gives it, summing a cumulative flow's values once."""
+    wanted = sorted(set(indexes))
+    if spec.measure == Measure.LEVEL:  # the compared value is the entered one (0.0 + value, as _compared sums)
+        found = {}
+        for at in wanted:
+            value = _entered(actuals, at)
+            found[at] = _standing(spec, at, None if value is None else 0.0 + value, abs(value or 0.0)).status
+        return found
+    if spec.is_annual or not wanted:
+        return {at: standing(spec, actuals, at).status for at in wanted}
+    # Same summation order as _compared: the baseline, then each quarter since; magnitudes from 0.
+    totals: dict[int, tuple[float, float]] = {}
+    total, magnitude = spec.baseline_value, 0.0
+    for index in range(spec.baseline_index + 1, wanted[-1] + 1):
+        value = _entered(actuals, index)
+        if value is None:
+            break
+        total += value
+        magnitude += abs(value)
+        totals[index] = (total, magnitude)
+    found = {}
+    for at in wanted:
+        actual, size = (spec.baseline_value, 0.0) if at <= spec.baseline_index else totals.get(at, (None, 0.0))
+        found[at] = _standing(spec, at, actual, size).status
+    return found
+
+
+def _standing(spec: TargetSpec, at_index: int, actual: float | None, magnitude: float) -> Standing:
+    expected = expected_value(spec, at_index)
     baseline, target = _scaled_ends(spec, at_index)
     gap: float | None = None
     achievement: float | None = None

@@ -22,7 +22,7 @@ from hubdash.domain.enums import ComparedAs, Status
 from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.permissions import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, allows, require
-from hubdash.domain.status import assess, standing
+from hubdash.domain.status import assess, statuses
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, id_of, utcnow
 from hubdash.readers.progress_file import (
     HUB,
@@ -38,6 +38,7 @@ from hubdash.services.reporting import submit_quarter
 
 # A value this many times larger (or smaller) than last quarter's needs a note before it is saved.
 JUMP_FACTOR = 3.0
+LISTED_NOTES = 10  # a message names this many of the values that need a note
 _CHUNK = 5000
 
 
@@ -47,7 +48,9 @@ class NoteRequired(UserError):
     def __init__(self, reasons: dict[int, str], labels: dict[int, str]) -> None:
         self.reasons = reasons  # indicator id (typed entries) or file row (imports) -> NOTE_JUMP or NOTE_OFF_TRACK
         self.labels = labels  # the same keys -> "K01 name", or "H1 / K01 / FY2024Q1"
-        super().__init__("progress.note_required", indicators=[labels[i] for i in reasons])
+        named = [labels[i] for i in list(reasons)[:LISTED_NOTES]]
+        more = [f"… (+{len(reasons) - LISTED_NOTES})"] if len(reasons) > LISTED_NOTES else []
+        super().__init__("progress.note_required", indicators=named + more)
 
 
 class PlannedValue(NamedTuple):
@@ -229,7 +232,7 @@ def _note_reasons(session: Session, values: Sequence[PlannedValue], stored: _Sto
         pair: {index: row[1] for index, row in rows.items()} for pair, rows in stored.items()
     }
     for v in values:
-        series.setdefault((v.hub_id, v.indicator_id), {})[v.period.index] = v.value
+        series.setdefault((v.hub_id, v.indicator_id), {})[v.period.index] = v.value  # the file wins
     hub_ids = sorted({v.hub_id for v in values})
     specs = {
         (target.hub_id, target.indicator_id): target_spec(target, indicator)
@@ -239,16 +242,20 @@ def _note_reasons(session: Session, values: Sequence[PlannedValue], stored: _Sto
             .where(col(Target.hub_id).in_(hub_ids))
         ).all()
     }
-    reasons = {}
+    unnoted: dict[tuple[int, int], list[PlannedValue]] = defaultdict(list)
     for v in values:
-        if v.note:
-            continue
-        values_of = series[(v.hub_id, v.indicator_id)]
-        spec = specs.get((v.hub_id, v.indicator_id))
-        status = standing(spec, values_of, v.period.index).status if spec else None
-        reason = note_reason(previous=values_of.get(v.period.index - 1), value=v.value, status=status)
-        if reason:
-            reasons[v.row] = reason
+        if not v.note:
+            unnoted[(v.hub_id, v.indicator_id)].append(v)
+    reasons = {}
+    for pair, mine in unnoted.items():
+        values_of = series[pair]
+        spec = specs.get(pair)
+        indexes = [v.period.index for v in mine]
+        judged = statuses(spec, values_of, indexes) if spec else {}
+        for v, index in zip(mine, indexes, strict=True):
+            reason = note_reason(previous=values_of.get(index - 1), value=v.value, status=judged.get(index))
+            if reason:
+                reasons[v.row] = reason
     return reasons
 
 

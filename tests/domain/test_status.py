@@ -1,3 +1,4 @@
+import dataclasses
 import math
 import re
 from decimal import Decimal
@@ -24,6 +25,7 @@ from hubdash.domain.status import (
     project,
     standing,
     status_of,
+    statuses,
     tolerance_band,
 )
 
@@ -669,7 +671,7 @@ def test_standing_is_the_assessment_without_its_projection(measure, accumulation
 @given(cases(seasonal=False), st.sampled_from([LINEAR, [0.25, 0.5, 0.75, 1]]))
 def test_a_linear_profile_gives_exactly_the_results_of_no_profile(case, linear):
     spec, actuals, at_index = case
-    with_profile = TargetSpec(**{**spec.__dict__, "profile": linear})
+    with_profile = dataclasses.replace(spec, profile=linear)
     assert assess(with_profile, actuals, at_index) == assess(spec, actuals, at_index)
     assert expected_value(with_profile, at_index) == expected_value(spec, at_index)
     assert tolerance_band(with_profile, at_index) == tolerance_band(spec, at_index)
@@ -824,3 +826,12 @@ def test_a_whole_compared_value_at_the_rounded_expected_value_is_on_track(case):
     assert assess(spec, actuals, at_index).status is Status.ON_TRACK
     actuals[at_index] += -1 if spec.direction == Direction.HIGHER else 1
     assert assess(spec, actuals, at_index).status is not Status.ON_TRACK
+
+
+@given(cases(), st.data())
+def test_statuses_of_many_quarters_are_those_of_standing(case, data):
+    spec, actuals, at_index = case
+    if data.draw(st.booleans()) and actuals:
+        del actuals[data.draw(st.sampled_from(sorted(actuals)))]  # a gap stops a running total
+    wanted = data.draw(st.lists(st.integers(spec.baseline_index - 6, at_index + 2), max_size=12))
+    assert statuses(spec, actuals, wanted) == {at: standing(spec, actuals, at).status for at in wanted}
