@@ -3,9 +3,10 @@
 import streamlit as st
 
 from hubdash import charts, ui
-from hubdash.domain.enums import IndicatorKind
+from hubdash.domain.enums import IndicatorKind, Measure
 from hubdash.domain.periods import fiscal_year_label
-from hubdash.services.dashboard import dashboard, dashboard_options, indicator_paths
+from hubdash.services.dashboard import dashboard, dashboard_options, fiscal_year_paths, indicator_paths
+from hubdash.ui import reporting as reporting_ui
 
 region_id = ui.require_region()
 ui.page_title("dashboard.title")
@@ -51,6 +52,8 @@ view = ui.read(
     dashboard, region_id=region_id, hub_id=hub_id, goal_code=goal_code, kind=kind_value, fiscal_year=fiscal_year
 )
 st.caption(ui.md("dashboard.as_of", period=ui.fmt.period(view.as_of)))
+if view.coverage is not None and not view.coverage.complete:
+    st.warning(reporting_ui.coverage_text(view.coverage), icon=":material/hourglass_top:")
 
 st.subheader(ui.t("dashboard.paths"))
 indicators = [
@@ -72,6 +75,16 @@ else:
     st.caption(ui.t("dashboard.paths_help"))
     with st.expander(ui.t("dashboard.targets_table")):
         st.dataframe(charts.target_summary_table(paths.targets, lang), hide_index=True, width="stretch")
+    if indicator.measure is Measure.FLOW:
+        year = ui.read(
+            fiscal_year_paths, region_id=region_id, indicator_id=indicator.id, hub_id=hub_id, fiscal_year=fiscal_year
+        )
+        st.subheader(ui.t("yearpath.title", year=ui.fmt.fiscal_year(year.fiscal_year)))
+        if year.frame.empty:
+            st.info(ui.t("dashboard.no_match"))
+        else:
+            ui.chart_view(charts.fiscal_year_path(year.frame, lang, indicator.unit))
+            st.caption(ui.t("yearpath.help"))
 
 st.subheader(ui.t("dashboard.heatmap"))
 if view.heatmap.empty:

@@ -1,37 +1,40 @@
-"""Executive summary of one region or all regions: statuses, traffic lights, top risks, trend, PDCA; reports."""
+"""Executive summary of one region or all regions, as of the latest complete quarter (or a chosen one): the national
+picture, statuses, goals by the roll-up rule with their drill-down, top risks, trend, PDCA; reports."""
 
 import streamlit as st
 
 from hubdash import charts, ui
-from hubdash.domain.periods import fiscal_year_label
 from hubdash.domain.permissions import Permission, allows
-from hubdash.services.dashboard import dashboard_options
 from hubdash.services.executive import executive_summary
+from hubdash.services.reporting import reporting
 from hubdash.ui import executive as executive_ui
+from hubdash.ui import national as national_ui
+from hubdash.ui import reports as reports_ui
 
 region_id = ui.require_region()
 ui.page_title("executive.title")
 lang = ui.language()
 link = {ui.t("executive.detail"): st.column_config.LinkColumn(display_text=ui.t("executive.open"))}
 
-scope_col, year_col = st.columns(2)
+scope_col, quarter_col = st.columns(2)
 scope = scope_col.segmented_control(
     ui.t("executive.scope"),
     ["region", "all"] if ui.actor().region_id is None else ["region"],  # a regional reader: their region only
     format_func=lambda s: ui.t("executive.this_region") if s == "region" else ui.t("executive.all_regions"),
     default="region",
 )
-years = ui.read(dashboard_options, region_id=region_id).fiscal_years
-fiscal_year = year_col.selectbox(
-    ui.t("dashboard.fiscal_year"),
-    [None, *reversed(years)],
-    format_func=lambda y: fiscal_year_label(y, lang) if y else ui.t("dashboard.latest"),
-)
 scope_region = None if scope == "all" and ui.actor().region_id is None else region_id
-summary = ui.read(executive_summary, region_id=scope_region, fiscal_year=fiscal_year)
+latest = ui.read(reporting, region_id=scope_region).latest
+at = quarter_col.selectbox(
+    ui.t("executive.quarter"),
+    [None, *([latest - n for n in range(12)] if latest else [])],
+    format_func=lambda q: ui.fmt.period(q) if q else ui.t("executive.latest_complete"),
+)
+summary = ui.read(executive_summary, region_id=scope_region, at=at)
 views = executive_ui.executive_views(summary, lang)
 name = summary.regions[0].name if scope_region and summary.regions else ui.t("executive.all_regions")
-st.caption(ui.md("executive.as_of", region=name, period=ui.fmt.period(summary.as_of)))
+executive_ui.heading(summary, name)
+national_ui.national_summary(summary, views)
 
 st.subheader(ui.t("executive.statuses"))
 ui.status_metrics(summary.counts)
@@ -40,9 +43,13 @@ if scope_region:
     st.markdown(f"[{ui.t('executive.to_dashboard')}](dashboard?region={int(region_id)})")
 
 st.subheader(ui.t("executive.traffic_lights"))
+st.caption(ui.fmt.rollup_rule())
 ui.chart_view(views["lights"], column_config=link)
 if summary.goal_titles:
     st.caption(ui.literal(" / ".join(f"{code}: {title}" for code, title in summary.goal_titles.items())))
+if scope_region:
+    st.markdown(f"**{ui.t('rollup.drilldown')}**")
+    executive_ui.goal_drilldown(summary)
 
 st.subheader(ui.t("executive.top_risks"))
 if summary.risks.empty:
@@ -67,4 +74,4 @@ else:
 
 if allows(ui.actor(), Permission.EXPORT_REPORTS, region_id=scope_region):
     st.subheader(ui.t("executive.reports"))
-    executive_ui.report_downloads(scope_region, fiscal_year)
+    reports_ui.report_downloads(scope_region, at)

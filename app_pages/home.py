@@ -1,11 +1,14 @@
-"""Home: an overview of the selected region: hubs, goals, indicator status, latest quarter entered."""
+"""Home: an overview of the selected region as of its latest complete quarter: hubs, goals, statuses, who has
+submitted."""
 
 import streamlit as st
 
 from hubdash import charts, ui
 from hubdash.domain.enums import Status
 from hubdash.services.regions import region_overview
+from hubdash.services.reporting import region_reporting
 from hubdash.ui import home as home_ui
+from hubdash.ui import reporting as reporting_ui
 
 region_id = ui.require_region()
 overview = ui.read(region_overview, region_id=region_id)
@@ -24,6 +27,8 @@ c3.metric(ui.t("home.organisations"), sum(overview.organisations_by_sector.value
 c4.metric(ui.t("home.latest_quarter"), ui.fmt.period(overview.latest))
 
 st.subheader(ui.md("home.status_heading", period=ui.fmt.period(overview.latest)))
+reporting_ui.as_of(overview.latest, overview.complete)
+reporting_ui.newer_quarters(overview.newer)
 ui.status_metrics(overview.statuses)
 st.altair_chart(
     charts.status_by_hub(
@@ -37,8 +42,15 @@ st.altair_chart(
 st.subheader(ui.t("home.hubs"))
 st.dataframe(home_ui.hub_table(overview.hubs), hide_index=True, width="stretch")
 
+st.subheader(ui.t("reporting.who_submitted"))
+st.dataframe(
+    reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id)), hide_index=True, width="stretch"
+)
+st.caption(ui.t("reporting.who_submitted_help"))
+
 st.subheader(ui.t("home.goals"))
 st.dataframe(home_ui.goal_table(overview.goals), hide_index=True, width="stretch")
+st.caption(ui.fmt.rollup_rule())
 
 st.subheader(ui.t("home.sectors"))
 st.dataframe(home_ui.sector_table(overview.organisations_by_sector), hide_index=True, width="stretch")

@@ -13,9 +13,11 @@ from hubdash.services.indicators import (
     region_targets,
     update_indicator,
 )
+from hubdash.services.progress import profile_proposal
 from hubdash.services.regions import active_goals, list_hubs
 from hubdash.services.targets import TargetInput, create_target, target_history, update_target
 from hubdash.ui import indicators as indicators_ui
+from hubdash.ui import target_form
 
 region_id = ui.require_region()
 ui.page_title("indicators.title")
@@ -96,9 +98,15 @@ with tab_targets:
         (tg for tg, ind, hub in targets if indicator and ind.id == indicator.id and hub_id == tg.hub_id), None
     )
     if indicator is not None and allows(who, Permission.EDIT_TARGETS, region_id=region_id):
-        with st.form(f"target_form_{indicator.id}_{hub_id}_{existing.version if existing else 0}"):
+        version = existing.version if existing else 0
+        is_flow = indicator.measure == Measure.FLOW
+        profile_key = f"profile_{indicator.id}_{hub_id}_{version}"
+        if is_flow:
+            proposal = ui.read(profile_proposal, region_id=region_id, indicator_id=indicator.id, hub_id=hub_id)
+            target_form.proposal_box(proposal, profile_key)
+        with st.form(f"target_form_{indicator.id}_{hub_id}_{version}"):
             st.caption(ui.md("indicators.target_unit", unit=indicator.unit, direction=ui.label(indicator.direction)))
-            form = indicators_ui.target_form(existing, is_flow=indicator.measure == Measure.FLOW)
+            form = target_form.target_form(existing, is_flow=is_flow, profile_key=profile_key)
             reason = st.text_input(ui.t("col.reason"), help=ui.t("indicators.reason_help"), disabled=existing is None)
             if st.form_submit_button(ui.t("indicators.save_target"), type="primary"):
                 data = TargetInput(indicator_id=indicator.id, hub_id=hub_id, **form)

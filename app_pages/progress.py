@@ -1,4 +1,5 @@
-"""Progress: enter one hub's values for a quarter, upload a file of values, download values and entry workbooks."""
+"""Progress: enter one hub's values for a quarter and submit it, upload a file of values, download values and
+entry workbooks."""
 
 import streamlit as st
 
@@ -7,8 +8,10 @@ from hubdash.domain.periods import FiscalQuarter, current_quarter
 from hubdash.domain.permissions import Permission, allows
 from hubdash.services.progress import entered_values, hub_quarter, latest_quarter, quarter_corrections
 from hubdash.services.regions import list_hubs
+from hubdash.services.reporting import hub_quarter_state
 from hubdash.ui import progress as progress_ui
-from hubdash.ui import progress_tables
+from hubdash.ui import progress_tables, progress_upload
+from hubdash.ui import reporting as reporting_ui
 
 region_id = ui.require_region()
 ui.page_title("progress.title")
@@ -32,11 +35,14 @@ st.caption(ui.md("progress.entered", entered=entered, total=len(rows), period=ui
 who = ui.actor()
 editable = allows(who, Permission.ENTER_PROGRESS, region_id=region_id, hub_id=hub.id)
 progress_ui.entry_table(hub, period, rows, stored, editable=editable)
+if editable:
+    state = ui.read(hub_quarter_state, hub_id=hub.id, period=period)
+    reporting_ui.submit_box(hub, period, state, progress_ui.next_round)
 
 corrections = ui.read(quarter_corrections, hub_id=hub.id, at=period)
 with st.expander(ui.t("progress.corrections", count=len(corrections))):
     st.dataframe(progress_tables.corrections_table(corrections), hide_index=True, width="stretch")
 
 if any(allows(who, Permission.ENTER_PROGRESS, region_id=region_id, hub_id=h.id) for h in hubs):
-    progress_ui.upload()
+    progress_upload.upload(st.session_state.get(progress_ui.ROUND_KEY, 0), progress_ui.next_round)
 progress_ui.downloads(region_id, hub, period)

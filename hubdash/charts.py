@@ -411,12 +411,13 @@ def status_counts(counts: dict[Status, int], lang: str) -> ChartView:
 
 
 def traffic_lights(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView:
-    """Rows (hubs, or regions) by strategic goal, each cell the status of its furthest-behind indicator.
+    """Rows (hubs, or regions) by strategic goal, each cell the roll-up of its targets (domain.rollup).
 
-    `frame`: services.executive.ExecutiveSummary.lights (row, goal, status).
+    `frame`: services.executive.ExecutiveSummary.lights (row, goal, status, on_track (%), known).
     """
     labels = _status_labels(lang)
-    data = frame[["row", "goal", "status"]].assign(
+    share_title = _t("rollup.on_track_share", lang)
+    data = frame[["row", "goal", "status", "on_track", "known"]].assign(
         symbol=[STATUS_SYMBOLS[Status(s)] for s in frame["status"]],
         status_label=[labels[Status(s)] for s in frame["status"]],
     )
@@ -427,6 +428,8 @@ def traffic_lights(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView:
             alt.Tooltip("row:N", title=row_title),
             alt.Tooltip("goal:N", title=_t("col.goal", lang)),
             alt.Tooltip("status_label:N", title=_t("col.status", lang)),
+            alt.Tooltip("on_track:Q", title=f"{share_title} (%)"),
+            alt.Tooltip("known:Q", title=_t("rollup.with_data", lang)),
         ],
     )
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
@@ -435,13 +438,134 @@ def traffic_lights(frame: pd.DataFrame, lang: str, row_title: str) -> ChartView:
     text = base.mark_text(fontSize=13, color="#000000").encode(text="symbol:N")
     chart = alt.layer(cells, text).properties(height=alt.Step(22), width=alt.Step(56))
     rows = frame.drop_duplicates("row")
-    table = data.pivot(index="row", columns="goal", values="status_label").reindex(list(rows["row"]))
+    data["cell"] = [
+        label if pd.isna(share) else f"{label} ({int(share)} %)"
+        for label, share in zip(data["status_label"], data["on_track"], strict=True)
+    ]
+    table = data.pivot(index="row", columns="goal", values="cell").reindex(list(rows["row"]))
     table.index.name = row_title
     table.columns.name = None
     table = table.reset_index()
     table[_t("executive.detail", lang)] = [
         detail_link(r, h) for r, h in zip(rows["row_region_id"], rows["row_hub_id"], strict=True)
     ]
+    return ChartView(_styled(chart), table)
+
+
+def region_ranking(frame: pd.DataFrame, lang: str) -> ChartView:
+    """Regions ranked by the share of their hub targets on track, each bar in the colour of the region's roll-up.
+
+    `frame`: one row per region in rank order: region, region_id, status, on_track (%), change (points), known.
+    """
+    labels = _status_labels(lang)
+    share_title = f"{_t('rollup.on_track_share', lang)} (%)"
+    change_title = _t("national.change", lang)
+    data = frame.assign(status_label=[labels[Status(s)] for s in frame["status"]])
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("region:N", title=None, sort=list(data["region"]), axis=alt.Axis(labelLimit=0)),
+            x=alt.X("on_track:Q", title=share_title, scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "status_label:N", scale=status_scale(labels), title=None, legend=alt.Legend(orient="bottom")
+            ),
+            tooltip=[
+                alt.Tooltip("region:N", title=_t("app.region", lang)),
+                alt.Tooltip("status_label:N", title=_t("col.status", lang)),
+                alt.Tooltip("on_track:Q", title=share_title),
+                alt.Tooltip("change:Q", title=change_title, format="+.0f"),
+                alt.Tooltip("known:Q", title=_t("rollup.with_data", lang)),
+            ],
+        )
+        .properties(height=alt.Step(18))
+    )
+    table = pd.DataFrame(
+        {
+            _t("national.rank", lang): range(1, len(data) + 1),
+            _t("app.region", lang): data["region"],
+            _t("col.status", lang): data["status_label"],
+            share_title: data["on_track"],
+            change_title: data["change"],
+            _t("rollup.with_data", lang): data["known"],
+            _t("executive.detail", lang): [detail_link(r) for r in data["region_id"]],
+        }
+    )
+    return ChartView(_styled(chart), table)
+
+
+def fiscal_year_path(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
+    """Small multiples (one panel per target) of one fiscal year: the year so far against the expected path.
+
+    `frame`: services.dashboard.YearPaths.frame. x runs from the start of the year (0) to the end of Q4 (4); the
+    grey line is the expected (seasonal) path, the black line and the points the actual, the dashed rule the
+    expected total of the year.
+    """
+    labels = {s: i18n.label(s, lang) for s in Status}
+    whole = _t("indicators.whole_region", lang)
+    keys = ("yearpath.start", "yearpath.q1", "yearpath.q2", "yearpath.q3", "yearpath.q4")
+    ticks = {x: _t(key, lang) for x, key in enumerate(keys)}
+    data = frame.assign(
+        panel=[p or whole for p in frame["panel"]],
+        when=[ticks[int(x)] for x in frame["x"]],
+        status_label=[labels[Status(s)] for s in frame["status"]],
+    )
+    value_title = f"{_t('yearpath.so_far', lang)} ({unit})"
+    label_expr = " : ".join(f"datum.value == {q} ? '{text}'" for q, text in ticks.items()) + " : ''"
+    x = alt.X(
+        "x:Q", title=None, scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(values=[0, 1, 2, 3, 4], labelExpr=label_expr)
+    )
+    when_tip = alt.Tooltip("when:N", title=_t("col.period", lang))
+    base = alt.Chart()
+    expected = base.mark_line(
+        color="#777777", strokeWidth=2, point=alt.OverlayMarkDef(color="#777777", size=30)
+    ).encode(
+        x=x,
+        y=alt.Y("expected:Q", title=value_title),
+        tooltip=[when_tip, alt.Tooltip("expected:Q", title=_t("yearpath.expected", lang), format=",.2f")],
+    )
+    actual = base.transform_filter("isValid(datum.actual)")
+    actual_line = actual.mark_line(color="#222222", strokeWidth=2.5).encode(x=x, y="actual:Q")
+    points = (
+        actual.transform_filter("datum.x > 0")
+        .mark_point(filled=True, size=90, opacity=1)
+        .encode(
+            x=x,
+            y="actual:Q",
+            color=alt.Color("status_label:N", scale=status_scale(labels), title=_t("col.status", lang)),
+            shape=alt.Shape("status_label:N", scale=status_shape_scale(labels), title=_t("col.status", lang)),
+            tooltip=[
+                when_tip,
+                alt.Tooltip("actual:Q", title=_t("yearpath.actual", lang), format=",.2f"),
+                alt.Tooltip("expected:Q", title=_t("yearpath.expected", lang), format=",.2f"),
+                alt.Tooltip("status_label:N", title=_t("col.status", lang)),
+                alt.Tooltip("profile:N", title=_t("profile.title", lang)),
+            ],
+        )
+    )
+    total = (
+        base.transform_filter("datum.x == 4")
+        .mark_rule(strokeDash=[4, 4], color="#0072B2")
+        .encode(
+            y="year_total:Q",
+            tooltip=[alt.Tooltip("year_total:Q", title=_t("yearpath.year_total", lang), format=",.2f")],
+        )
+    )
+    layered = alt.layer(total, expected, actual_line, points, data=data).properties(width=300, height=200)
+    chart = layered.facet(
+        facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontSize=13)), columns=3
+    ).resolve_scale(y="independent")
+    rows = data[data["x"] > 0]
+    table = pd.DataFrame(
+        {
+            _t("col.hub", lang): rows["panel"],
+            _t("col.period", lang): rows["when"],
+            _t("yearpath.actual", lang): rows["actual"],
+            _t("yearpath.expected", lang): rows["expected"],
+            _t("col.status", lang): rows["status_label"],
+            _t("profile.title", lang): rows["profile"],
+        }
+    )
     return ChartView(_styled(chart), table)
 
 

@@ -182,12 +182,14 @@ def demo_data(regions: int, hubs_per_region: int, indicators: int, years: int, s
 @main.command("import-progress")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+@click.option("--submit", is_flag=True, help="Also submit every hub's quarter in the file (all its values must be in).")
 @_one_line_errors
-def import_progress(file: Path, dry_run: bool) -> None:
+def import_progress(file: Path, dry_run: bool, submit: bool) -> None:
     """Import quarterly values from a CSV (UTF-8 or CP932) or XLSX file; all rows or none.
 
     Columns: hub, indicator, period, value, note (or 拠点, 指標, 期間, 実績値, 備考), and region
-    where a hub code is used in several regions. Exit status 1 lists every bad row on stderr.
+    where a hub code is used in several regions. Exit status 1 lists every bad row on stderr, and
+    every row that needs a note (a jump against last quarter, or an off-track value) but has none.
     """
     from hubdash.readers.progress_file import MAX_BYTES, ImportFileError
     from hubdash.services.measurements import apply_import, plan_upload
@@ -202,15 +204,22 @@ def import_progress(file: Path, dry_run: bool) -> None:
             summary = f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
             if upload.blank_rows:
                 summary += f", {len(upload.blank_rows)} rows without a value left out"
+            if plan.notes_needed:
+                summary += f"; {len(plan.notes_needed)} rows need a note first (rows {_rows(plan.notes_needed)})"
             if dry_run:
                 session.rollback()
                 click.echo(f"{file.name}: valid; would write {summary}")
                 return
-            apply_import(session=session, actor=SYSTEM, plan=plan, filename=file.name)
+            apply_import(session=session, actor=SYSTEM, plan=plan, filename=file.name, submit=submit)
     except ImportFileError as exc:
         click.echo(f"error: {file.name}: {exc}", err=True)
         sys.exit(1)
     click.echo(f"{file.name}: imported; {summary}")
+
+
+def _rows(rows: dict[int, str]) -> str:
+    listed = ", ".join(str(row) for row in sorted(rows)[:20])
+    return listed + (", ..." if len(rows) > 20 else "")
 
 
 @main.command("export-progress")
@@ -238,27 +247,46 @@ def export_progress(file: Path, region_code: str | None, hub_code: str | None) -
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--region", "region_code", default=None, help="Region code (default: every region).")
 @click.option("--fy", "fiscal_year", default=None, help="Fiscal year, e.g. 2024 or 令和6年度 (default: the latest).")
+@click.option("--quarter", default=None, help="As of this quarter, e.g. FY2026Q2 (default: the latest complete one).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ja", show_default=True, help="Language of the report.")
 @_one_line_errors
-def report(file: Path, region_code: str | None, fiscal_year: str | None, lang: str) -> None:
-    """Write the executive report: FILE ending in .pptx (PowerPoint) or .xlsx (Excel)."""
-    from hubdash.domain.periods import parse_fiscal_year
-    from hubdash.exports.executive import REPORT_FORMATS, report_file
+def report(file: Path, region_code: str | None, fiscal_year: str | None, quarter: str | None, lang: str) -> None:
+    """Write the executive report: FILE ending in .pptx (PowerPoint), .xlsx (Excel) or .zip (one .pptx per region).
+
+    It is as of the latest quarter every hub has submitted, and says how far hubs are with newer quarters;
+    for every region it opens with the national summary.
+    """
+    from hubdash.domain.periods import FiscalQuarter, parse_fiscal_year
+    from hubdash.exports.executive import REPORT_FORMATS, region_file_name, report_file, zip_files
     from hubdash.exports.tables import UnknownFormat
     from hubdash.fmt import Display
     from hubdash.services.executive import executive_report
     from hubdash.services.regions import region_id_for
 
     fmt = _output_file(file).suffix.lower().lstrip(".")
-    if fmt not in REPORT_FORMATS:
-        raise UnknownFormat(fmt, REPORT_FORMATS)
+    if fmt not in (*REPORT_FORMATS, "zip"):
+        raise UnknownFormat(fmt, (*REPORT_FORMATS, "zip"))
     year = parse_fiscal_year(fiscal_year) if fiscal_year else None
+    at = FiscalQuarter.parse(quarter) if quarter else None
+    display = Display(lang)
     with db.session_scope(_engine()) as session:
         region_id = region_id_for(session=session, code=region_code) if region_code else None
-        summary = executive_report(session=session, actor=SYSTEM, region_id=region_id, fiscal_year=year)
-    data = report_file(summary, fmt, Display(lang))
+        summary = executive_report(session=session, actor=SYSTEM, region_id=region_id, at=at, fiscal_year=year)
+        if fmt == "zip":  # one region per file, all as of the same quarter
+            files = [
+                (
+                    region_file_name(r.code, "pptx"),
+                    report_file(
+                        executive_report(session=session, actor=SYSTEM, region_id=r.id, at=summary.as_of),
+                        "pptx",
+                        display,
+                    ),
+                )
+                for r in summary.regions
+            ]
+    data = zip_files(files) if fmt == "zip" else report_file(summary, fmt, display)
     file.write_bytes(data)
-    click.echo(f"{file}: {len(data):,} bytes")
+    click.echo(f"{file}: {len(data):,} bytes, as of {summary.as_of or '-'}")
 
 
 @main.command()

@@ -6,8 +6,11 @@ number or a date reads the same on the screen and in the file.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,6 +18,7 @@ from hubdash import i18n
 from hubdash.domain.enums import Status
 from hubdash.domain.errors import Message, UserError
 from hubdash.domain.periods import FiscalQuarter, fiscal_year_label
+from hubdash.domain.rollup import DEFAULT_RULE, RollupRule
 from hubdash.domain.status import STATUS_SYMBOLS
 
 DEFAULT_ZONE = "Asia/Tokyo"  # councils work on Japan time
@@ -35,6 +39,18 @@ def number(value: float | None, digits: int = 1) -> str:
         return DASH
     text = f"{value:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def decimals_of(values: Iterable[float | None], limit: int = 3) -> int:
+    """How many decimals the numbers are written with (the most any of them needs, at most `limit`)."""
+    found = 0
+    for value in values:
+        if value is None or not math.isfinite(value):
+            continue
+        exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            found = max(found, min(limit, -exponent))
+    return found
 
 
 def coded(code: str, name: str) -> str:
@@ -72,6 +88,14 @@ class Display:
     def status(self, status: Status) -> str:
         """A status with its symbol, so that colour is never the only cue."""
         return f"{STATUS_SYMBOLS[status]} {self.label(status)}"
+
+    def rollup_rule(self, rule: RollupRule = DEFAULT_RULE) -> str:
+        """The roll-up rule as the council reads it, on pages and in reports."""
+        return self.t("rollup.rule", on=round(rule.on_track_above * 100), off=round(rule.off_track_above * 100))
+
+    def share(self, share: float | None) -> str:
+        """A share as a whole percentage ("60 %"), a dash for none."""
+        return DASH if share is None else f"{round(share * 100)} %"
 
     def when(self, moment: datetime | None, *, with_time: bool = True) -> str:
         """A stored time (aware: models.UTCDateTime reads every timestamp back in UTC) in the reader's time zone."""

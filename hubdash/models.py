@@ -29,6 +29,7 @@ from hubdash.domain.enums import (
     PdcaStage,
     Role,
     Sector,
+    SubmissionStatus,
 )
 
 
@@ -416,6 +417,8 @@ class TargetBase(SQLModel):
     tolerance: float = 0.1
     # {fiscal year (str): value}: optional yearly milestones on the way
     milestones: dict[str, float] = _json(dict)
+    # flow targets: the share of a year's total expected by the end of Q1..Q4 (domain.profiles); None: linear
+    profile: list[float] | None = _json()
 
 
 class Target(TargetBase, table=True):
@@ -551,3 +554,28 @@ class ActionItem(SQLModel, table=True):
     version: int = 1  # bumped by every save (db.update_checked)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+# --- reporting --------------------------------------------------------------------------------
+
+
+class QuarterSubmission(SQLModel, table=True):
+    """A hub manager's statement that the hub's values for one fiscal quarter are in (提出).
+
+    A quarter is complete for a hub once submitted. `status` and `version` leave room for the secretariat's
+    confirmation or return of a submission (a later feature), written with a version-checked UPDATE.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("hub_id", "fiscal_year", "quarter"),
+        Index("ix_quartersubmission_period", "fiscal_year", "quarter"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    hub_id: int = Field(foreign_key="hub.id", index=True, ondelete="CASCADE")
+    fiscal_year: int
+    quarter: int
+    status: SubmissionStatus = _enum(SubmissionStatus, SubmissionStatus.SUBMITTED)
+    submitted_at: datetime = _timestamp()
+    submitted_by_id: int | None = Field(default=None, foreign_key="hub_user.id", ondelete="SET NULL")
+    submitted_by_name: str = Field(default="", max_length=200)
+    version: int = 1

@@ -169,3 +169,17 @@ def target_change(session: Session, target_row: Target, reason: str = "re-baseli
     session.add(row)
     session.flush()
     return row
+
+
+def submitted(session: Session, hub_row: Hub, *periods: str, by: str = "manager") -> None:
+    """The hub's manager has submitted these quarters ("FY2024Q1", ...)."""
+    from hubdash.models import QuarterSubmission
+
+    for text in periods:
+        period = FiscalQuarter.parse(text)
+        session.add(
+            QuarterSubmission(
+                hub_id=hub_row.id, fiscal_year=period.fiscal_year, quarter=period.quarter, submitted_by_name=by
+            )
+        )
+    session.flush()

@@ -84,6 +84,8 @@ def test_traffic_lights_colour_cells_by_the_engine_and_link_each_row() -> None:
             "row_hub_id": [None, None, None],
             "goal": ["G1", "G2", "G1"],
             "status": ["off_track", "at_risk", "on_track"],
+            "on_track": [20, 50, None],
+            "known": [5, 4, 0],
         }
     )
     view = charts.traffic_lights(frame, "ja", "地域")
@@ -92,7 +94,7 @@ def test_traffic_lights_colour_cells_by_the_engine_and_link_each_row() -> None:
     assert scale["domain"] == ["● 順調", "▲ 要注意", "✖ 遅れ", "– 未入力"]
     table = view.table.fillna("")
     assert table.to_dict("records") == [
-        {"地域": "北海道", "G1": "✖ 遅れ", "G2": "▲ 要注意", "詳細": "executive?region=1"},
+        {"地域": "北海道", "G1": "✖ 遅れ (20 %)", "G2": "▲ 要注意 (50 %)", "詳細": "executive?region=1"},
         {"地域": "青森県", "G1": "● 順調", "G2": "", "詳細": "executive?region=2"},
     ]
 
@@ -122,3 +124,43 @@ def test_pdca_timeline_bars_span_the_cycle_and_use_the_font_stack() -> None:
     assert bars["x"]["field"] == "start" and bars["x2"]["field"] == "end"
     assert _data(spec)[0]["stage_label"] == "評価"
     assert "Noto Sans CJK JP" in spec["config"]["font"]
+
+
+YEAR = pd.DataFrame(
+    [
+        {"panel": "H1 素材拠点", "x": x, "quarter": x, "expected": e, "actual": a, "status": s, "year_total": 10.0,
+         "profile": "10/25/45/100"}
+        for x, e, a, s in ((0, 0.0, 0.0, "no_data"), (1, 1.0, 1.5, "on_track"), (2, 2.5, 2.0, "at_risk"),
+                           (3, 4.5, None, "no_data"), (4, 10.0, None, "no_data"))
+    ]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "q1", "start"), [("ja", "第1四半期", "期首"), ("en", "Q1", "Start")])
+def test_the_fiscal_year_chart_reads_the_year_to_date_against_the_path(lang: str, q1: str, start: str) -> None:
+    view = charts.fiscal_year_path(YEAR, lang, "件")
+    spec = view.chart.to_dict()
+    total, expected, actual, points = _layers(spec)
+    assert expected["mark"]["color"] == "#777777" and expected["encoding"]["y"]["field"] == "expected"
+    assert actual["encoding"]["y"]["field"] == "actual" and total["mark"]["type"] == "rule"
+    assert points["encoding"]["color"]["scale"]["range"] == [STATUS_COLORS[s] for s in Status]
+    label_expr = expected["encoding"]["x"]["axis"]["labelExpr"]
+    assert f"'{q1}'" in label_expr and f"'{start}'" in label_expr
+    rows = _data(spec)
+    assert len(rows) == 5 and rows[1]["actual"] == 1.5
+    assert view.table.shape == (4, 6)  # one row per quarter, the start of the year left out
+
+
+def test_the_region_ranking_colours_each_region_by_its_roll_up_and_links_it() -> None:
+    frame = pd.DataFrame(
+        [
+            {"region": "青森県", "region_id": 2, "status": "on_track", "on_track": 80, "change": 5, "known": 10},
+            {"region": "北海道", "region_id": 1, "status": "off_track", "on_track": 20, "change": None, "known": 10},
+        ]
+    )
+    view = charts.region_ranking(frame, "en")
+    spec = view.chart.to_dict()
+    assert spec["encoding"]["y"]["sort"] == ["青森県", "北海道"]
+    assert spec["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert list(view.table["Rank"]) == [1, 2]
+    assert list(view.table["Detail"]) == ["executive?region=2", "executive?region=1"]

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from hubdash import db
 from hubdash.cli import main
 from hubdash.domain.permissions import SYSTEM
-from hubdash.models import Measurement, MeasurementCorrection
+from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection
 from hubdash.seed.sample import load_sample
 
 
@@ -109,3 +109,31 @@ def test_one_bad_row_keeps_every_good_row_out(sample_engine: Engine, tmp_path: P
 def test_export_refuses_an_unknown_file_type(sample_engine: Engine, tmp_path: Path) -> None:
     result = _run(sample_engine, "export-progress", str(tmp_path / "x.txt"))
     assert result.exit_code == 1 and "must end in one of: csv, xlsx" in result.stderr
+
+
+def test_a_jump_without_a_note_is_refused_naming_the_row(sample_engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "jump.csv"
+    path.write_text("hub,indicator,period,value,note\nH1,K01,FY2026Q3,120,\n", encoding="utf-8")  # 12 last quarter
+    dry = _run(sample_engine, "import-progress", str(path), "--dry-run")
+    assert dry.exit_code == 0 and "1 rows need a note first (rows 2)" in dry.output
+    before = _count(sample_engine)
+    result = _run(sample_engine, "import-progress", str(path))
+    assert result.exit_code == 1 and "H1 / K01 / FY2026Q3" in result.stderr and "Traceback" not in result.stderr
+    assert _count(sample_engine) == before
+
+
+def test_an_import_can_submit_the_quarter(sample_engine: Engine, tmp_path: Path) -> None:
+    from hubdash.models import QuarterSubmission
+
+    with Session(sample_engine) as s:
+        rows = s.exec(select(Measurement).where(Measurement.fiscal_year == 2026, Measurement.quarter == 2)).all()
+        codes = {i.id: i.code for i in s.exec(select(Indicator)).all()}
+        hubs = {h.id: h.code for h in s.exec(select(Hub)).all()}
+    lines = [f"{hubs[m.hub_id]},{codes[m.indicator_id]},FY2026Q3,{m.value},as last quarter" for m in rows]
+    path = tmp_path / "q3.csv"
+    path.write_text("\n".join(["hub,indicator,period,value,note", *lines]) + "\n", encoding="utf-8")
+    result = _run(sample_engine, "import-progress", str(path), "--submit")
+    assert result.exit_code == 0, result.output
+    with Session(sample_engine) as s:
+        submitted = s.exec(select(QuarterSubmission).where(QuarterSubmission.fiscal_year == 2026)).all()
+    assert sorted((hubs[q.hub_id], q.quarter) for q in submitted if q.quarter == 3) == [("H1", 3), ("H2", 3), ("H3", 3)]

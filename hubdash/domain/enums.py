@@ -141,6 +141,20 @@ class FutureCourse(StrEnum):
     STOP = "stop"
 
 
+class ComparedAs(StrEnum):
+    """What the status engine sets against a target: the quarter-end value, the year to date, the total since."""
+
+    QUARTER_END = "quarter_end"
+    YEAR_TO_DATE = "year_to_date"
+    SINCE_BASELINE = "since_baseline"
+
+
+class SubmissionStatus(StrEnum):
+    """Where a hub's submitted quarter stands (the secretariat's confirmation comes with a later feature)."""
+
+    SUBMITTED = "submitted"
+
+
 # i18n key prefix of each enum: t(f"{I18N_PREFIX[type(x)]}.{x.value}")
 I18N_PREFIX: dict[type[StrEnum], str] = {
     Sector: "sector",
@@ -156,4 +170,6 @@ I18N_PREFIX: dict[type[StrEnum], str] = {
     ActionStatus: "action_status",
     ActionOrigin: "action_origin",
     FutureCourse: "future_course",
+    SubmissionStatus: "submission_status",
+    ComparedAs: "compared_as",
 }

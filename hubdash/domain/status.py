@@ -20,14 +20,22 @@ Expected path: a straight line from ``(baseline_index, baseline_value)`` to ``(t
 target_value)``, held at the baseline before it and at the target after the deadline. Annual flows:
 the expected fiscal-year total runs straight from ``baseline_value`` in the baseline fiscal year to
 ``target_value`` in the target fiscal year (held outside them), and the expected year-to-date at
-quarter q is that total * q/4.
+quarter q is that total * share(q).
+
+Seasonal flows: a flow target may carry a quarterly ``profile`` (hubdash.domain.profiles), the share of
+a year's total expected by the end of each quarter; share(q) is q/4 without one (the linear path). An
+annual flow's year-to-date follows the shares; a cumulative flow's straight line runs in seasonal time,
+``position(i) = 4 * fiscal_year + 4 * share(quarter) - 1`` (which is ``i`` itself on the linear path), so
+each year of the path adds the same amount, spread over its quarters by the profile. Level targets ignore
+profiles. Everything below that speaks of q/4 reads share(q) with a profile; a linear profile gives exactly
+the results of no profile.
 
 Status: ``gap = actual - expected``, negated when lower is better, so a positive gap is ahead.
     gap >= 0                                   on track
     behind by at most tolerance * distance     at risk
     behind by more                             off track
     no compared value                          no data
-``distance`` is |target - baseline| of the compared quantity (annual flows: scaled by q/4 like the
+``distance`` is |target - baseline| of the compared quantity (annual flows: scaled by share(q) like the
 expected value), so target == baseline leaves no band: any shortfall is off track. A gap within
 floating-point rounding of the numbers involved (1e-9 of their size) counts as 0, so a hub exactly
 on its path is never flagged because 0.1 + 0.2 != 0.3. After the deadline the expected value stays
@@ -44,20 +52,22 @@ When target == baseline there is no distance to measure: 100 if the target is me
 Projection: a least-squares line through the last up-to-4 points, at or before the assessed quarter,
 of the compared series that have data (level: the values; cumulative: the running totals, starting
 with the baseline; annual: rolling four-quarter totals, so a seasonal year does not read as a trend,
-set against the target fiscal-year total). If the latest point is already at or past the target,
-``reach_index`` is where the current run of such points began, so a target met before the deadline
-and held stays "by deadline" when viewed later. Otherwise it is the first quarter after the latest
-point at which the line reaches the target; None when the line is flat, heads away from the target,
-has fewer than 2 points, or arrives more than 40 quarters after ``target_index``.
+set against the target fiscal-year total; a seasonal cumulative flow's line runs in seasonal time). If
+the latest point is already at or past the target, ``reach_index`` is where the current run of such
+points began, so a target met before the deadline and held stays "by deadline" when viewed later.
+Otherwise it is the first quarter after the latest point at which the line reaches the target; None
+when the line is flat, heads away from the target, has fewer than 2 points, or arrives more than 40
+quarters after ``target_index``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from hubdash.domain.enums import Accumulation, Direction, Measure, Status
+from hubdash.domain.enums import Accumulation, ComparedAs, Direction, Measure, Status
+from hubdash.domain.profiles import LINEAR, Profile, checked, is_linear
 
 HORIZON_QUARTERS = 40
 TREND_POINTS = 4
@@ -80,8 +90,6 @@ STATUS_SYMBOLS: dict[Status, str] = {
     Status.NO_DATA: "–",
 }
 
-_SEVERITY: dict[Status, int] = {Status.ON_TRACK: 0, Status.AT_RISK: 1, Status.OFF_TRACK: 2}
-
 
 @dataclass(frozen=True)
 class TargetSpec:
@@ -95,12 +103,19 @@ class TargetSpec:
     direction: Direction
     accumulation: Accumulation = Accumulation.CUMULATIVE
     tolerance: float = 0.1
+    profile: Profile | None = None  # cumulative shares of a year's flow by the end of Q1..Q4; None: linear
+    # Derived once here, read for every quarter judged (an import judges hundreds of thousands of values):
+    is_annual: bool = field(init=False, repr=False, compare=False)  # a fiscal-year total of a flow
+    shares: Profile = field(init=False, repr=False, compare=False)  # by the end of Q1..Q4: the profile, or LINEAR
+    is_seasonal: bool = field(init=False, repr=False, compare=False)  # a profile other than LINEAR bends the path
 
     def __post_init__(self) -> None:
         # Values read from the database arrive as plain strings and Decimals.
         object.__setattr__(self, "measure", Measure(self.measure))
         object.__setattr__(self, "direction", Direction(self.direction))
         object.__setattr__(self, "accumulation", Accumulation(self.accumulation))
+        flow = self.measure == Measure.FLOW
+        object.__setattr__(self, "is_annual", flow and self.accumulation == Accumulation.ANNUAL)
         for name in ("baseline_value", "target_value", "tolerance"):
             value = float(getattr(self, name))
             if not math.isfinite(value):
@@ -112,11 +127,12 @@ class TargetSpec:
             raise ValueError("target_index must come after baseline_index")
         if self.is_annual and (self.baseline_index % 4 != 3 or self.target_index % 4 != 3):
             raise ValueError("an annual flow target needs baseline_index and target_index at a Q4")
-
-    @property
-    def is_annual(self) -> bool:
-        """Whether the target is a fiscal-year total of a flow."""
-        return self.measure == Measure.FLOW and self.accumulation == Accumulation.ANNUAL
+        if self.profile is not None:
+            object.__setattr__(self, "profile", checked(self.profile))
+        object.__setattr__(self, "shares", self.profile if self.profile is not None and flow else LINEAR)
+        object.__setattr__(self, "is_seasonal", flow and not is_linear(self.profile))
+        if self.is_seasonal and position(self, self.target_index) <= position(self, self.baseline_index):
+            raise ValueError("the profile expects nothing between baseline_index and target_index")
 
 
 @dataclass(frozen=True)
@@ -143,7 +159,7 @@ class Assessment:
 
 
 def expected_value(spec: TargetSpec, at_index: int) -> float:
-    """The expected value of the compared quantity at a quarter, on the straight path to the target."""
+    """The expected value of the compared quantity at a quarter, on the path to the target."""
     if spec.is_annual:
         annual = _along(
             spec.baseline_value,
@@ -152,8 +168,38 @@ def expected_value(spec: TargetSpec, at_index: int) -> float:
             spec.target_index // 4,
             at_index // 4,
         )
-        return annual * _year_share(at_index)
+        return annual * _year_share(spec, at_index)
+    if spec.is_seasonal:
+        start, end = position(spec, spec.baseline_index), position(spec, spec.target_index)
+        return _along(spec.baseline_value, spec.target_value, start, end, position(spec, at_index))
     return _along(spec.baseline_value, spec.target_value, spec.baseline_index, spec.target_index, at_index)
+
+
+def position(spec: TargetSpec, index: int) -> float:
+    """Where a quarter's end lies in seasonal time, in quarters: ``index`` itself on the linear path."""
+    return 4 * (index // 4) + 4 * spec.shares[index % 4] - 1
+
+
+def path_distance(spec: TargetSpec, at_index: int) -> float:
+    """|target - baseline| of the compared quantity at a quarter (annual flows: pro-rated to the year so far)."""
+    baseline, target = _scaled_ends(spec, at_index)
+    return abs(target - baseline)
+
+
+def compared_as(spec: TargetSpec) -> ComparedAs:
+    """What is set against the target: the quarter-end value, the year to date, or the total since the baseline."""
+    if spec.measure == Measure.LEVEL:
+        return ComparedAs.QUARTER_END
+    return ComparedAs.YEAR_TO_DATE if spec.is_annual else ComparedAs.SINCE_BASELINE
+
+
+def on_track_from(spec: TargetSpec, expected: float, decimals: int) -> float:
+    """The expected value at a precision of `decimals`, rounded toward behind: the first such value on track."""
+    step = 10.0**-decimals
+    noise = _ROUNDING * (1 + abs(expected))
+    if spec.direction == Direction.HIGHER:
+        return round(math.ceil((expected - noise) / step) * step, decimals)
+    return round(math.floor((expected + noise) / step) * step, decimals)
 
 
 def compared_value(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> float | None:
@@ -168,8 +214,7 @@ def missing_quarters(spec: TargetSpec, actuals: Mapping[int, float], at_index: i
 
 def tolerance_band(spec: TargetSpec, at_index: int) -> float:
     """How far behind the expected value a hub may be at a quarter and still be at risk, not off track."""
-    baseline, target = _scaled_ends(spec, at_index)
-    return spec.tolerance * abs(target - baseline)
+    return spec.tolerance * path_distance(spec, at_index)
 
 
 def status_of(gap: float | None, distance: float, tolerance: float) -> Status:
@@ -185,29 +230,28 @@ def status_of(gap: float | None, distance: float, tolerance: float) -> Status:
     return Status.OFF_TRACK
 
 
-def worst(statuses: Iterable[Status]) -> Status:
-    """The most severe status (off track > at risk > on track); no data only when nothing else is known."""
-    known = [Status(status) for status in statuses if status != Status.NO_DATA]
-    return max(known, key=_SEVERITY.__getitem__) if known else Status.NO_DATA
-
-
 def project(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Projection:
     """Whether and when the recent trend, from data up to a quarter, reaches the target."""
     series = _trend_series(spec, actuals, at_index)
     recent = series[-TREND_POINTS:]
-    slope = _slope(recent)
+    # A seasonal cumulative flow is on its path when its running total is a straight line in seasonal time.
+    seasonal = spec.is_seasonal and not spec.is_annual
+    points = [(position(spec, index), value) for index, value in recent] if seasonal else recent
+    slope = _slope(points)
     reach: int | None = None
+    horizon = spec.target_index + HORIZON_QUARTERS
     if series and _at_or_past(series[-1][1], spec.target_value, spec.direction):
         for index, value in reversed(series):
             if not _at_or_past(value, spec.target_value, spec.direction):
                 break
             reach = index
     elif slope is not None and slope != 0 and (slope > 0) == (spec.direction == Direction.HIGHER):
-        mean_index = sum(index for index, _ in recent) / len(recent)
-        mean_value = sum(value for _, value in recent) / len(recent)
-        crossing = mean_index + (spec.target_value - mean_value) / slope
-        horizon = spec.target_index + HORIZON_QUARTERS
-        if math.isfinite(crossing) and crossing <= horizon:
+        mean_x = sum(x for x, _ in points) / len(points)
+        mean_value = sum(value for _, value in points) / len(points)
+        crossing = mean_x + (spec.target_value - mean_value) / slope
+        if seasonal:
+            reach = _first_at(spec, crossing, recent[-1][0] + 1, horizon)
+        elif math.isfinite(crossing) and crossing <= horizon:
             reach = max(math.ceil(crossing - _ROUNDING), recent[-1][0] + 1)
             if reach > horizon:
                 reach = None
@@ -231,8 +275,40 @@ class Standing:
 
 def standing(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Standing:
     """The status, gap and achievement of a target at a quarter."""
-    expected = expected_value(spec, at_index)
     actual, magnitude = _compared(spec, actuals, at_index)
+    return _standing(spec, at_index, actual, magnitude)
+
+
+def statuses(spec: TargetSpec, actuals: Mapping[int, float], indexes: Iterable[int]) -> dict[int, Status]:
+    """The status at each of the quarters, as standing() gives it, summing a cumulative flow's values once."""
+    wanted = sorted(set(indexes))
+    if spec.measure == Measure.LEVEL:  # the compared value is the entered one (0.0 + value, as _compared sums)
+        found = {}
+        for at in wanted:
+            value = _entered(actuals, at)
+            found[at] = _standing(spec, at, None if value is None else 0.0 + value, abs(value or 0.0)).status
+        return found
+    if spec.is_annual or not wanted:
+        return {at: standing(spec, actuals, at).status for at in wanted}
+    # Same summation order as _compared: the baseline, then each quarter since; magnitudes from 0.
+    totals: dict[int, tuple[float, float]] = {}
+    total, magnitude = spec.baseline_value, 0.0
+    for index in range(spec.baseline_index + 1, wanted[-1] + 1):
+        value = _entered(actuals, index)
+        if value is None:
+            break
+        total += value
+        magnitude += abs(value)
+        totals[index] = (total, magnitude)
+    found = {}
+    for at in wanted:
+        actual, size = (spec.baseline_value, 0.0) if at <= spec.baseline_index else totals.get(at, (None, 0.0))
+        found[at] = _standing(spec, at, actual, size).status
+    return found
+
+
+def _standing(spec: TargetSpec, at_index: int, actual: float | None, magnitude: float) -> Standing:
+    expected = expected_value(spec, at_index)
     baseline, target = _scaled_ends(spec, at_index)
     gap: float | None = None
     achievement: float | None = None
@@ -263,7 +339,7 @@ def assess(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> Ass
     )
 
 
-def _along(start_value: float, end_value: float, start: int, end: int, at: int) -> float:
+def _along(start_value: float, end_value: float, start: float, end: float, at: float) -> float:
     if at <= start:
         return start_value
     if at >= end:
@@ -271,12 +347,22 @@ def _along(start_value: float, end_value: float, start: int, end: int, at: int) 
     return start_value + (end_value - start_value) * (at - start) / (end - start)
 
 
-def _year_share(index: int) -> float:
-    return (index % 4 + 1) / 4
+def _year_share(spec: TargetSpec, index: int) -> float:
+    return spec.shares[index % 4]
+
+
+def _first_at(spec: TargetSpec, crossing: float, first: int, horizon: int) -> int | None:
+    """The first quarter from `first` (up to the horizon) whose end lies at or past `crossing` in seasonal time."""
+    if not math.isfinite(crossing):
+        return None
+    for index in range(first, horizon + 1):
+        if position(spec, index) >= crossing - _ROUNDING:
+            return index
+    return None
 
 
 def _scaled_ends(spec: TargetSpec, at_index: int) -> tuple[float, float]:
-    share = _year_share(at_index) if spec.is_annual else 1.0
+    share = _year_share(spec, at_index) if spec.is_annual else 1.0
     return spec.baseline_value * share, spec.target_value * share
 
 
@@ -347,11 +433,13 @@ def _trend_series(spec: TargetSpec, actuals: Mapping[int, float], at_index: int)
     return series
 
 
-def _slope(points: list[tuple[int, float]]) -> float | None:
+def _slope(points: Sequence[tuple[float, float]]) -> float | None:
     if len(points) < 2:
         return None
     mean_index = sum(index for index, _ in points) / len(points)
     mean_value = sum(value for _, value in points) / len(points)
     spread = sum((index - mean_index) ** 2 for index, _ in points)
+    if spread == 0:  # every point at one moment of seasonal time: no trend to read
+        return None
     covariance = sum((index - mean_index) * (value - mean_value) for index, value in points)
     return covariance / spread

@@ -1,6 +1,12 @@
-"""The executive report as a file: PowerPoint (editable charts) or Excel (the numbers), for the page and the CLI."""
+"""The executive report as a file: PowerPoint (editable charts) or Excel (the numbers), for the page and the CLI;
+one file per region bundled as a ZIP on request."""
 
 from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Sequence
 
 from hubdash.exports.executive_pptx import executive_pptx
 from hubdash.exports.executive_xlsx import executive_xlsx
@@ -15,10 +21,29 @@ MIME_TYPES = {
 }
 
 
-def report_file(summary: ExecutiveSummary, fmt: str, display: Display) -> bytes:
-    """The executive report of a summary as .pptx or .xlsx."""
+def report_file(
+    summary: ExecutiveSummary, fmt: str, display: Display, progress: Callable[[float], None] | None = None
+) -> bytes:
+    """The executive report of a summary as .pptx or .xlsx; `progress` hears the share done (0..1) as it goes."""
     if fmt == "pptx":
-        return executive_pptx(summary, display)
+        return executive_pptx(summary, display, progress)
     if fmt == "xlsx":
-        return executive_xlsx(summary, display)
+        data = executive_xlsx(summary, display)
+        if progress:
+            progress(1.0)
+        return data
     raise UnknownFormat(fmt, REPORT_FORMATS)
+
+
+def region_file_name(region_code: str, fmt: str) -> str:
+    """A file name for one region's report: hubdash-<code>.<fmt>, with only safe characters."""
+    return f"hubdash-{re.sub(r'[^A-Za-z0-9_-]+', '_', region_code)}.{fmt}"
+
+
+def zip_files(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """Files bundled in one ZIP archive, in the order given."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return out.getvalue()

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from hubdash.domain.enums import Status
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER
+from hubdash.exports.report_text import as_of_text, coverage_text
 from hubdash.exports.tables import Cell, Sheet, workbook, xlsx_bytes
 from hubdash.fmt import Display
 from hubdash.services.executive import ExecutiveSummary
@@ -29,16 +30,65 @@ def _sheets(summary: ExecutiveSummary, d: Display) -> list[Sheet]:
     achievement = f"{d.t('col.achievement')} (%)"
     trend = summary.trend.pivot_table(index=["fiscal_year", "quarter"], columns="status", values="targets")
     median = summary.achievement.set_index(["fiscal_year", "quarter"])["achievement"]
-    return [
+    regions = summary.national.by_share if summary.national else summary.regions
+    about = [
+        [
+            d.t("report.about_scope"),
+            summary.regions[0].name if summary.region_id and summary.regions else d.t("executive.all_regions"),
+        ]
+    ]
+    about.append([d.t("report.about_as_of"), d.period(summary.as_of)])
+    about.append([d.t("report.about_state"), as_of_text(summary, d)])
+    about += [[d.t("report.about_newer"), coverage_text(d, c)] for c in summary.newer]
+    about.append([d.t("report.about_rule"), d.rollup_rule()])
+    sheets = [
+        sheet("report.sheet_about", [d.t("report.about_item"), d.t("report.about_value")], about),
         sheet(
             "report.sheet_regions",
-            [d.t("col.code"), d.t("app.region"), d.t("col.period"), *(d.status(s) for s in STATUS_ORDER)],
-            ([r.code, r.name, d.period(r.as_of), *(r.counts[s] for s in STATUS_ORDER)] for r in summary.regions),
+            [
+                d.t("col.code"),
+                d.t("app.region"),
+                d.t("col.period"),
+                d.t("col.status"),
+                d.t("rollup.on_track_share"),
+                d.t("national.change"),
+                *(d.status(s) for s in STATUS_ORDER),
+            ],
+            (
+                [
+                    r.code,
+                    r.name,
+                    d.period(r.as_of),
+                    d.status(r.rollup.status),
+                    _percent(r.rollup.on_track_share),
+                    None if r.change is None else round(r.change, 1),
+                    *(r.counts[s] for s in STATUS_ORDER),
+                ]
+                for r in regions
+            ),
         ),
         sheet(
             "report.sheet_goals",
-            [d.t("app.region"), d.t("col.code"), d.t("col.goal"), d.t("col.status")],
-            ([r.name, g.code, g.title, d.status(g.status)] for r in summary.regions for g in r.goals),
+            [
+                d.t("app.region"),
+                d.t("col.code"),
+                d.t("col.goal"),
+                d.t("col.status"),
+                d.t("rollup.on_track_share"),
+                *(d.status(s) for s in STATUS_ORDER),
+            ],
+            (
+                [
+                    r.name,
+                    g.code,
+                    g.title,
+                    d.status(g.status),
+                    _percent(g.rollup.on_track_share),
+                    *(g.rollup.counts[s] for s in STATUS_ORDER),
+                ]
+                for r in summary.regions
+                for g in r.goals
+            ),
         ),
         sheet(
             "report.sheet_targets",
@@ -121,6 +171,29 @@ def _sheets(summary: ExecutiveSummary, d: Display) -> list[Sheet]:
             ([r["row"], r["closed"], r["cycles"], r["completion"]] for r in _records(summary.pdca)),
         ),
     ]
+    if summary.national is not None:
+        sheets.insert(
+            3,
+            sheet(
+                "report.sheet_goals_behind",
+                [d.t("app.region"), d.t("col.code"), d.t("col.goal"), d.t("col.status"), d.t("rollup.on_track_share")],
+                (
+                    [
+                        g.region,
+                        g.goal.code,
+                        g.goal.title,
+                        d.status(g.goal.status),
+                        _percent(g.goal.rollup.on_track_share),
+                    ]
+                    for g in summary.national.goals_behind
+                ),
+            ),
+        )
+    return sheets
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
 
 
 def executive_xlsx(summary: ExecutiveSummary, d: Display) -> bytes:

@@ -71,8 +71,9 @@ ENTRY_COLUMNS: tuple[Column, ...] = (
     NOTE,
     Column("indicator name", "指標名"),
     Column("unit", "単位"),
-    Column("previous quarter", "前期の値"),
-    Column("expected", "期待値"),
+    Column("last quarter (that quarter only)", "前四半期の値（その四半期分）"),
+    Column("compared as", "比較の対象"),
+    Column("expected, compared as (on track from)", "期待値（比較の対象で、順調となる値）"),
 )
 # Headers as hub managers write them, in either language; matched after NFKC, case-insensitively.
 HEADER_ALIASES: dict[str, str] = {c.ja: c.name for c in COLUMNS} | {c.name: c.name for c in COLUMNS}

@@ -28,6 +28,7 @@ from hubdash.domain.enums import (
     Sector,
 )
 from hubdash.domain.periods import FiscalQuarter, PeriodError
+from hubdash.domain.profiles import ProfileError, from_percent
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 LINE = "__line__"
@@ -68,6 +69,8 @@ class SampleRegion:
     workshop: dict[str, Any] | None
     measurements: list[dict[str, Any]] = field(default_factory=list)
     cycles: list[dict[str, Any]] = field(default_factory=list)
+    # {hub, through (the last quarter the hub submitted; every earlier quarter with values too), by (username)}
+    submissions: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Rows:
@@ -243,6 +246,12 @@ def read_sample(lang: str, folder: Path | None = None) -> SampleRegion:
         row["accumulation"] = r.choice(row, "accumulation", Accumulation, Accumulation.ANNUAL)
         row["tolerance"] = r.number(row, "tolerance") if row.get("tolerance") is not None else 0.1
         row["milestones"] = {str(k): float(val) for k, val in _fields(row.get("milestones") or {}).items()}
+        if row.get("profile") is not None:  # percent of the year's total by the end of Q1..Q4
+            try:
+                row["profile"] = from_percent(row["profile"])
+            except (ProfileError, TypeError):
+                wrong = row["profile"]
+                raise r.fail(row, f"'profile' must be four rising percentages ending at 100: {wrong!r}") from None
 
     users = _list(r, data, "users")
     for row in users:
@@ -255,6 +264,11 @@ def read_sample(lang: str, folder: Path | None = None) -> SampleRegion:
     usernames = {u["username"] for u in users}
     for row in revisions:
         v.ref(row, "author", usernames, "user")
+    submissions = _list(r, data, "submissions")
+    for row in submissions:
+        r.ref(row, "hub", hub_codes, "hub")
+        r.ref(row, "by", usernames, "user")
+        row["through"] = r.period(row, "through")
 
     endorsements = _list(v, vision, "endorsements")
     for row in endorsements:
@@ -291,6 +305,7 @@ def read_sample(lang: str, folder: Path | None = None) -> SampleRegion:
         comments=comments,
         workshop=workshop,
     )
+    sample.submissions = submissions
     sample.measurements = _read_measurements(base / "measurements.csv", hub_codes, indicator_codes)
     sample.cycles = _read_cycles(base / "pdca.yaml", hub_codes, org_codes, indicator_codes)
     return sample

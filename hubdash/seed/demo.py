@@ -2,7 +2,8 @@
 
 Every hub x indicator series is drawn toward its target along the straight path of shared/DOMAIN.md and
 lands, at the last quarter, on a status picked beforehand (about half on track, a quarter at risk, a
-quarter off track), so dashboards built on the data show a realistic mix. Bulk rows go in as Core
+quarter off track), so dashboards built on the data show a realistic mix. Every hub has submitted every
+quarter, so summaries are as of the last one. Bulk rows go in as Core
 inserts; the same arguments always give the same rows.
 """
 
@@ -41,6 +42,7 @@ from hubdash.models import (
     Measurement,
     Organisation,
     PdcaCycle,
+    QuarterSubmission,
     Region,
     StrategicGoal,
     Target,
@@ -798,12 +800,24 @@ class _Region:
         series: dict[tuple[int, int], _Series],
         managers: list[User],
     ) -> int:
-        rows = []
+        rows, submissions = [], []  # every hub has submitted every quarter of the window
         for h, hub in enumerate(hubs):
             name = managers[h].display_name
             for offset, i in enumerate(self.w.quarters):
                 quarter = FiscalQuarter.from_index(i)
                 entered = self._past(_at(quarter.end_date + timedelta(days=self.rng.randint(7, 35)), 2))
+                submissions.append(
+                    {
+                        "hub_id": hub.id,
+                        "fiscal_year": quarter.fiscal_year,
+                        "quarter": quarter.quarter,
+                        "status": "submitted",
+                        "submitted_at": self._past(entered + timedelta(days=3)),
+                        "submitted_by_id": managers[h].id,
+                        "submitted_by_name": name,
+                        "version": 1,
+                    }
+                )
                 for k, indicator in enumerate(indicators):
                     rows.append(
                         {
@@ -820,6 +834,7 @@ class _Region:
                     )
         for chunk in _chunks(rows):
             self.session.execute(insert(Measurement), chunk)
+        self.session.execute(insert(QuarterSubmission), submissions)
         return len(rows)
 
     def _cycles(

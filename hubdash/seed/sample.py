@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert
@@ -26,6 +26,7 @@ from hubdash.models import (
     Organisation,
     PdcaCycle,
     PdcaStageChange,
+    QuarterSubmission,
     Region,
     StrategicGoal,
     Target,
@@ -310,6 +311,7 @@ def _write(session: Session, sample: SampleRegion) -> Region:
                 accumulation=tg["accumulation"],
                 tolerance=tg["tolerance"],
                 milestones=tg["milestones"],
+                profile=list(tg["profile"]) if tg.get("profile") else None,
             )
         )
     if sample.measurements:
@@ -330,14 +332,39 @@ def _write(session: Session, sample: SampleRegion) -> Region:
                 for m in sample.measurements
             ],
         )
+    _write_submissions(session, sample, hubs, users)
     _write_cycles(session, sample, hubs, orgs, indicators)
     session.flush()
     return region
 
 
+def _jst(day: date, hour: int, minute: int = 0) -> datetime:
+    """A moment on a day in Japan, as the aware UTC time it is stored as."""
+    return datetime.combine(day, time(hour, minute), tzinfo=JST).astimezone(UTC)
+
+
 def _entered_at(period: FiscalQuarter) -> datetime:
-    # Hub managers enter a quarter's values in the weeks after it ends.
-    return datetime.combine(period.end_date + timedelta(days=14), time(9, 0), tzinfo=JST).astimezone(UTC)
+    # Hub managers enter a quarter's values in the weeks after it ends, and submit it a week later.
+    return _jst(period.end_date + timedelta(days=14), 9)
+
+
+def _write_submissions(session: Session, sample: SampleRegion, hubs: dict[str, Hub], users: dict[str, User]) -> None:
+    """Each hub's quarters with values up to its `through` quarter, submitted by its manager."""
+    periods = sorted({m["period"] for m in sample.measurements})
+    for row in sample.submissions:
+        manager = users[row["by"]]
+        session.add_all(
+            QuarterSubmission(
+                hub_id=id_of(hubs[row["hub"]]),
+                fiscal_year=period.fiscal_year,
+                quarter=period.quarter,
+                submitted_at=_jst(period.end_date + timedelta(days=21), 17, 30),
+                submitted_by_id=manager.id,
+                submitted_by_name=manager.display_name,
+            )
+            for period in periods
+            if period <= row["through"]
+        )
 
 
 def _last_change(revisions: list[dict[str, Any]], states: list[tuple[dict[str, Any], list[str]]], key: str) -> datetime:
@@ -356,8 +383,13 @@ def _write_cycles(
     previous_items: dict[str, dict[str, ActionItem]] = {}
     for c in sorted(sample.cycles, key=lambda row: (row["hub"], row["period"])):
         hub = hubs[c["hub"]]
+        # A cycle opens on the quarter's first day; its Check follows the quarter's values, the rest a week apart.
+        opened = _jst(c["period"].start_date, 9)
+        moved = _jst(c["period"].end_date + timedelta(days=28 if c["stage"] is PdcaStage.CLOSED else 21), 16)
         cycle = PdcaCycle(
             hub_id=id_of(hub),
+            opened_at=opened,
+            closed_at=moved if c["stage"] is PdcaStage.CLOSED else None,
             fiscal_year=c["period"].fiscal_year,
             quarter=c["period"].quarter,
             cadence=hub.pdca_cadence,
@@ -372,13 +404,14 @@ def _write_cycles(
         )
         session.add(cycle)
         session.flush()
-        session.add(PdcaStageChange(cycle_id=id_of(cycle), from_stage=None, to_stage=PdcaStage.PLAN))
+        session.add(PdcaStageChange(cycle_id=id_of(cycle), from_stage=None, to_stage=PdcaStage.PLAN, changed_at=opened))
         if c["stage"] is not PdcaStage.PLAN:
             session.add(
                 PdcaStageChange(
                     cycle_id=id_of(cycle),
                     from_stage=PdcaStage.PLAN,
                     to_stage=c["stage"],
+                    changed_at=moved,
                 )
             )
         before = previous_items.get(c["hub"], {})
@@ -396,6 +429,8 @@ def _write_cycles(
                 origin=a["origin"],
                 carried_from_id=carried_from.id if carried_from else None,
                 indicator_ids=[id_of(indicators[code]) for code in a.get("indicators") or []],
+                created_at=opened,
+                updated_at=moved if c["stage"] is PdcaStage.CLOSED else opened,
             )
             session.add(item)
             current[item.title] = item

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from hubdash.domain.enums import IndicatorKind, Measure, PdcaStage, Sector, Status
 from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import JST, FiscalQuarter, cadence_quarters, quarter_index
-from hubdash.domain.status import TargetSpec
+from hubdash.domain.status import TargetSpec, compared_value, expected_value, position, standing
 from hubdash.fmt import coded
 from hubdash.models import Hub, Indicator, Measurement, PdcaCycle, StrategicGoal, TargetChange, id_of
 from hubdash.services.indicators import region_targets
@@ -26,10 +26,14 @@ from hubdash.services.progress import (
     SeriesPoint,
     as_of_quarter,
     latest_quarter,
+    region_actuals,
     region_progress,
+    series_of,
     target_series,
+    target_spec,
 )
 from hubdash.services.regions import active_goals
+from hubdash.services.reporting import Coverage, coverage
 from hubdash.services.vision import endorsement_coverage
 
 PDCA_TIMELINE_QUARTERS = 8
@@ -107,6 +111,7 @@ class Dashboard:
     """The region-wide parts of the dashboard, each trimmed to the rows its chart draws."""
 
     as_of: FiscalQuarter | None
+    coverage: Coverage | None  # of the as-of quarter: provisional unless every active hub has submitted it
     # hub, indicator (code), indicator_name, unit, achievement, actual, expected, status
     heatmap: pd.DataFrame
     # hub, fiscal_year, quarter, start, end, stage
@@ -155,6 +160,7 @@ def dashboard(
     )
     return Dashboard(
         as_of=at,
+        coverage=coverage(session=session, region_id=region_id, period=at) if at else None,
         heatmap=heatmap,
         pdca=_pdca_timeline(session, region_id, hub_id, fiscal_year),
         **_endorsements(session, region_id),  # type: ignore[arg-type]  # the three endorsement fields, typed there
@@ -346,7 +352,9 @@ def _projection_rows(
         end_index, end_value = reach, spec.target_value
     else:
         end_index = max(spec.target_index, last.period.index + 4)
-        end_value = last.actual + projection.slope_per_quarter * (end_index - last.period.index)
+        # a seasonal path's slope is per quarter of seasonal time (domain.status.position)
+        elapsed = position(spec, end_index) - position(spec, last.period.index)
+        end_value = last.actual + projection.slope_per_quarter * elapsed
     end = FiscalQuarter.from_index(end_index)
     return [
         {"panel": panel, "layer": "projection", "x": last.period.axis_position, "value": last.actual},
@@ -368,6 +376,93 @@ def _event_rows(panel: str, changes: list[TargetChange]) -> list[dict[str, objec
                 "fiscal_year": period.fiscal_year,
                 "quarter": period.quarter,
                 "reason": f"{change.reason} ({changed})" if changed else change.reason,
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class YearPaths:
+    """One fiscal year of a flow indicator's targets: the year to date against the expected (seasonal) path.
+
+    `frame` rows: panel (hub, "" for the region), x (0 = the start of the year, 1..4 = the end of Q1..Q4),
+    expected and actual (this year's part: the year to date of an annual target, the growth since last March
+    of a cumulative one; actual None where not yet known), status (the target's status at that quarter),
+    year_total (the expected total of the year), profile (the expected shares in percent, "25/50/75/100").
+    """
+
+    indicator: IndicatorOption
+    fiscal_year: int
+    as_of: FiscalQuarter | None
+    frame: pd.DataFrame
+
+
+YEAR_COLUMNS = ["panel", "x", "quarter", "expected", "actual", "status", "year_total", "profile"]
+
+
+def fiscal_year_paths(
+    *,
+    session: Session,
+    region_id: int,
+    indicator_id: int,
+    hub_id: int | None = None,
+    fiscal_year: int | None = None,
+) -> YearPaths:
+    """Each target of a flow indicator through one fiscal year (default: the as-of year), actual against expected."""
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None or indicator.region_id != region_id:
+        raise NotFound("indicators.error_no_indicator", indicator=indicator_id)
+    at = as_of_quarter(latest_quarter(session=session, region_id=region_id), fiscal_year)
+    year = fiscal_year if fiscal_year is not None else (at.fiscal_year if at else 0)
+    rows: list[dict[str, object]] = []
+    if indicator.measure == Measure.FLOW and at is not None:
+        actuals = region_actuals(session=session, region_id=region_id)
+        for target, _, hub in region_targets(session=session, region_id=region_id):
+            if target.indicator_id != indicator_id or (hub_id is not None and target.hub_id not in (None, hub_id)):
+                continue
+            panel = coded(hub.code, hub.name) if hub else ""
+            rows.extend(
+                _year_rows(
+                    panel, target_spec(target, indicator), series_of(actuals, target.hub_id, indicator_id), year, at
+                )
+            )
+    return YearPaths(_option(session, indicator), year, at, pd.DataFrame(rows, columns=YEAR_COLUMNS))
+
+
+def _year_rows(
+    panel: str, spec: TargetSpec, values: dict[int, float], year: int, at: FiscalQuarter
+) -> list[dict[str, object]]:
+    start = FiscalQuarter(year, 1).index - 1  # the end of the previous fiscal year
+    expected_base: float = 0.0
+    actual_base: float | None = 0.0
+    if not spec.is_annual:
+        expected_base = expected_value(spec, start)
+        actual_base = compared_value(spec, values, start)
+    profile = "/".join(str(round(share * 100)) for share in spec.shares)
+    year_total = rounded(expected_value(spec, start + 4) - expected_base, 3)
+    common: dict[str, object] = {"panel": panel, "year_total": year_total, "profile": profile}
+    rows: list[dict[str, object]] = [
+        common
+        | {
+            "x": 0,
+            "quarter": 0,
+            "expected": 0.0,
+            "actual": 0.0 if start < at.index and actual_base is not None else None,
+            "status": Status.NO_DATA.value,
+        }
+    ]
+    for quarter in (1, 2, 3, 4):
+        index = start + quarter
+        known = index <= at.index
+        actual = compared_value(spec, values, index) if known else None
+        rows.append(
+            common
+            | {
+                "x": quarter,
+                "quarter": quarter,
+                "expected": rounded(expected_value(spec, index) - expected_base, 3),
+                "actual": None if actual is None or actual_base is None else rounded(actual - actual_base, 3),
+                "status": (standing(spec, values, index).status if known else Status.NO_DATA).value,
             }
         )
     return rows

@@ -1,8 +1,10 @@
-"""The executive summary of one region or of every region: status counts, traffic lights, top risks,
-the status and achievement by quarter and PDCA completion (read side).
+"""The executive summary of one region or of every region: status counts, goals rolled up by a stated rule,
+top risks, the status and achievement by quarter, PDCA completion and, for every region, the national picture.
 
-Every number comes from the status engine through services.progress; the executive page and the
-PowerPoint / Excel reports (hubdash.exports.executive) show the same ExecutiveSummary.
+A summary is "as of" one quarter for its whole scope: the latest quarter every active hub has submitted
+(services.reporting), or a chosen one; it says whether that quarter is complete and how far the hubs are with
+newer, provisional quarters. Every number comes from the status engine through services.progress; the
+executive page and the PowerPoint / Excel reports (hubdash.exports.executive) show the same ExecutiveSummary.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sqlmodel import Session, col, select
 from hubdash.domain.enums import IndicatorKind, PdcaStage, Status
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
-from hubdash.domain.status import TargetSpec, standing, worst
+from hubdash.domain.rollup import DEFAULT_RULE, Rollup, RollupRule, behind_order, roll_up
+from hubdash.domain.status import TargetSpec, path_distance, standing
 from hubdash.fmt import coded
 from hubdash.models import Hub, PdcaCycle, Region, Target, id_of
 from hubdash.services import progress as progress_service
@@ -26,9 +29,11 @@ from hubdash.services.dashboard import rounded
 from hubdash.services.indicators import region_targets
 from hubdash.services.progress import IndicatorProgress, as_of_quarter, region_progress, status_counts
 from hubdash.services.regions import active_goals
+from hubdash.services.reporting import Coverage, coverage, reporting
 
 TREND_QUARTERS = 8
 TOP_RISKS = 10
+TOP_GOALS = 10
 
 
 @dataclass(frozen=True)
@@ -54,17 +59,26 @@ class TargetRow:
 
 @dataclass(frozen=True)
 class GoalStatus:
-    """A strategic goal with the worst status of its hub targets and those targets."""
+    """A strategic goal: its hub targets rolled up by the stated rule, and those targets."""
 
     code: str
     title: str
-    status: Status
+    rollup: Rollup
     targets: list[TargetRow]
+
+    @property
+    def status(self) -> Status:
+        """The goal's status by the roll-up rule."""
+        return self.rollup.status
+
+    def deciding(self) -> list[TargetRow]:
+        """The targets that make the goal's colour (those in its status), furthest behind first."""
+        return sorted((t for t in self.targets if t.status is self.status), key=lambda t: -(t.behind or 0.0))
 
 
 @dataclass(frozen=True)
 class RegionSummary:
-    """One region's status counts (hub targets) and goals at its own as-of quarter."""
+    """One region's hub targets at the summary's quarter: counts, roll-up, goals, and the roll-up a quarter before."""
 
     id: int
     code: str
@@ -72,6 +86,34 @@ class RegionSummary:
     as_of: FiscalQuarter | None
     counts: dict[Status, int]
     goals: list[GoalStatus]
+    rollup: Rollup = field(default_factory=Rollup)
+    previous: Rollup | None = None
+
+    @property
+    def change(self) -> float | None:
+        """The change of the share on track since the quarter before, in percentage points."""
+        now = self.rollup.on_track_share
+        before = self.previous.on_track_share if self.previous else None
+        return None if now is None or before is None else (now - before) * 100
+
+
+@dataclass(frozen=True)
+class GoalBehind:
+    """A strategic goal of one region, for the national list of the goals most behind."""
+
+    region_id: int
+    region: str
+    goal: GoalStatus
+
+
+@dataclass(frozen=True)
+class NationalSummary:
+    """The national picture: regions ranked by share on track and by change, and the goals most behind."""
+
+    regions_by_status: dict[Status, int]  # regions per roll-up status
+    by_share: list[RegionSummary]  # most on track first (regions without data last)
+    by_change: list[RegionSummary]  # largest gain first (regions without a change last)
+    goals_behind: list[GoalBehind]
 
 
 @dataclass(frozen=True)
@@ -82,7 +124,7 @@ class ExecutiveSummary:
     as_of: FiscalQuarter | None
     regions: list[RegionSummary]
     counts: dict[Status, int]
-    # row (hub, or region when all), row_region_id, row_hub_id, goal (code), status
+    # row (hub, or region when all), row_region_id, row_hub_id, goal (code), status, on_track, known
     lights: pd.DataFrame
     # region, region_id, hub, hub_id, indicator_id, indicator, unit, actual, expected, achievement, behind, status
     risks: pd.DataFrame
@@ -93,12 +135,37 @@ class ExecutiveSummary:
     # row, row_region_id, row_hub_id, cycles, closed, completion (%), in the as-of fiscal year
     pdca: pd.DataFrame
     goal_titles: dict[str, str] = field(default_factory=dict)
+    complete: bool = False  # every active hub has submitted the as-of quarter
+    coverage: Coverage | None = None  # of the as-of quarter
+    newer: tuple[Coverage, ...] = ()  # provisional quarters after the latest complete one
+    rule: RollupRule = DEFAULT_RULE
+    rollup: Rollup = field(default_factory=Rollup)
+    national: NationalSummary | None = None
+
+
+def summary_quarter(
+    *, session: Session, region_id: int | None, at: FiscalQuarter | None = None, fiscal_year: int | None = None
+) -> tuple[FiscalQuarter | None, Coverage | None, tuple[Coverage, ...]]:
+    """The quarter a summary is as of (chosen, else the latest complete one), its coverage and the newer quarters."""
+    state = reporting(session=session, region_id=region_id)
+    if at is None:
+        at = as_of_quarter(state.headline, fiscal_year)
+    covered = coverage(session=session, region_id=region_id, period=at) if at is not None else None
+    return at, covered, state.newer
 
 
 def executive_summary(
-    *, session: Session, region_id: int | None = None, fiscal_year: int | None = None
+    *,
+    session: Session,
+    region_id: int | None = None,
+    at: FiscalQuarter | None = None,
+    fiscal_year: int | None = None,
 ) -> ExecutiveSummary:
-    """Status counts, traffic lights, top risks, achievement by quarter and PDCA completion."""
+    """Status counts, goals by the roll-up rule, top risks, achievement by quarter, PDCA completion, national picture.
+
+    As of `at`, else the latest quarter complete for the whole scope (within `fiscal_year` when given).
+    """
+    at, covered, newer = summary_quarter(session=session, region_id=region_id, at=at, fiscal_year=fiscal_year)
     query = select(Region).order_by(col(Region.code))
     if region_id is not None:
         query = query.where(Region.id == region_id)
@@ -110,7 +177,7 @@ def executive_summary(
     achievements: dict[int, list[float]] = defaultdict(list)
     goal_titles: dict[str, str] = {}
     for region in regions:
-        view = _region_view(session, region, fiscal_year)
+        view = _region_view(session, region, at)
         summaries.append(view.summary)
         risks.extend(view.risks)
         for index, statuses in view.trend.items():
@@ -120,16 +187,15 @@ def executive_summary(
             achievements[index].extend(values)
         if single:
             goal_titles = {g.code: g.title for g in view.summary.goals}
-            for (hub_id, hub_name, goal_code), status in view.hub_lights.items():
-                lights.append(_light(hub_name, id_of(region), hub_id, goal_code, status))
+            for (hub_id, hub_name, goal_code), rollup in view.hub_lights.items():
+                lights.append(_light(hub_name, id_of(region), hub_id, goal_code, rollup))
             pdca.extend(view.pdca)
         else:
             for goal in view.summary.goals:
-                lights.append(_light(region.name, id_of(region), None, goal.code, goal.status))
+                lights.append(_light(region.name, id_of(region), None, goal.code, goal.rollup))
             cycles = sum(row["cycles"] for row in view.pdca)
             closed = sum(row["closed"] for row in view.pdca)
             pdca.append(_completion(region.name, id_of(region), None, cycles, closed))
-    as_of = max((s.as_of for s in summaries if s.as_of is not None), default=None)
     quarters = sorted({index for index, _ in trend})[-TREND_QUARTERS:]
     counts = dict.fromkeys(Status, 0)
     for summary in summaries:
@@ -138,10 +204,12 @@ def executive_summary(
     risks.sort(key=lambda r: -(r.behind or 0.0))
     return ExecutiveSummary(
         region_id=region_id,
-        as_of=as_of,
+        as_of=at,
         regions=summaries,
         counts=counts,
-        lights=pd.DataFrame(lights, columns=["row", "row_region_id", "row_hub_id", "goal", "status"]),
+        lights=pd.DataFrame(
+            lights, columns=["row", "row_region_id", "row_hub_id", "goal", "status", "on_track", "known"]
+        ),
         risks=pd.DataFrame(
             [_risk_row(r) for r in risks[:TOP_RISKS]],
             columns=[
@@ -182,11 +250,39 @@ def executive_summary(
         ),
         pdca=pd.DataFrame(pdca, columns=["row", "row_region_id", "row_hub_id", "cycles", "closed", "completion"]),
         goal_titles=goal_titles,
+        complete=covered.complete if covered else False,
+        coverage=covered,
+        newer=tuple(c for c in newer if at is None or c.period > at),
+        rollup=roll_up(status for status, n in counts.items() for _ in range(n)),
+        national=None if single else _national(summaries),
     )
 
 
-def _light(row: str, region_id: int, hub_id: int | None, goal: str, status: Status) -> dict[str, object]:
-    return {"row": row, "row_region_id": region_id, "row_hub_id": hub_id, "goal": goal, "status": status.value}
+def _national(regions: list[RegionSummary]) -> NationalSummary:
+    by_status = dict.fromkeys(Status, 0)
+    for region in regions:
+        by_status[region.rollup.status] += 1
+    with_data = [r for r in regions if r.rollup.known]
+    by_share = sorted(with_data, key=lambda r: (-(r.rollup.on_track_share or 0.0), r.code))
+    by_share += [r for r in regions if not r.rollup.known]
+    changed = [r for r in regions if r.change is not None]
+    by_change = sorted(changed, key=lambda r: (-(r.change or 0.0), r.code)) + [r for r in regions if r.change is None]
+    goals = [GoalBehind(r.id, r.name, g) for r in regions for g in r.goals if g.rollup.known]
+    goals.sort(key=lambda g: (*behind_order(g.goal.rollup), g.region, g.goal.code))
+    return NationalSummary(by_status, by_share, by_change, goals[:TOP_GOALS])
+
+
+def _light(row: str, region_id: int, hub_id: int | None, goal: str, rollup: Rollup) -> dict[str, object]:
+    share = rollup.on_track_share
+    return {
+        "row": row,
+        "row_region_id": region_id,
+        "row_hub_id": hub_id,
+        "goal": goal,
+        "status": rollup.status.value,
+        "on_track": None if share is None else round(share * 100),
+        "known": rollup.known,
+    }
 
 
 def _completion(row: str, region_id: int, hub_id: int | None, cycles: int, closed: int) -> dict[str, object]:
@@ -220,16 +316,15 @@ def _risk_row(r: TargetRow) -> dict[str, object]:
 @dataclass
 class _RegionView:
     summary: RegionSummary
-    hub_lights: dict[tuple[int, str, str], Status]
+    hub_lights: dict[tuple[int, str, str], Rollup]
     risks: list[TargetRow]
     trend: dict[int, list[Status]]
     achievements: dict[int, list[float]]
     pdca: list[dict[str, Any]]
 
 
-def _region_view(session: Session, region: Region, fiscal_year: int | None) -> _RegionView:
+def _region_view(session: Session, region: Region, at: FiscalQuarter | None) -> _RegionView:
     region_id = id_of(region)
-    at = as_of_quarter(progress_service.latest_quarter(session=session, region_id=region_id), fiscal_year)
     actuals = progress_service.region_actuals(session=session, region_id=region_id)  # read once, judged twice
     assessed = region_progress(session=session, region_id=region_id, at=at, actuals=actuals)
     specs = {
@@ -242,16 +337,18 @@ def _region_view(session: Session, region: Region, fiscal_year: int | None) -> _
     goals = []
     for goal in active_goals(session=session, region_id=region_id):
         mine = [r for r in hub_rows if r.goal_code == goal.code]
-        goals.append(GoalStatus(goal.code, goal.title, worst(r.status for r in mine), mine))
+        goals.append(GoalStatus(goal.code, goal.title, roll_up(r.status for r in mine), mine))
     hub_lights: dict[tuple[int, str, str], list[Status]] = defaultdict(list)
     for p in assessed:
         if p.hub_id is not None and p.goal_code is not None:
             hub_lights[(p.hub_id, coded(p.hub_code or "", p.hub_name or ""), p.goal_code)].append(p.status)
     risks = [r for r in rows if r.kind is IndicatorKind.OUTCOME and r.behind is not None and r.behind > 0]
     trend, achievements = _trend(actuals, specs, at)
+    previous = roll_up(trend[at.index - 1]) if at is not None and trend.get(at.index - 1) else None
+    rollup = roll_up(r.status for r in hub_rows)
     return _RegionView(
-        summary=RegionSummary(region_id, region.code, region.name, at, counts, goals),
-        hub_lights={key: worst(statuses) for key, statuses in sorted(hub_lights.items())},
+        summary=RegionSummary(region_id, region.code, region.name, at, counts, goals, rollup, previous),
+        hub_lights={key: roll_up(statuses) for key, statuses in sorted(hub_lights.items())},
         risks=risks,
         trend=trend,
         achievements=achievements,
@@ -263,8 +360,7 @@ def _target_row(region: Region, p: IndicatorProgress, spec: TargetSpec, at: Fisc
     a = p.assessment
     behind = None
     if a.gap is not None and at is not None:
-        share = (at.quarter / 4) if spec.is_annual else 1.0
-        distance = abs(spec.target_value - spec.baseline_value) * share
+        distance = path_distance(spec, at.index)  # pro-rated by the target's profile for annual flows
         behind = -a.gap / distance * 100 if distance else (0.0 if a.gap >= 0 else float("inf"))
     return TargetRow(
         region_id=id_of(region),
@@ -332,10 +428,15 @@ def _pdca_completion(session: Session, region_id: int, at: FiscalQuarter | None)
 
 
 def executive_report(
-    *, session: Session, actor: Actor, region_id: int | None = None, fiscal_year: int | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    region_id: int | None = None,
+    at: FiscalQuarter | None = None,
+    fiscal_year: int | None = None,
 ) -> ExecutiveSummary:
     """The summary an executive report is made of: one region, or every region the actor may read."""
     require(actor, Permission.EXPORT_REPORTS, region_id=region_id)
     if region_id is None and actor.region_id is not None:
         region_id = actor.region_id  # a regional reader reports on their own region only
-    return executive_summary(session=session, region_id=region_id, fiscal_year=fiscal_year)
+    return executive_summary(session=session, region_id=region_id, at=at, fiscal_year=fiscal_year)

@@ -21,11 +21,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hubdash import audit, db
-from hubdash.domain.enums import Status
+from hubdash.domain.enums import ComparedAs, Status
 from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.permissions import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, allows, require
-from hubdash.domain.status import assess
+from hubdash.domain.status import assess, statuses
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, id_of, utcnow
 from hubdash.readers.progress_file import (
     HUB,
@@ -39,9 +39,11 @@ from hubdash.readers.progress_file import (
     problem,
 )
 from hubdash.services.progress import EnteredValue, QuarterRow, hub_quarter, target_spec
+from hubdash.services.reporting import submit_quarter
 
 # A value this many times larger (or smaller) than last quarter's needs a note before it is saved.
 JUMP_FACTOR = 3.0
+LISTED_NOTES = 10  # a message names this many of the values that need a note
 _CHUNK = 5000
 _ID_CHUNK = 2000
 
@@ -50,9 +52,11 @@ class NoteRequired(UserError):
     """A value that needs an explanation was entered without a note; nothing was saved."""
 
     def __init__(self, reasons: dict[int, str], labels: dict[int, str]) -> None:
-        self.reasons = reasons  # indicator id -> NOTE_JUMP or NOTE_OFF_TRACK
-        self.labels = labels  # indicator id -> "K01 name"
-        super().__init__("progress.note_required", indicators=[labels[i] for i in reasons])
+        self.reasons = reasons  # indicator id (typed entries) or file row (imports) -> NOTE_JUMP or NOTE_OFF_TRACK
+        self.labels = labels  # the same keys -> "K01 name", or "H1 / K01 / FY2024Q1"
+        named = [labels[i] for i in list(reasons)[:LISTED_NOTES]]
+        more = [f"… (+{len(reasons) - LISTED_NOTES})"] if len(reasons) > LISTED_NOTES else []
+        super().__init__("progress.note_required", indicators=named + more)
 
 
 class ImportPlanMismatch(UserError):
@@ -82,11 +86,19 @@ class ImportPlan:
     new: list[PlannedValue] = field(default_factory=list)
     changed: list[PlannedValue] = field(default_factory=list)
     unchanged: list[PlannedValue] = field(default_factory=list)
+    # file row -> NOTE_JUMP or NOTE_OFF_TRACK: new or changed values without a note that need one
+    notes_needed: dict[int, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         """Rows in the file."""
         return len(self.new) + len(self.changed) + len(self.unchanged)
+
+    @property
+    def hub_quarters(self) -> list[tuple[str, FiscalQuarter]]:
+        """(hub code, quarter) of every hub's quarter in the file: what `apply_import(submit=True)` submits."""
+        found = {(v.label.split(" / ")[0], v.period) for v in [*self.new, *self.changed, *self.unchanged]}
+        return sorted(found, key=lambda pair: (pair[1], pair[0]))
 
 
 @dataclass(frozen=True)
@@ -174,22 +186,27 @@ def plan_import(
         total = (len(known_errors) if known_error_count is None else known_error_count) + unknown.total
         listed = heapq.merge(known_errors, unknown.kept, key=lambda e: e.row)  # both are in row order
         raise ImportFileError(list(itertools.islice(listed, MAX_LISTED_ERRORS)), total)
-    planned = _with_existing(session, values)
+    stored = _stored(session, values)
     plan = ImportPlan()
-    for value in planned:
+    for value in _with_existing(values, stored):
         if value.existing_id is None:
             plan.new.append(value)
         elif value.existing_value == value.value and value.existing_note == value.note:
             plan.unchanged.append(value)
         else:
             plan.changed.append(value)
+    plan.notes_needed.update(_note_reasons(session, [*plan.new, *plan.changed], stored))
     return plan
 
 
-def _with_existing(session: Session, values: list[PlannedValue]) -> list[PlannedValue]:
-    """Attach the stored measurement (id, value, note, version) to each planned value, in few queries."""
+# (hub id, indicator id) -> {quarter index: (measurement id, value, note, version)}
+_Stored = dict[tuple[int, int], dict[int, tuple[int, float, str, int]]]
+
+
+def _stored(session: Session, values: Sequence[PlannedValue]) -> _Stored:
+    """Every stored measurement of the (hub, indicator) pairs of the values, in few queries."""
     pairs = sorted({(v.hub_id, v.indicator_id) for v in values})
-    stored: dict[tuple[int, int, int, int], tuple[int, float, str, int]] = {}
+    stored: _Stored = defaultdict(dict)
     for start in range(0, len(pairs), 500):
         chunk = pairs[start : start + 500]
         for hub_id, indicator_id, fy, q, m_id, value, note, version in session.execute(
@@ -205,16 +222,59 @@ def _with_existing(session: Session, values: list[PlannedValue]) -> list[Planned
             ).where(tuple_(col(Measurement.hub_id), col(Measurement.indicator_id)).in_(chunk))
         ).all():
             assert m_id is not None  # read from the database
-            stored[(hub_id, indicator_id, fy, q)] = (m_id, value, note, version)
+            stored[(hub_id, indicator_id)][quarter_index(fy, q)] = (m_id, value, note, version)
+    return stored
+
+
+def _with_existing(values: Sequence[PlannedValue], stored: _Stored) -> list[PlannedValue]:
+    """Attach the stored measurement (id, value, note, version) to each planned value."""
     out = []
     for v in values:
-        found = stored.get((v.hub_id, v.indicator_id, v.period.fiscal_year, v.period.quarter))
+        found = stored.get((v.hub_id, v.indicator_id), {}).get(v.period.index)
         if found is None:
             out.append(v)
         else:
             m_id, value, note, version = found
             out.append(v._replace(existing_id=m_id, existing_value=value, existing_note=note, existing_version=version))
     return out
+
+
+def _note_reasons(session: Session, values: Sequence[PlannedValue], stored: _Stored) -> dict[int, str]:
+    """Row -> why a note is needed, for the values without a note that jump or put their target off track.
+
+    Each value is judged as if the whole file were saved: last quarter's value may come from the file too.
+    """
+    if not values:
+        return {}
+    series: dict[tuple[int, int], dict[int, float]] = {
+        pair: {index: row[1] for index, row in rows.items()} for pair, rows in stored.items()
+    }
+    for v in values:
+        series.setdefault((v.hub_id, v.indicator_id), {})[v.period.index] = v.value  # the file wins
+    hub_ids = sorted({v.hub_id for v in values})
+    specs = {
+        (target.hub_id, target.indicator_id): target_spec(target, indicator)
+        for target, indicator in session.exec(
+            select(Target, Indicator)
+            .join(Indicator, col(Indicator.id) == Target.indicator_id)
+            .where(col(Target.hub_id).in_(hub_ids))
+        ).all()
+    }
+    unnoted: dict[tuple[int, int], list[PlannedValue]] = defaultdict(list)
+    for v in values:
+        if not v.note:
+            unnoted[(v.hub_id, v.indicator_id)].append(v)
+    reasons = {}
+    for pair, mine in unnoted.items():
+        values_of = series[pair]
+        spec = specs.get(pair)
+        indexes = [v.period.index for v in mine]
+        judged = statuses(spec, values_of, indexes) if spec else {}
+        for v, index in zip(mine, indexes, strict=True):
+            reason = note_reason(previous=values_of.get(index - 1), value=v.value, status=judged.get(index))
+            if reason:
+                reasons[v.row] = reason
+    return reasons
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -336,7 +396,7 @@ def _write_values(
 
 def _added_meanwhile(session: Session, chunk: Sequence[PlannedValue]) -> EditConflict:
     # Values someone else saved since the plan found none there.
-    there = [v for v in _with_existing(session, list(chunk)) if v.existing_id is not None]
+    there = [v for v in _with_existing(chunk, _stored(session, chunk)) if v.existing_id is not None]
     return EditConflict(
         ", ".join(v.label for v in there[:5]) or "–",
         theirs={v.label: (v.existing_value, v.existing_note) for v in there},
@@ -397,6 +457,23 @@ def _check_plan(session: Session, actor: Actor, values: Sequence[PlannedValue]) 
     return regions
 
 
+def with_notes(plan: ImportPlan, notes: Mapping[int, str]) -> ImportPlan:
+    """The plan with notes typed for some of its rows (row -> note); a row that gets a note needs none."""
+    typed = {row: note.strip() for row, note in notes.items() if note and note.strip()}
+    if not typed:
+        return plan
+
+    def noted(values: list[PlannedValue]) -> list[PlannedValue]:
+        return [v._replace(note=typed[v.row]) if v.row in typed else v for v in values]
+
+    return ImportPlan(
+        noted(plan.new),
+        noted(plan.changed),
+        plan.unchanged,
+        {row: reason for row, reason in plan.notes_needed.items() if row not in typed},
+    )
+
+
 def apply_import(
     *,
     session: Session,
@@ -404,17 +481,28 @@ def apply_import(
     plan: ImportPlan,
     filename: str = "",
     progress: Callable[[float], None] | None = None,
+    notes: Mapping[int, str] | None = None,
+    submit: bool = False,
 ) -> WriteResult:
-    """Write a planned import: add new values, correct changed ones (keeping the old value), in one transaction.
+    """Write a planned import in one transaction: add new values, correct changed ones (keeping the old value).
 
+    Nothing is written while a row that needs a note has none (from the file or typed: `notes`, row -> note).
     A plan is checked again row by row against what is stored and who applies it: it may have been made
     by someone else, or changed on the way. Raises EditConflict, writing nothing, when someone saved any
-    of its values after the plan was made.
+    of its values after the plan was made. With `submit`, every hub's quarter in the file is submitted too
+    (see services.reporting).
     """
+    plan = with_notes(plan, notes or {})
+    if plan.notes_needed:
+        labels = {v.row: v.label for v in [*plan.new, *plan.changed] if v.row in plan.notes_needed}
+        raise NoteRequired(dict(plan.notes_needed), labels)
     db.lock_for_write(session)
     regions = _check_plan(session, actor, [*plan.new, *plan.changed])
     hub_ids = set(regions)
     _write_values(session, actor, plan.new, plan.changed, source="import", progress=progress)
+    if submit:
+        for hub_id, period in sorted({(v.hub_id, v.period) for v in [*plan.new, *plan.changed, *plan.unchanged]}):
+            submit_quarter(session=session, actor=actor, hub_id=hub_id, period=period)
     result = WriteResult(len(plan.new), len(plan.changed), len(plan.unchanged))
     audit.record(
         session,
@@ -483,21 +571,19 @@ def record_values(
     ]
     if unknown:
         raise NotFound("progress.error_foreign_indicators", indicators=unknown, hub=hub.code)
-    planned = _with_existing(
-        session,
-        [
-            PlannedValue(
-                row=0,
-                hub_id=hub_id,
-                indicator_id=e.indicator_id,
-                period=period,
-                value=e.value,
-                note=e.note.strip(),
-                label=f"{hub.code} / {indicators[e.indicator_id].code} / {period}",
-            )
-            for e in entries
-        ],
-    )
+    typed = [
+        PlannedValue(
+            row=0,
+            hub_id=hub_id,
+            indicator_id=e.indicator_id,
+            period=period,
+            value=e.value,
+            note=e.note.strip(),
+            label=f"{hub.code} / {indicators[e.indicator_id].code} / {period}",
+        )
+        for e in entries
+    ]
+    planned = _with_existing(typed, _stored(session, typed))
     versions = {e.indicator_id: e.version for e in entries}
     new, changed, unchanged = [], [], []
     for v in planned:
@@ -611,7 +697,7 @@ def changed_entries(
 
 # the rows of readers.progress_file.EXPORT_COLUMNS and of its ENTRY_COLUMNS
 ExportRow = tuple[str, str, str, str, float, str]
-EntryRow = tuple[str, str, str, float | None, str, str, str, float | None, float | None]
+EntryRow = tuple[str, str, str, float | None, str, str, str, float | None, ComparedAs, float | None]
 
 
 def export_rows(
@@ -673,7 +759,8 @@ def entry_rows(*, session: Session, actor: Actor, hub_id: int, period: FiscalQua
             r.indicator_name,
             r.unit,
             r.previous,
-            r.expected,
+            r.compared_as,
+            r.on_track_from,
         )
         for r in hub_quarter(session=session, hub_id=hub_id, at=period)
     ]

@@ -9,10 +9,12 @@ from datetime import datetime
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from hubdash.domain.enums import IndicatorKind, Status
+from hubdash.domain.enums import ComparedAs, IndicatorKind, Status
 from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import FiscalQuarter, quarter_index
-from hubdash.domain.status import Assessment, TargetSpec, assess, expected_value
+from hubdash.domain.profiles import ProfileProposal, propose_profile
+from hubdash.domain.status import Assessment, TargetSpec, assess, compared_as, expected_value, on_track_from
+from hubdash.fmt import decimals_of
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, StrategicGoal, Target, id_of
 
 
@@ -49,6 +51,7 @@ def target_spec(target: Target, indicator: Indicator) -> TargetSpec:
         direction=indicator.direction,
         accumulation=target.accumulation,
         tolerance=target.tolerance,
+        profile=tuple(target.profile) if target.profile else None,  # type: ignore[arg-type]  # checked by TargetSpec
     )
 
 
@@ -89,6 +92,13 @@ def region_actuals(*, session: Session, region_id: int) -> dict[tuple[int, int],
     for hub_id, indicator_id, fy, q, value in rows:
         actuals[(hub_id, indicator_id)][quarter_index(fy, q)] = value
     return actuals
+
+
+def series_of(
+    actuals: dict[tuple[int, int], dict[int, float]], hub_id: int | None, indicator_id: int
+) -> dict[int, float]:
+    """The quarterly values a target is judged on: the hub's, or for a region-wide target the sum over its hubs."""
+    return actuals.get((hub_id, indicator_id), {}) if hub_id is not None else _region_series(actuals, indicator_id)
 
 
 def _region_series(actuals: dict[tuple[int, int], dict[int, float]], indicator_id: int) -> dict[int, float]:
@@ -157,7 +167,13 @@ def status_counts(progress: list[IndicatorProgress]) -> dict[Status, int]:
 
 @dataclass(frozen=True)
 class QuarterRow:
-    """One indicator of a hub in one quarter: this and last quarter's values and the status."""
+    """One indicator of a hub in one quarter: this and last quarter's values, and what is compared with what.
+
+    `value` and `previous` are single quarters; `compared` (the assessment's actual) and `expected` are of the
+    compared quantity (`compared_as`: quarter-end value, fiscal year to date, or total since the baseline).
+    `on_track_from` is the expected value at the indicator's precision (`decimals`, the most its numbers are
+    written with), rounded toward behind: a compared value at or past it is on track.
+    """
 
     indicator_id: int
     indicator_code: str
@@ -168,6 +184,15 @@ class QuarterRow:
     note: str
     expected: float | None
     assessment: Assessment | None
+    compared_as: ComparedAs = ComparedAs.QUARTER_END
+    decimals: int = 0
+    on_track_from: float | None = None
+
+    @property
+    def compared(self) -> float | None:
+        """The compared value at the indicator's precision (None without one)."""
+        actual = self.assessment.actual if self.assessment else None
+        return None if actual is None else round(actual, self.decimals)
 
 
 def hub_quarter(*, session: Session, hub_id: int, at: FiscalQuarter) -> list[QuarterRow]:
@@ -193,6 +218,8 @@ def hub_quarter(*, session: Session, hub_id: int, at: FiscalQuarter) -> list[Qua
         values = series.get(id_of(indicator), {})
         spec = target_spec(target, indicator)
         assessment = assess(spec, values, at.index)
+        decimals = decimals_of([*values.values(), target.baseline_value, target.target_value])
+        expected = assessment.expected
         rows.append(
             QuarterRow(
                 indicator_id=id_of(indicator),
@@ -202,8 +229,11 @@ def hub_quarter(*, session: Session, hub_id: int, at: FiscalQuarter) -> list[Qua
                 previous=values.get(at.index - 1),
                 value=values.get(at.index),
                 note=notes.get((id_of(indicator), at.index), ""),
-                expected=assessment.expected,
+                expected=expected,
                 assessment=assessment,
+                compared_as=compared_as(spec),
+                decimals=decimals,
+                on_track_from=None if expected is None else on_track_from(spec, expected, decimals),
             )
         )
     return rows
@@ -300,3 +330,13 @@ def quarter_corrections(*, session: Session, hub_id: int, at: FiscalQuarter) -> 
         )
         for c, indicator in rows
     ]
+
+
+def profile_proposal(
+    *, session: Session, region_id: int, indicator_id: int, hub_id: int | None
+) -> ProfileProposal | None:
+    """A quarterly profile read off the hub's (or the whole region's) own complete past fiscal years."""
+    values = series_of(region_actuals(session=session, region_id=region_id), hub_id, indicator_id)
+    if not values:
+        return None
+    return propose_profile(values, before_fiscal_year=max(values) // 4 + 1)

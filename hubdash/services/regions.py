@@ -10,8 +10,10 @@ from sqlmodel import Session, col, select
 from hubdash.domain.enums import Sector, Status
 from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.rollup import Rollup, roll_up
 from hubdash.models import Hub, Indicator, Organisation, Region, StrategicGoal, id_of
-from hubdash.services.progress import IndicatorProgress, latest_quarter, region_progress, status_counts
+from hubdash.services.progress import IndicatorProgress, region_progress, status_counts
+from hubdash.services.reporting import Coverage, reporting
 
 
 def list_regions(*, session: Session, include_archived: bool = False) -> list[Region]:
@@ -67,20 +69,24 @@ class HubSummary:
 
 @dataclass(frozen=True)
 class GoalSummary:
-    """A strategic goal with how many indicators measure it and their statuses."""
+    """A strategic goal with how many indicators measure it, their statuses and the goal's roll-up."""
 
     code: str
     title: str
     indicators: int
     statuses: dict[Status, int]
+    rollup: Rollup
 
 
 @dataclass(frozen=True)
 class RegionOverview:
-    """What the home page shows for one region."""
+    """What the home page shows for one region, as of its latest complete quarter (`complete` False: none yet,
+    `latest` is then the newest reported quarter, provisional), with the newer quarters' coverage."""
 
     region: Region
     latest: FiscalQuarter | None
+    complete: bool
+    newer: tuple[Coverage, ...]
     hubs: list[HubSummary]
     goals: list[GoalSummary]
     statuses: dict[Status, int]
@@ -89,11 +95,12 @@ class RegionOverview:
 
 
 def region_overview(*, session: Session, region_id: int) -> RegionOverview | None:
-    """Hubs, goals, status counts and the latest quarter entered, for one region."""
+    """Hubs, goals, status counts and coverage, as of the region's latest complete quarter."""
     region = session.get(Region, region_id)
     if region is None:
         return None
-    latest = latest_quarter(session=session, region_id=region_id)
+    state = reporting(session=session, region_id=region_id)
+    latest = state.headline
     progress = region_progress(session=session, region_id=region_id, at=latest)
     hub_progress = [p for p in progress if p.hub_id is not None]
     hubs = []
@@ -124,7 +131,15 @@ def region_overview(*, session: Session, region_id: int) -> RegionOverview | Non
     )
     for goal in active_goals(session=session, region_id=region_id):
         mine = [p for p in hub_progress if p.goal_code == goal.code]
-        goals.append(GoalSummary(goal.code, goal.title, indicator_counts.get(goal.id, 0), status_counts(mine)))
+        goals.append(
+            GoalSummary(
+                goal.code,
+                goal.title,
+                indicator_counts.get(goal.id, 0),
+                status_counts(mine),
+                roll_up(p.status for p in mine),
+            )
+        )
     sectors = dict.fromkeys(Sector, 0)
     for sector, count in session.exec(
         select(Organisation.sector, func.count())
@@ -132,4 +147,7 @@ def region_overview(*, session: Session, region_id: int) -> RegionOverview | Non
         .group_by(col(Organisation.sector))
     ).all():
         sectors[Sector(sector)] = count
-    return RegionOverview(region, latest, hubs, goals, status_counts(hub_progress), sectors, progress)
+    newer = tuple(c for c in state.newer if latest is None or c.period > latest)
+    return RegionOverview(
+        region, latest, state.complete is not None, newer, hubs, goals, status_counts(hub_progress), sectors, progress
+    )

@@ -13,6 +13,7 @@ from hubdash.domain.enums import Accumulation, Measure
 from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
+from hubdash.domain.profiles import checked, is_linear, percents
 from hubdash.models import Hub, Indicator, Target, TargetChange, id_of, utcnow
 from hubdash.services.progress import target_spec
 
@@ -36,6 +37,7 @@ class TargetInput:
     accumulation: Accumulation = Accumulation.CUMULATIVE
     tolerance: float = 0.1
     milestones: dict[int, float] = field(default_factory=dict)  # fiscal year -> value
+    profile: tuple[float, ...] | None = None  # flow targets: shares of a year by the end of Q1..Q4; None: linear
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def _fields(target: Target) -> dict[str, Any]:
         "accumulation": Accumulation(target.accumulation).value,
         "tolerance": target.tolerance,
         "milestones": dict(sorted((str(k), v) for k, v in (target.milestones or {}).items())),
+        "profile": list(percents(target.profile)) if target.profile else None,
     }
 
 
@@ -106,7 +109,10 @@ def _validated(session: Session, region_id: int, data: TargetInput) -> tuple[Ind
                 target=deadline.fiscal_year,
             )
         milestones[str(int(year))] = _finite("milestones", value)
-    values = {
+    profile: list[float] | None = None
+    if indicator.measure == Measure.FLOW and data.profile is not None and not is_linear(data.profile):
+        profile = list(checked(data.profile))  # a level indicator's targets have no profile
+    values: dict[str, Any] = {
         "baseline_value": _finite("baseline", data.baseline_value),
         "baseline_fy": baseline.fiscal_year,
         "baseline_quarter": baseline.quarter,
@@ -116,7 +122,12 @@ def _validated(session: Session, region_id: int, data: TargetInput) -> tuple[Ind
         "accumulation": accumulation,
         "tolerance": tolerance,
         "milestones": milestones,
+        "profile": profile,
     }
+    try:
+        target_spec(Target(region_id=region_id, indicator_id=data.indicator_id, **values), indicator)
+    except ValueError:  # the limits above hold, so only a profile expecting nothing on the way is left
+        raise TargetError("indicators.error_profile_span", baseline=baseline, target=deadline) from None
     return indicator, values
 
 
@@ -165,7 +176,6 @@ def update_target(
     if not reason:
         raise TargetError("indicators.error_reason", code=indicator.code)
     audit_before = audit.snapshot(target)
-    target_spec(Target(**{**target.model_dump(), **values}), indicator)  # the status engine must accept it
     if not db.update_checked(
         session, Target, where={"id": target_id}, version=version, values={**values, "updated_at": utcnow()}
     ):

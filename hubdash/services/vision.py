@@ -14,7 +14,7 @@ from hubdash import audit, db
 from hubdash.domain.enums import Sector, Status
 from hubdash.domain.errors import EditConflict, NotFound, UserError
 from hubdash.domain.permissions import Actor, Permission, require
-from hubdash.domain.status import worst
+from hubdash.domain.rollup import roll_up
 from hubdash.domain.vision_parts import STATEMENT, PartKey, PartKind
 from hubdash.domain.vision_text import Segment, diff
 from hubdash.models import (
@@ -33,6 +33,7 @@ from hubdash.models import (
 )
 from hubdash.services.progress import region_progress
 from hubdash.services.regions import active_goals
+from hubdash.services.reporting import reporting
 
 __all__ = ["STATEMENT", "PartKey", "PartKind", "Sector"]
 
@@ -676,7 +677,7 @@ def vision_comments(*, session: Session, region_id: int) -> dict[PartKey, list[C
 
 @dataclass(frozen=True)
 class GoalIndicator:
-    """An indicator linked to a goal and its worst current status over its targets."""
+    """An indicator linked to a goal and its targets rolled up (domain.rollup), as of the latest complete quarter."""
 
     code: str
     name: str
@@ -686,7 +687,8 @@ class GoalIndicator:
 def goal_indicators(*, session: Session, region_id: int) -> dict[str, list[GoalIndicator]]:
     """The indicators of each goal (by goal code) with their current status."""
     statuses: dict[int, list[Status]] = {}
-    for p in region_progress(session=session, region_id=region_id):
+    at = reporting(session=session, region_id=region_id).headline
+    for p in region_progress(session=session, region_id=region_id, at=at):
         statuses.setdefault(p.indicator_id, []).append(p.status)
     rows = session.exec(
         select(StrategicGoal.code, Indicator.id, Indicator.code, Indicator.name)
@@ -697,7 +699,8 @@ def goal_indicators(*, session: Session, region_id: int) -> dict[str, list[GoalI
     found: dict[str, list[GoalIndicator]] = {}
     for goal_code, indicator_id, code, name in rows:
         assert indicator_id is not None  # read from the database
-        found.setdefault(goal_code, []).append(GoalIndicator(code, name, worst(statuses.get(indicator_id, []))))
+        rollup = roll_up(statuses.get(indicator_id, []))
+        found.setdefault(goal_code, []).append(GoalIndicator(code, name, rollup.status))
     return found
 
 

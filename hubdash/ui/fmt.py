@@ -6,10 +6,11 @@ from datetime import datetime
 
 from hubdash.domain.enums import Status
 from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.rollup import DEFAULT_RULE, RollupRule
 from hubdash.fmt import coded, number
 from hubdash.ui.session import display
 
-__all__ = ["coded", "fiscal_year", "number", "period", "status", "when"]
+__all__ = ["coded", "fiscal_year", "number", "period", "rollup_rule", "share", "status", "when"]
 
 
 def period(value: FiscalQuarter | None) -> str:
@@ -30,3 +31,13 @@ def status(value: Status) -> str:
 def when(moment: datetime | None, *, with_time: bool = True) -> str:
     """A stored time in the browser's time zone (Japan's when unknown)."""
     return display().when(moment, with_time=with_time)
+
+
+def rollup_rule(rule: RollupRule = DEFAULT_RULE) -> str:
+    """The roll-up rule as the council reads it."""
+    return display().rollup_rule(rule)
+
+
+def share(value: float | None) -> str:
+    """A share as a whole percentage, a dash for none."""
+    return display().share(value)

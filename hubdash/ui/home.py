@@ -41,12 +41,14 @@ def hub_status_frame(hubs: list[HubSummary]) -> pd.DataFrame:
 
 
 def goal_table(goals: list[GoalSummary]) -> pd.DataFrame:
-    """Strategic goals with indicator counts and status counts."""
+    """Strategic goals with indicator counts, the goal's roll-up (status, share on track) and status counts."""
     return pd.DataFrame(
         {
             t("col.code"): [g.code for g in goals],
             t("col.goal"): [g.title for g in goals],
             t("col.indicators"): [g.indicators for g in goals],
+            t("col.status"): [fmt.status(g.rollup.status) for g in goals],
+            t("rollup.on_track_share"): [fmt.share(g.rollup.on_track_share) for g in goals],
             t("col.statuses"): [_counts_text(g.statuses) for g in goals],
         }
     )

@@ -1,22 +1,18 @@
-"""The indicators page's parts: the catalogue, targets and their history as tables, and the target form."""
+"""The indicators page's tables: the catalogue, targets and their history (the target form: ui.target_form)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
-import streamlit as st
 
-from hubdash.domain.enums import Accumulation
 from hubdash.domain.kpi_hints import HintRule
-from hubdash.domain.periods import FiscalQuarter, current_quarter
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.domain.profiles import percents
 from hubdash.models import Hub, Indicator, Target
 from hubdash.services.indicators import CatalogueEntry
 from hubdash.services.targets import TargetHistoryEntry
 from hubdash.ui import fmt
 from hubdash.ui.session import label, t
 
-MILESTONE_FY, MILESTONE_VALUE = "fy", "value"
 HINT_TEXT = {
     HintRule.GOAL_WITHOUT_OUTCOME: "indicators.hint_goal_without_outcome",
     HintRule.INDICATOR_WITHOUT_TARGET: "indicators.hint_indicator_without_target",
@@ -68,75 +64,14 @@ def targets_table(targets: list[tuple[Target, Indicator, Hub | None]]) -> pd.Dat
                 for tg, _, _ in targets
             ],
             t("indicators.tolerance"): [fmt.number(tg.tolerance * 100) for tg, _, _ in targets],
+            t("profile.title"): [profile_text(tg.profile) if tg.profile else "–" for tg, _, _ in targets],
         }
     )
 
 
-def target_form(existing: Target | None, *, is_flow: bool) -> dict[str, Any]:
-    """The fields of a target (inside the caller's st.form), prefilled from `existing`; TargetInput keywords."""
-    this_year = current_quarter().fiscal_year
-    quarters = [FiscalQuarter(fy, q) for fy in range(this_year - 10, this_year + 11) for q in (1, 2, 3, 4)]
-    baseline = (
-        FiscalQuarter(existing.baseline_fy, existing.baseline_quarter) if existing else FiscalQuarter(this_year - 1, 4)
-    )
-    deadline = (
-        FiscalQuarter(existing.target_fy, existing.target_quarter) if existing else FiscalQuarter(this_year + 3, 4)
-    )
-    left, right = st.columns(2)
-    values: dict[str, Any] = {
-        "baseline_value": left.number_input(t("col.baseline"), value=existing.baseline_value if existing else 0.0),
-        "baseline_period": right.selectbox(
-            t("col.baseline_period"),
-            quarters,
-            quarters.index(baseline) if baseline in quarters else 0,
-            format_func=fmt.period,
-        ),
-        "target_value": left.number_input(t("col.target"), value=existing.target_value if existing else 0.0),
-        "target_period": right.selectbox(
-            t("col.target_period"),
-            quarters,
-            quarters.index(deadline) if deadline in quarters else 0,
-            format_func=fmt.period,
-        ),
-    }
-    accumulation = Accumulation(existing.accumulation) if existing else Accumulation.ANNUAL
-    options = list(Accumulation)
-    values["accumulation"] = left.selectbox(
-        t("col.accumulation"),
-        options,
-        options.index(accumulation),
-        format_func=label,
-        disabled=not is_flow,
-        help=t("indicators.accumulation_help"),
-    )
-    percent = right.number_input(
-        t("indicators.tolerance"),
-        min_value=0,
-        max_value=100,
-        value=round((existing.tolerance if existing else 0.1) * 100),
-        help=t("indicators.tolerance_help"),
-    )
-    values["tolerance"] = percent / 100
-    st.caption(t("indicators.milestones_help"))
-    milestones = sorted((existing.milestones or {}).items()) if existing else []
-    frame = pd.DataFrame(
-        {MILESTONE_FY: [int(fy) for fy, _ in milestones], MILESTONE_VALUE: [float(v) for _, v in milestones]},
-        dtype="float64",
-    )
-    edited = st.data_editor(
-        frame,
-        num_rows="dynamic",
-        hide_index=True,
-        column_config={
-            MILESTONE_FY: st.column_config.NumberColumn(t("indicators.milestone_fy"), format="%d", step=1),
-            MILESTONE_VALUE: st.column_config.NumberColumn(t("indicators.milestone_value")),
-        },
-        key=f"milestones_{existing.id if existing else 'new'}_{existing.version if existing else 0}",
-    )
-    values["milestones"] = {
-        int(fy): float(value) for fy, value in edited.dropna()[[MILESTONE_FY, MILESTONE_VALUE]].itertuples(index=False)
-    }
-    return values
+def profile_text(profile: list[float] | tuple[float, ...] | None) -> str:
+    """A profile as people read it: 15 / 37 / 62 / 100 % (the linear path without one)."""
+    return " / ".join(str(p) for p in percents(profile)) + " %"
 
 
 def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
@@ -149,11 +84,14 @@ def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
         "accumulation": t("col.accumulation"),
         "tolerance": t("indicators.tolerance"),
         "milestones": t("indicators.milestones"),
+        "profile": t("profile.title"),
     }
 
     def shown(key: str, value: object) -> str:
         if key == "tolerance" and isinstance(value, int | float):
             return f"{fmt.number(value * 100)} %"  # stored as a fraction, entered and shown in percent
+        if key == "profile":  # kept in percent; None is the linear path
+            return " / ".join(str(p) for p in value) + " %" if isinstance(value, list) else t("profile.linear")
         return str(value)
 
     def changes(entry: TargetHistoryEntry) -> str:

@@ -1,4 +1,4 @@
-"""The progress page's parts: the entry table of a hub's quarter, the upload with its preview, and downloads."""
+"""The progress page's parts: the entry table of a hub's quarter and the downloads (uploads: ui.progress_upload)."""
 
 from __future__ import annotations
 
@@ -10,31 +10,41 @@ import streamlit as st
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.exports import progress as progress_files
 from hubdash.models import Hub
-from hubdash.readers.progress_file import MAX_BYTES, ImportFileError
 from hubdash.services.measurements import (
     NoteRequired,
-    UploadPlan,
-    apply_import,
     changed_entries,
     entry_rows,
-    plan_upload,
     record_values,
     region_export_rows,
 )
 from hubdash.services.progress import EnteredValue, QuarterRow
 from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
-from hubdash.ui.progress_tables import notes_needed_table, plan_table, row_errors_table
-from hubdash.ui.session import language, t
+from hubdash.ui.progress_tables import notes_needed_table
+from hubdash.ui.session import label, language, t
 from hubdash.ui.text import flash, literal, md
 
-ROUND_KEY, NOTES_KEY, PLAN_KEY = "progress_round", "progress_notes_needed", "progress_plan"
+ROUND_KEY, NOTES_KEY = "progress_round", "progress_notes_needed"
+# the entry table's columns, in order, and the catalogue keys of their headers
+ENTRY_COLUMNS = {
+    "code": "col.code",
+    "indicator": "col.indicator",
+    "unit": "col.unit",
+    "previous": "entry.previous",
+    "value": "entry.value",
+    "note": "col.note",
+    "compared_as": "entry.compared_as",
+    "compared": "entry.compared",
+    "expected": "entry.expected",
+    "status": "col.status",
+}
 
 
-def _next_round(key: str, added: int, corrected: int) -> None:
-    # a new round gives the editor and the uploader new keys, so that they start from what is stored
+def next_round(key: str, /, **values: object) -> None:
+    """Start the editor and the uploader again from what is stored, with a message (catalogue key) after the rerun."""
+    # a new round gives the editor and the uploader new keys
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
-    flash(key, added=added, corrected=corrected)
+    flash(key, **values)
     st.rerun()
 
 
@@ -48,41 +58,52 @@ def entry_table(
 ) -> None:
     """The hub's indicators in one quarter as an editable table, saved with one button (notes where needed).
 
+    The quarter's own values (last quarter's, this quarter's to type) stand apart from what the status engine
+    compares (the quarter-end value, the year to date or the total since the baseline) and its expected value.
     Read only, without the button, for someone who may not enter this hub's values.
     """
     state = st.session_state
     editor_key = f"progress_editor_{hub.id}_{period.index}_{state.get(ROUND_KEY, 0)}"
-    col_value, col_note = t("col.value"), t("col.note")
+    names = {c: t(key) for c, key in ENTRY_COLUMNS.items()}
+    col_value, col_note = names["value"], names["note"]
     edited = st.data_editor(
         pd.DataFrame(
             {
-                t("col.code"): [r.indicator_code for r in rows],
-                t("col.indicator"): [r.indicator_name for r in rows],
-                t("col.unit"): [r.unit for r in rows],
-                t("col.previous"): _numbers([r.previous for r in rows]),
+                names["code"]: [r.indicator_code for r in rows],
+                names["indicator"]: [r.indicator_name for r in rows],
+                names["unit"]: [r.unit for r in rows],
+                names["previous"]: _numbers([r.previous for r in rows]),
                 col_value: _numbers([r.value for r in rows]),
                 col_note: [r.note for r in rows],
-                t("col.compared"): _numbers([r.assessment.actual if r.assessment else None for r in rows]),
-                t("col.expected"): _numbers([r.expected for r in rows]),
-                t("col.status"): [fmt.status(r.assessment.status) if r.assessment else "–" for r in rows],
+                names["compared_as"]: [label(r.compared_as) for r in rows],
+                names["compared"]: _numbers([r.compared for r in rows]),
+                names["expected"]: _numbers([r.on_track_from for r in rows]),
+                names["status"]: [fmt.status(r.assessment.status) if r.assessment else "–" for r in rows],
             },
             index=[r.indicator_id for r in rows],
         ),
+        # widths that keep all ten columns in view on a laptop screen
         column_config={
-            col_value: st.column_config.NumberColumn(col_value, help=t("progress.value_help"), format="%g"),
-            col_note: st.column_config.TextColumn(col_note, max_chars=1000),
+            names["code"]: st.column_config.TextColumn(width=45),
+            names["indicator"]: st.column_config.TextColumn(width=160),
+            names["unit"]: st.column_config.TextColumn(width=60),
+            names["previous"]: st.column_config.NumberColumn(help=t("entry.previous_help"), format="%g", width=95),
+            col_value: st.column_config.NumberColumn(col_value, help=t("entry.value_help"), format="%g", width=115),
+            col_note: st.column_config.TextColumn(col_note, max_chars=1000, help=t("entry.note_help"), width=100),
+            names["compared_as"]: st.column_config.TextColumn(width=110),
+            names["compared"]: st.column_config.NumberColumn(help=t("entry.compared_help"), format="%g", width=75),
+            names["expected"]: st.column_config.NumberColumn(help=t("entry.expected_help"), format="%g", width=70),
+            names["status"]: st.column_config.TextColumn(width=100),
         },
-        disabled=[t(f"col.{c}") for c in ("code", "indicator", "unit", "previous", "expected", "compared", "status")]
-        if editable
-        else True,
+        disabled=[names[c] for c in ENTRY_COLUMNS if c not in ("value", "note")] if editable else True,
         hide_index=True,
         width="stretch",
         placeholder="–",
         key=editor_key,
     )
-    st.caption(t("progress.compared_help"))
+    st.caption(md("entry.help", period=fmt.period(period)))
     if not editable:
-        st.info(t("accounts.read_only"))
+        st.info(md("accounts.read_only"))
         return
     notes_needed = state.get(NOTES_KEY)
     if notes_needed and notes_needed[0] == editor_key:
@@ -106,50 +127,7 @@ def entry_table(
             runtime.show_error(problem)
         if result is not None:
             state.pop(NOTES_KEY, None)
-            _next_round("progress.saved", result.added, result.corrected)
-
-
-def upload() -> None:
-    """A file of values: read and previewed first, written only when confirmed."""
-    state = st.session_state
-    st.subheader(t("progress.upload"))
-    st.caption(md("progress.upload_help", mb=MAX_BYTES // (1024 * 1024)))
-    file = st.file_uploader(
-        t("progress.upload"), type=["csv", "xlsx"], key=f"progress_upload_{state.get(ROUND_KEY, 0)}"
-    )
-    if file is None:
-        return
-    planned = state.get(PLAN_KEY)
-    if planned is None or planned[0] != file.file_id:
-        result, problem = runtime.attempt(plan_upload, data=file.getvalue(), filename=file.name)
-        planned = state[PLAN_KEY] = (file.file_id, result, problem)
-    _, upload_plan, problem = planned
-    if isinstance(problem, ImportFileError):
-        st.error(md("progress.file_errors", count=problem.total))
-        st.dataframe(row_errors_table(problem.errors), hide_index=True, width="stretch")
-        if problem.total > len(problem.errors):
-            st.caption(md("progress.more_errors", shown=len(problem.errors)))
-    elif problem is not None:
-        runtime.show_error(problem)
-    elif upload_plan is not None:
-        _preview(upload_plan, file.name)
-
-
-def _preview(upload_plan: UploadPlan, filename: str) -> None:
-    plan = upload_plan.plan
-    counts = st.columns(3)
-    counts[0].metric(t("progress.new"), len(plan.new))
-    counts[1].metric(t("progress.changed"), len(plan.changed))
-    counts[2].metric(t("progress.unchanged"), len(plan.unchanged))
-    if upload_plan.blank_rows:
-        st.caption(md("progress.blank_rows", rows=", ".join(map(str, upload_plan.blank_rows[:20]))))
-    st.dataframe(plan_table(plan), hide_index=True, width="stretch")
-    if (plan.new or plan.changed) and st.button(t("progress.confirm"), type="primary"):
-        bar = st.progress(0.0, text=t("progress.applying"))
-        result = runtime.write(apply_import, plan=plan, filename=filename, progress=lambda done: bar.progress(done))
-        if result is not None:
-            st.session_state.pop(PLAN_KEY, None)
-            _next_round("progress.imported", result.added, result.corrected)
+            next_round("progress.saved", added=result.added, corrected=result.corrected)
 
 
 def downloads(region_id: int, hub: Hub, period: FiscalQuarter) -> None:

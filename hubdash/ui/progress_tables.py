@@ -26,9 +26,12 @@ def row_errors_table(errors: list[RowError]) -> pd.DataFrame:
     )
 
 
+NOTE_REASONS = {NOTE_JUMP: "progress.note_jump", NOTE_OFF_TRACK: "progress.note_off_track"}
+
+
 def notes_needed_table(exc: NoteRequired) -> pd.DataFrame:
     """Which values need a note before they save, and why, in the user's language."""
-    why = {NOTE_JUMP: t("progress.note_jump"), NOTE_OFF_TRACK: t("progress.note_off_track")}
+    why = {reason: t(key) for reason, key in NOTE_REASONS.items()}
     return pd.DataFrame(
         {
             t("col.indicator"): [exc.labels[i] for i in exc.reasons],

@@ -1,12 +1,14 @@
+import dataclasses
 import math
 import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from hubdash.domain.enums import Accumulation, Direction, Measure, Status
+from hubdash.domain.profiles import LINEAR, ProfileError
 from hubdash.domain.status import (
     HORIZON_QUARTERS,
     STATUS_COLORS,
@@ -18,11 +20,13 @@ from hubdash.domain.status import (
     compared_value,
     expected_value,
     missing_quarters,
+    path_distance,
+    position,
     project,
     standing,
     status_of,
+    statuses,
     tolerance_band,
-    worst,
 )
 
 SEVERITY = {Status.ON_TRACK: 0, Status.AT_RISK: 1, Status.OFF_TRACK: 2, Status.NO_DATA: 3}
@@ -45,8 +49,13 @@ def cumulative(baseline: float = 0, target: float = 24, direction: Direction = D
     return TargetSpec(baseline, FY2023Q4, target, FY2026Q4, Measure.FLOW, direction, Accumulation.CUMULATIVE)
 
 
-def annual(baseline: float = 10, target: float = 22, direction: Direction = Direction.HIGHER) -> TargetSpec:
-    return TargetSpec(baseline, FY2023Q4, target, FY2026Q4, Measure.FLOW, direction, Accumulation.ANNUAL)
+def annual(
+    baseline: float = 10, target: float = 22, direction: Direction = Direction.HIGHER, profile=None
+) -> TargetSpec:
+    return TargetSpec(baseline, FY2023Q4, target, FY2026Q4, Measure.FLOW, direction, Accumulation.ANNUAL, 0.1, profile)
+
+
+SEASONAL = (0.1, 0.25, 0.45, 1.0)  # most of a year's flow lands in January to March
 
 
 def quarters(start: int, *values: float) -> dict[int, float]:
@@ -67,21 +76,6 @@ def test_every_status_has_its_own_colour_and_symbol():
     assert all(re.fullmatch(r"#[0-9A-F]{6}", colour) for colour in STATUS_COLORS.values())
     assert STATUS_COLORS[Status.ON_TRACK] == "#0072B2"
     assert STATUS_COLORS[Status.OFF_TRACK] == "#D55E00"
-
-
-@pytest.mark.parametrize(
-    ("statuses", "expected"),
-    [
-        ([], Status.NO_DATA),
-        ([Status.NO_DATA, Status.NO_DATA], Status.NO_DATA),
-        ([Status.NO_DATA, Status.ON_TRACK], Status.ON_TRACK),
-        ([Status.ON_TRACK, Status.AT_RISK, Status.NO_DATA], Status.AT_RISK),
-        ([Status.AT_RISK, Status.OFF_TRACK, Status.ON_TRACK], Status.OFF_TRACK),
-        (["on_track", "at_risk"], Status.AT_RISK),
-    ],
-)
-def test_worst_ranks_off_track_over_at_risk_over_on_track(statuses, expected):
-    assert worst(iter(statuses)) is expected
 
 
 # --- the status rule ------------------------------------------------------------------------------
@@ -516,8 +510,15 @@ amounts = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 whole_amounts = st.integers(-1000, 1000).map(float)
 
 
+# Cumulative shares in whole percent, never falling, ending at 100: linear, seasonal, lumpy, all in one quarter.
+profiles = st.lists(st.integers(0, 100), min_size=3, max_size=3).map(
+    lambda cuts: (*(share / 100 for share in sorted(cuts)), 1.0)
+)
+
+
 @st.composite
-def specs(draw, values=amounts):
+def specs(draw, values=amounts, seasonal=None):
+    """A target; seasonal=True always carries a profile, False never, None either way."""
     measure = draw(st.sampled_from(Measure))
     accumulation = draw(st.sampled_from(Accumulation))
     fiscal_year = draw(st.integers(2015, 2030))
@@ -527,22 +528,29 @@ def specs(draw, values=amounts):
     else:
         baseline_index = q(fiscal_year, draw(st.integers(1, 4)))
         target_index = baseline_index + draw(st.integers(1, 40))
-    return TargetSpec(
-        baseline_value=draw(values),
-        baseline_index=baseline_index,
-        target_value=draw(values),
-        target_index=target_index,
-        measure=measure,
-        direction=draw(st.sampled_from(Direction)),
-        accumulation=accumulation,
-        tolerance=draw(st.floats(0, 1)),
-    )
+    profile = {True: profiles, False: st.none(), None: st.one_of(st.none(), profiles)}[seasonal]
+    fields = {
+        "baseline_value": draw(values),
+        "baseline_index": baseline_index,
+        "target_value": draw(values),
+        "target_index": target_index,
+        "measure": measure,
+        "direction": draw(st.sampled_from(Direction)),
+        "accumulation": accumulation,
+        "tolerance": draw(st.floats(0, 1)),
+        "profile": draw(profile),
+    }
+    try:
+        return TargetSpec(**fields)
+    except ValueError:  # a profile that expects nothing between baseline and target: no path to draw
+        assume(False)
+        raise
 
 
 @st.composite
-def cases(draw, values=amounts, after_baseline=False):
+def cases(draw, values=amounts, after_baseline=False, seasonal=None):
     """A target, a quarter and values entered for every quarter from well before the baseline to it."""
-    spec = draw(specs(values))
+    spec = draw(specs(values, seasonal))
     first = spec.baseline_index + 1 if after_baseline else spec.baseline_index - 8
     at_index = draw(st.integers(first, spec.target_index + 8))
     start = min(spec.baseline_index, at_index) - 12
@@ -606,6 +614,7 @@ def test_the_mirror_image_gives_the_same_status(case):
         flipped,
         spec.accumulation,
         spec.tolerance,
+        spec.profile,
     )
     result = assess(spec, actuals, at_index)
     mirror = assess(mirror_spec, {index: -value for index, value in actuals.items()}, at_index)
@@ -616,7 +625,7 @@ def test_the_mirror_image_gives_the_same_status(case):
     assert mirror.projection.reaches_by_deadline == result.projection.reaches_by_deadline
 
 
-@given(cases(values=whole_amounts, after_baseline=True))
+@given(cases(values=whole_amounts, after_baseline=True, seasonal=False))
 def test_achievement_is_100_when_the_compared_value_equals_the_target(case):
     spec, actuals, at_index = case
     # Annual flows measure the year to date against the target total pro-rated to the quarter.
@@ -624,6 +633,15 @@ def test_achievement_is_100_when_the_compared_value_equals_the_target(case):
     set_compared_value(spec, actuals, at_index, target)
     assert compared_value(spec, actuals, at_index) == target
     assert assess(spec, actuals, at_index).achievement_pct == 100
+
+
+@given(cases(values=whole_amounts, after_baseline=True, seasonal=True))
+def test_with_a_profile_achievement_is_100_at_the_target_pro_rated_by_the_profile(case):
+    spec, actuals, at_index = case
+    target = spec.target_value * (spec.shares[at_index % 4] if spec.is_annual else 1)
+    set_compared_value(spec, actuals, at_index, target)
+    achievement = assess(spec, actuals, at_index).achievement_pct
+    assert achievement == pytest.approx(100, abs=1e-6)
 
 
 @given(cases(after_baseline=True), st.data())
@@ -648,3 +666,172 @@ def test_standing_is_the_assessment_without_its_projection(measure, accumulation
             full.gap,
             full.achievement_pct,
         )
+
+
+@given(cases(seasonal=False), st.sampled_from([LINEAR, [0.25, 0.5, 0.75, 1]]))
+def test_a_linear_profile_gives_exactly_the_results_of_no_profile(case, linear):
+    spec, actuals, at_index = case
+    with_profile = dataclasses.replace(spec, profile=linear)
+    assert assess(with_profile, actuals, at_index) == assess(spec, actuals, at_index)
+    assert expected_value(with_profile, at_index) == expected_value(spec, at_index)
+    assert tolerance_band(with_profile, at_index) == tolerance_band(spec, at_index)
+
+
+@given(cases(seasonal=True), st.data())
+def test_with_a_profile_a_better_value_never_gives_a_worse_status(case, data):
+    spec, actuals, at_index = case
+    quarter = data.draw(st.sampled_from(needed(spec, at_index) or [at_index]))
+    step = data.draw(st.floats(0, 1e6))
+    better = dict(actuals)
+    better[quarter] += step if spec.direction == Direction.HIGHER else -step
+    before, after = assess(spec, actuals, at_index).status, assess(spec, better, at_index).status
+    assert SEVERITY[after] <= SEVERITY[before]
+
+
+@given(cases(seasonal=True))
+def test_with_a_profile_a_hub_on_its_seasonal_path_is_on_track(case):
+    spec, actuals, at_index = case
+    if needed(spec, at_index):
+        set_compared_value(spec, actuals, at_index, expected_value(spec, at_index))
+    assert assess(spec, actuals, at_index).status is Status.ON_TRACK
+
+
+@given(specs(seasonal=True))
+def test_the_seasonal_path_never_turns_back_and_ends_at_the_target(spec):
+    assert expected_value(spec, spec.baseline_index) == spec.baseline_value
+    assert expected_value(spec, spec.target_index) == spec.target_value
+    if not spec.is_annual:  # the year-to-date of an annual flow starts again each April
+        path = [expected_value(spec, i) for i in range(spec.baseline_index - 4, spec.target_index + 5)]
+        rising = spec.target_value >= spec.baseline_value
+        assert all((b >= a) if rising else (b <= a) for a, b in zip(path, path[1:], strict=False))
+
+
+# --- seasonal profiles ----------------------------------------------------------------------------
+
+
+def test_an_annual_flow_with_a_profile_expects_the_years_shares():
+    spec = annual(10, 22, profile=SEASONAL)  # FY2024: 14 expected for the year
+    assert [expected_value(spec, q(2024, k)) for k in (1, 2, 3, 4)] == pytest.approx([1.4, 3.5, 6.3, 14])
+    assert tolerance_band(spec, q(2024, 1)) == pytest.approx(0.12)  # 10 % of 12, times the Q1 share
+    assert path_distance(spec, q(2024, 2)) == pytest.approx(3)
+
+
+@pytest.mark.parametrize(
+    ("year_to_date", "linear", "seasonal"),
+    [
+        ((2.0,), Status.OFF_TRACK, Status.ON_TRACK),  # 2 of 14: far behind a quarter a year, ahead of 10 %
+        ((1.5, 2.0), Status.OFF_TRACK, Status.ON_TRACK),
+        ((1.0, 1.0), Status.OFF_TRACK, Status.OFF_TRACK),  # 2 of 3.5 by Q2 is behind either way
+    ],
+)
+def test_a_seasonal_hub_ahead_of_its_profile_is_on_track_mid_year(year_to_date, linear, seasonal):
+    actuals = quarters(q(2024, 1), *year_to_date)
+    at = q(2024, len(year_to_date))
+    assert assess(annual(10, 22), actuals, at).status is linear
+    assert assess(annual(10, 22, profile=SEASONAL), actuals, at).status is seasonal
+
+
+def test_a_seasonal_annual_flows_achievement_is_its_pace_against_the_profile():
+    result = assess(annual(10, 22, profile=SEASONAL), quarters(q(2024, 1), 1.4), q(2024, 1))
+    assert result.achievement_pct == pytest.approx(100 * (1.4 - 1.0) / (2.2 - 1.0))
+    assert result.gap == 0 and result.status is Status.ON_TRACK
+
+
+def test_a_cumulative_flow_with_a_profile_follows_it_within_each_year():
+    # 0 -> 24 over FY2024..FY2026: 8 a year, 0.8 / 2 / 3.6 / 8 of it by the end of each quarter
+    spec = TargetSpec(0, FY2023Q4, 24, FY2026Q4, Measure.FLOW, Direction.HIGHER, profile=SEASONAL)
+    assert [expected_value(spec, q(2024, k)) for k in (1, 2, 3, 4)] == pytest.approx([0.8, 2, 3.6, 8])
+    assert expected_value(spec, q(2025, 1)) == pytest.approx(8.8)
+    assert position(spec, q(2024, 4)) == q(2024, 4) and position(spec, q(2024, 1)) == pytest.approx(q(2023, 4) + 0.4)
+    on_path = quarters(q(2024, 1), 0.8, 1.2, 1.6, 4.4)
+    assert assess(spec, on_path, q(2024, 3)).status is Status.ON_TRACK
+    straight = TargetSpec(0, FY2023Q4, 24, FY2026Q4, Measure.FLOW, Direction.HIGHER)
+    assert assess(straight, on_path, q(2024, 3)).status is Status.AT_RISK  # 3.6 of a straight 6, band 2.4
+
+
+def test_a_seasonal_cumulative_flow_on_its_path_is_projected_to_reach_the_target_on_time():
+    spec = TargetSpec(0, FY2023Q4, 24, FY2026Q4, Measure.FLOW, Direction.HIGHER, profile=SEASONAL)
+    actuals = quarters(q(2024, 1), 0.8, 1.2, 1.6, 4.4, 0.8, 1.2)
+    projection = project(spec, actuals, q(2025, 2))
+    assert projection.reach_index == FY2026Q4 and projection.reaches_by_deadline
+    # the same numbers on a straight path read as a slowing trend
+    straight = TargetSpec(0, FY2023Q4, 24, FY2026Q4, Measure.FLOW, Direction.HIGHER)
+    assert project(straight, actuals, q(2025, 2)).reach_index != FY2026Q4
+
+
+def test_a_profile_with_everything_in_one_quarter_has_no_trend_within_the_year():
+    spec = TargetSpec(0, FY2023Q4, 24, FY2026Q4, Measure.FLOW, Direction.HIGHER, profile=(1, 1, 1, 1))
+    assert project(spec, quarters(q(2024, 1), 8, 0, 0, 0), q(2024, 4)).slope_per_quarter is None
+    assert [expected_value(spec, q(2024, k)) for k in (1, 2, 3, 4)] == [8, 8, 8, 8]
+
+
+def test_a_level_target_ignores_a_profile():
+    spec = level(0, 40, profile=SEASONAL)
+    assert not spec.is_seasonal and spec.shares == LINEAR
+    assert expected_value(spec, MID) == 20
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [(0.1, 0.25, 0.45), (0.1, 0.5, 0.45, 1.0), (0.1, 0.2, 0.3, 0.9), (-0.1, 0.2, 0.3, 1.0), (0.1, "x", 0.3, 1.0)],
+)
+def test_a_profile_that_is_no_profile_is_refused(profile):
+    with pytest.raises(ProfileError):
+        annual(profile=profile)
+
+
+def test_a_cumulative_profile_that_expects_nothing_between_baseline_and_target_is_refused():
+    with pytest.raises(ValueError, match="expects nothing"):
+        TargetSpec(0, q(2024, 1), 10, q(2024, 3), Measure.FLOW, Direction.HIGHER, profile=(0.2, 0.2, 0.2, 1))
+
+
+# --- what is compared, and the expected value at a precision ----------------------------------------
+
+
+def test_compared_as_names_the_quantity_set_against_the_target():
+    from hubdash.domain.enums import ComparedAs
+    from hubdash.domain.status import compared_as
+
+    assert compared_as(level()) is ComparedAs.QUARTER_END
+    assert compared_as(annual()) is ComparedAs.YEAR_TO_DATE
+    assert compared_as(cumulative()) is ComparedAs.SINCE_BASELINE
+
+
+@pytest.mark.parametrize(
+    ("direction", "expected", "decimals", "shown"),
+    [
+        (Direction.HIGHER, 12.0001, 0, 13),
+        (Direction.HIGHER, 12.0, 0, 12),
+        (Direction.HIGHER, 12.000000000001, 0, 12),  # rounding noise is no shortfall
+        (Direction.HIGHER, 0.875, 1, 0.9),
+        (Direction.LOWER, 12.9999, 0, 12),
+        (Direction.LOWER, 7.45, 1, 7.4),
+    ],
+)
+def test_the_expected_value_at_a_precision_is_the_first_value_on_track(direction, expected, decimals, shown):
+    from hubdash.domain.status import on_track_from
+
+    spec = level(direction=direction)
+    assert on_track_from(spec, expected, decimals) == shown
+
+
+@given(cases(values=whole_amounts, after_baseline=True))
+def test_a_whole_compared_value_at_the_rounded_expected_value_is_on_track(case):
+    from hubdash.domain.status import on_track_from
+
+    spec, actuals, at_index = case
+    if spec.measure != Measure.LEVEL:
+        return  # a level's compared value is the entered value itself
+    actuals[at_index] = on_track_from(spec, expected_value(spec, at_index), 0)
+    assert assess(spec, actuals, at_index).status is Status.ON_TRACK
+    actuals[at_index] += -1 if spec.direction == Direction.HIGHER else 1
+    assert assess(spec, actuals, at_index).status is not Status.ON_TRACK
+
+
+@given(cases(), st.data())
+def test_statuses_of_many_quarters_are_those_of_standing(case, data):
+    spec, actuals, at_index = case
+    if data.draw(st.booleans()) and actuals:
+        del actuals[data.draw(st.sampled_from(sorted(actuals)))]  # a gap stops a running total
+    wanted = data.draw(st.lists(st.integers(spec.baseline_index - 6, at_index + 2), max_size=12))
+    assert statuses(spec, actuals, wanted) == {at: standing(spec, actuals, at).status for at in wanted}

@@ -11,7 +11,7 @@ from .conftest import assert_no_exception, wait_for_app
 
 QUARTER = "2026年度 第3四半期"  # the quarter after the sample's latest: nothing entered yet
 ENTERED = QUARTER + ": 10 指標中 {n} 指標が入力済み"
-CELLS_PER_ROW = 9  # code, indicator, unit, previous, value, note, compared, expected, status
+CELLS_PER_ROW = 10  # code, indicator, unit, previous, value, note, compared as, compared, expected, status
 K04_ROW = 2  # H1's indicators: K01, K02, K04, ...
 VALUE_COLUMN = 4
 NOTE_COLUMN = 5
@@ -118,7 +118,8 @@ def test_a_typed_value_is_saved_and_kept_after_reload(progress_page) -> None:
     page.wait_for_timeout(500)  # the cell editor opens on the first key
     page.keyboard.press("Enter")
     wait_for_app(page)
-    expect(_cell(page, re.compile(r"^8$"))).to_have_count(1)
+    expect(_cell(page, re.compile(r"^8$"))).not_to_have_count(0)
+    assert _row(page, K04_ROW)[VALUE_COLUMN] == "8"
     page.get_by_role("button", name="変更した値を保存").click()
     wait_for_app(page)
     assert_no_exception(page, server.describe())

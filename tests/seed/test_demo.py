@@ -298,3 +298,14 @@ def test_region_codes_and_names_beyond_the_47_prefectures() -> None:
 def test_sizes_below_one_are_refused(engine: Engine, field: str) -> None:
     with pytest.raises(ValueError, match=field):
         run(engine, **{**SMALL, field: 0})
+
+
+def test_every_demo_hub_has_submitted_every_quarter(engine: Engine) -> None:
+    from hubdash.services.reporting import reporting
+
+    run(engine, **SMALL)
+    with Session(engine) as s:
+        state = reporting(session=s)
+        assert (state.hubs, state.complete, state.newer) == (4, END, ())
+        first = s.exec(select(Region).order_by(Region.code)).first()
+        assert first is not None and reporting(session=s, region_id=first.id).complete == END

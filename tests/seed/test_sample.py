@@ -9,11 +9,22 @@ import pytest
 from sqlmodel import Session, select
 
 from hubdash.domain.enums import IndicatorKind, Role, Sector, Status
+from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import SYSTEM, PermissionDenied
-from hubdash.models import AuditEvent, Endorsement, VisionRevision
+from hubdash.fmt import Display, zone
+from hubdash.models import (
+    AuditEvent,
+    Endorsement,
+    PdcaCycle,
+    PdcaStageChange,
+    QuarterSubmission,
+    Target,
+    VisionRevision,
+)
 from hubdash.readers.sample_files import SAMPLE_DIR, SampleDataError, read_sample
 from hubdash.seed.sample import load_sample
 from hubdash.services.progress import region_progress, status_counts
+from hubdash.services.reporting import reporting
 from tests import factories
 
 
@@ -126,3 +137,62 @@ def test_only_administrators_load_samples(session: Session) -> None:
     council = factories.user(session, "sato", Role.COUNCIL_MEMBER, region_id=region.id)
     with pytest.raises(PermissionDenied):
         load_sample(session=session, actor=council, lang="ja")
+
+
+def test_both_languages_share_profiles_and_submissions() -> None:
+    ja, en = read_sample("ja"), read_sample("en")
+    assert [(t["indicator"], t["hub"], t.get("profile")) for t in ja.targets] == [
+        (t["indicator"], t["hub"], t.get("profile")) for t in en.targets
+    ]
+    assert [(s["hub"], s["through"], s["by"]) for s in ja.submissions] == [
+        (s["hub"], s["through"], s["by"]) for s in en.submissions
+    ]
+    assert sum(t.get("profile") is not None for t in ja.targets) >= 10
+
+
+def _statuses(session: Session, region_id: int, at: FiscalQuarter) -> dict[tuple[str | None, str], Status]:
+    return {
+        (p.hub_code, p.indicator_code): p.status for p in region_progress(session=session, region_id=region_id, at=at)
+    }
+
+
+def test_the_samples_mid_year_lights_follow_their_seasonal_paths(session: Session) -> None:
+    region_id = load_sample(session=session, actor=SYSTEM, lang="ja").region_id
+    session.commit()
+    assert reporting(session=session, region_id=region_id).complete == FiscalQuarter(2026, 2)
+    seasonal_q2, seasonal_q1 = (_statuses(session, region_id, FiscalQuarter(2026, q)) for q in (2, 1))
+    for target in session.exec(select(Target).where(Target.region_id == region_id)).all():
+        target.profile = None  # the same targets on the straight path
+        session.add(target)
+    session.flush()
+    linear_q2, linear_q1 = (_statuses(session, region_id, FiscalQuarter(2026, q)) for q in (2, 1))
+    # mid-year: licences (H1) and equipment use and new products (H2) land mostly late in the year
+    for key in (("H1", "K09"), ("H2", "K05"), ("H2", "K11")):
+        assert (linear_q2[key], seasonal_q2[key]) == (Status.AT_RISK, Status.ON_TRACK), key
+    # after the first quarter, contracts and training look far behind on a straight path, not on their own
+    for key in (("H1", "K01"), ("H2", "K01"), ("H2", "K03"), ("H3", "K03")):
+        assert (linear_q1[key], seasonal_q1[key]) == (Status.OFF_TRACK, Status.ON_TRACK), key
+    # a profile is no free pass: H1's sales and H3's loans stay off track mid-year
+    assert seasonal_q2[("H1", "K14")] is seasonal_q2[("H3", "K15")] is Status.OFF_TRACK
+
+
+def test_the_samples_times_read_in_japan_time_as_written(session: Session) -> None:
+    region_id = load_sample(session=session, actor=SYSTEM, lang="ja").region_id
+    session.commit()
+    japan = Display("ja", zone("Asia/Tokyo"))
+    first = session.exec(
+        select(VisionRevision).where(VisionRevision.region_id == region_id, VisionRevision.number == 1)
+    ).one()
+    assert japan.when(first.created_at) == read_sample("ja").revisions[0]["created_at"].strftime("%Y-%m-%d %H:%M")
+    cycle = session.exec(
+        select(PdcaCycle).where(PdcaCycle.fiscal_year == 2023, PdcaCycle.quarter == 1).order_by(PdcaCycle.id)
+    ).first()
+    assert cycle is not None and japan.when(cycle.opened_at) == "2023-04-01 09:00"
+    assert japan.when(cycle.closed_at) == "2023-07-28 16:00"
+    changes = session.exec(select(PdcaStageChange).where(PdcaStageChange.cycle_id == cycle.id)).all()
+    assert sorted(japan.when(c.changed_at) for c in changes) == ["2023-04-01 09:00", "2023-07-28 16:00"]
+    submission = session.exec(
+        select(QuarterSubmission).where(QuarterSubmission.fiscal_year == 2026, QuarterSubmission.quarter == 2)
+    ).first()
+    assert submission is not None and japan.when(submission.submitted_at) == "2026-10-21 17:30"
+    assert Display("en", zone("Europe/London")).when(submission.submitted_at) == "2026-10-21 09:30"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,6 +72,8 @@ def region(session: Session) -> dict:
     for quarter, stage in ((1, PdcaStage.CLOSED), (2, PdcaStage.CLOSED), (3, PdcaStage.ACT)):
         factories.pdca_cycle(session, h1, 2024, quarter, stage=stage)
     factories.pdca_cycle(session, h2, 2024, 1, stage=PdcaStage.CLOSED)
+    for hub in (h1, h2):
+        factories.submitted(session, hub, *year)
     o1 = factories.organisation(session, r.id, "O1")
     factories.organisation(session, r.id, "O2")
     revision = VisionRevision(region_id=r.id, number=1, reason="策定")
@@ -84,6 +87,8 @@ def region(session: Session) -> dict:
 def test_executive_summary_of_one_region(session: Session, region: dict) -> None:
     summary = executive.executive_summary(session=session, region_id=region["region"].id)
     assert summary.as_of == FiscalQuarter(2024, 4)
+    assert summary.complete and summary.coverage is not None and summary.coverage.submitted == 2
+    assert summary.national is None
     assert summary.counts == {Status.ON_TRACK: 1, Status.AT_RISK: 1, Status.OFF_TRACK: 1, Status.NO_DATA: 0}
     lights = {(row.row, row.goal): row.status for row in summary.lights.itertuples()}
     assert lights == {
@@ -94,8 +99,11 @@ def test_executive_summary_of_one_region(session: Session, region: dict) -> None
     # outcome indicators behind their path, furthest first: H2 is 17 of 100 behind, the region 17 of 200
     assert list(summary.risks["hub"].fillna("region")) == ["H2 バイオ拠点", "region"]
     assert list(summary.risks["behind"]) == [17.0, 8.5]
+    # G1: one target on track, one off track: neither most, so at risk (not the worst of the two)
     [goal_1, goal_2] = summary.regions[0].goals
-    assert (goal_1.code, goal_1.status, goal_2.status) == ("G1", Status.OFF_TRACK, Status.AT_RISK)
+    assert (goal_1.code, goal_1.status, goal_2.status) == ("G1", Status.AT_RISK, Status.AT_RISK)
+    assert goal_1.rollup.on_track_share == 0.5 and [t.hub for t in goal_1.deciding()] == []
+    assert [t.status for t in goal_2.deciding()] == [Status.AT_RISK]
     last = summary.trend[(summary.trend.fiscal_year == 2024) & (summary.trend.quarter == 4)]
     assert dict(zip(last.status, last.targets, strict=True)) == {
         "on_track": 1,
@@ -162,6 +170,11 @@ def test_indicator_paths_hold_the_engines_statuses_projection_and_rebaselining(s
 
 
 def test_pptx_has_a_summary_slide_per_region_and_a_slide_per_off_track_goal(session: Session, region: dict) -> None:
+    # a third target of G1, off track, makes most of G1 off track
+    k03 = factories.indicator(session, region["region"].id, "K03", name="特許件数", goal_id=region["k01"].goal_id)
+    factories.target(session, k03, region["h2"])
+    factories.quarterly_values(session, region["h2"], k03, {"FY2024Q4": 1})
+    session.commit()
     data = export_report(session=session, actor=SYSTEM, fmt="pptx", lang="ja", region_id=region["region"].id)
     slides = list(Presentation(io.BytesIO(data)).slides)
     titles = [s.shapes.title.text for s in slides]
@@ -170,20 +183,87 @@ def test_pptx_has_a_summary_slide_per_region_and_a_slide_per_off_track_goal(sess
         "湊原地域：2024年度 第4四半期時点の進捗状況",
         "湊原地域：G1 新産業の創出（遅れ）",
     ]
+    subtitle = slides[0].placeholders[1].text
+    assert "2024年度 第4四半期時点（すべての拠点の提出がそろった最新の四半期）" in subtitle
     [summary_chart] = [shape.chart for shape in slides[1].shapes if shape.has_chart]
     assert list(summary_chart.plots[0].categories) == ["● 順調", "▲ 要注意", "✖ 遅れ", "– 未入力"]
-    assert list(summary_chart.series[0].values) == [1, 1, 1, 0]
+    assert list(summary_chart.series[0].values) == [1, 1, 2, 0]
+    texts = " ".join(shape.text_frame.text for shape in slides[1].shapes if shape.has_text_frame)
+    assert "集計ルール" in texts  # the rule is written in the report
     [goal_chart] = [shape.chart for shape in slides[2].shapes if shape.has_chart]
-    assert list(goal_chart.plots[0].categories) == ["H2 バイオ拠点 / K01 共同研究件数"]
-    assert list(goal_chart.series[0].values) == [8.0]
+    assert list(goal_chart.plots[0].categories) == ["H2 バイオ拠点 / K03 特許件数", "H2 バイオ拠点 / K01 共同研究件数"]
+
+
+def test_the_all_regions_report_opens_with_the_national_summary(session: Session, region: dict) -> None:
+    other = factories.region(session, "r2", name="別地域")
+    hub = factories.hub(session, other.id, "H1", name="別拠点")
+    goal = factories.goal(session, other.id, "G1", title="別の目標")
+    k01 = factories.indicator(session, other.id, "K01", goal_id=goal.id)
+    factories.target(session, k01, hub)
+    year = {"FY2024Q3": 30, "FY2024Q4": 30}  # ahead of its path: on track, and so at the quarter before
+    factories.quarterly_values(session, hub, k01, year)
+    factories.submitted(session, hub, *year)
+    session.commit()
+    summary = executive.executive_summary(session=session)
+    national = summary.national
+    assert national is not None and summary.as_of == FiscalQuarter(2024, 4) and summary.complete
+    assert [r.name for r in national.by_share] == ["別地域", "湊原地域"]  # 100 % on track, then 33 %
+    assert national.regions_by_status[Status.ON_TRACK] == 1 and national.regions_by_status[Status.AT_RISK] == 1
+    assert [(g.region, g.goal.code) for g in national.goals_behind][0] == ("湊原地域", "G1")
+    assert national.by_change[0].change is not None
+    slides = list(Presentation(io.BytesIO(report_file(summary, "pptx", Display("en")))).slides)
+    titles = [s.shapes.title.text for s in slides]
+    assert titles[:6] == [
+        "Regional innovation hubs progress report",
+        "National summary as of FY2024 Q4",
+        "Regions by share of hub targets on track (FY2024 Q4)",
+        "Change since the quarter before (FY2024 Q4)",
+        "Strategic goals most behind across regions (FY2024 Q4)",
+        "Appendix: the regions",
+    ]
+    assert titles[6:] == ["湊原地域: progress as of FY2024 Q4", "別地域: progress as of FY2024 Q4"]  # by code
+    [ranking] = [shape.chart for shape in slides[2].shapes if shape.has_chart]
+    assert list(ranking.plots[0].categories) == ["別地域", "湊原地域"]
+    assert list(ranking.series[0].values) == [100.0, 33.3]
+
+
+def test_a_quarter_one_hub_has_entered_is_provisional_and_not_the_headline(session: Session, region: dict) -> None:
+    factories.quarterly_values(session, region["h1"], region["k01"], {"FY2025Q1": 30})
+    session.commit()
+    summary = executive.executive_summary(session=session, region_id=region["region"].id)
+    assert summary.as_of == FiscalQuarter(2024, 4) and summary.complete
+    [newer] = summary.newer
+    assert (newer.period, newer.reported, newer.hubs, newer.submitted) == (FiscalQuarter(2025, 1), 1, 2, 0)
+    text = " ".join(
+        s.placeholders[1].text
+        for s in Presentation(io.BytesIO(report_file(summary, "pptx", Display("en")))).slides
+        if s.slide_layout.name == "Title Slide"
+    )
+    assert "FY2025 Q1 (provisional): 1 of 2 hubs reported (0 submitted)" in text
+    chosen = executive.executive_summary(session=session, region_id=region["region"].id, at=FiscalQuarter(2025, 1))
+    assert chosen.as_of == FiscalQuarter(2025, 1) and not chosen.complete
+    assert chosen.coverage is not None and (chosen.coverage.reported, chosen.coverage.submitted) == (1, 0)
 
 
 def test_xlsx_holds_the_same_numbers(session: Session, region: dict) -> None:
     data = export_report(session=session, actor=SYSTEM, fmt="xlsx", lang="en", region_id=region["region"].id)
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Regions", "Strategic goals", "Targets", "By quarter", "Top risks", "PDCA completion"]
+    assert book.sheetnames == [
+        "About",
+        "Regions",
+        "Strategic goals",
+        "Targets",
+        "By quarter",
+        "Top risks",
+        "PDCA completion",
+    ]
+    about = dict(list(book["About"].values)[1:])
+    assert about["As of"] == "FY2024 Q4"
+    assert about["Completeness"] == "As of FY2024 Q4, the latest quarter every hub has submitted."
+    assert "more than 50 %" in about["Roll-up rule"]
     rows = list(book["Regions"].values)
-    assert rows[1] == ("r1", "湊原地域", "FY2024 Q4", 1, 1, 1, 0)
+    assert rows[1][:5] == ("r1", "湊原地域", "FY2024 Q4", "▲ At risk", 33.3)
+    assert rows[1][-4:] == (1, 1, 1, 0)
     risks = list(book["Top risks"].values)
     assert [r[7] for r in risks[1:]] == [17.0, 8.5]
 
@@ -211,7 +291,12 @@ def test_report_command_writes_pptx_and_xlsx(engine: Engine, tmp_path: Path, mon
     assert result.exit_code == 0, result.output
     assert len(Presentation(str(tmp_path / "r.pptx")).slides) == 2
     result = runner.invoke(main, ["report", str(tmp_path / "r.xlsx"), "--lang", "en"])
-    assert result.exit_code == 0 and openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Regions"
+    assert result.exit_code == 0 and openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[:2] == ["About", "Regions"]
+    result = runner.invoke(main, ["report", str(tmp_path / "r.zip"), "--quarter", "FY2024Q4"])
+    assert result.exit_code == 0 and "as of FY2024Q4" in result.output, result.output
+    with zipfile.ZipFile(tmp_path / "r.zip") as archive:
+        assert archive.namelist() == ["hubdash-r1.pptx"]
+        assert len(Presentation(io.BytesIO(archive.read("hubdash-r1.pptx"))).slides) == 2
     bad = runner.invoke(main, ["report", str(tmp_path / "r.pptx"), "--region", "nowhere"])
     assert bad.exit_code == 1 and 'no region with code "nowhere"' in bad.output
     assert runner.invoke(main, ["report", str(tmp_path / "r.pdf")]).exit_code == 1

@@ -107,10 +107,10 @@ def test_a_value_changed_between_plan_and_apply_is_a_conflict(session: Session, 
     apply_import(
         session=session,
         actor=OPEN_MODE_ADMIN,
-        plan=plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q1,1,")),
+        plan=plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q1,1,slow start")),
     )
     session.commit()
-    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q1,2,"))
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q1,2,slow start"))
     with Session(engine) as other:  # someone else saves first
         record_values(
             session=other,
@@ -220,12 +220,12 @@ def test_export_rows_are_ordered_and_scoped(session: Session, world: dict) -> No
         plan=plan_import(
             session=session,
             actor=OPEN_MODE_ADMIN,
-            rows=_file("r1,H1,K01,FY2024Q2,2,", "r1,H1,K01,FY2024Q1,1,", "r2,H1,K01,FY2024Q1,9,"),
+            rows=_file("r1,H1,K01,FY2024Q2,2,b", "r1,H1,K01,FY2024Q1,1,a", "r2,H1,K01,FY2024Q1,9,"),
         ),
     )
     assert export_rows(session=session, actor=OPEN_MODE_ADMIN, region_code="r1") == [
-        ("r1", "H1", "K01", "FY2024Q1", 1.0, ""),
-        ("r1", "H1", "K01", "FY2024Q2", 2.0, ""),
+        ("r1", "H1", "K01", "FY2024Q1", 1.0, "a"),
+        ("r1", "H1", "K01", "FY2024Q2", 2.0, "b"),
     ]
     assert len(export_rows(session=session, actor=OPEN_MODE_ADMIN)) == 3
 
@@ -265,3 +265,55 @@ def test_a_plan_with_another_regions_indicator_writes_nothing(session: Session, 
     forged = ImportPlan(new=[plan.new[0]._replace(indicator_id=other_indicator.id)])
     with pytest.raises(ImportPlanMismatch):
         apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=forged)
+
+
+# --- notes on imports -------------------------------------------------------------------------
+
+
+def test_an_import_with_a_jump_and_no_note_writes_nothing_and_names_the_row(session: Session, world: dict) -> None:
+    # last quarter's value comes from the file itself: 12, then 120 (a tenfold jump), on a 10 -> 50 level target
+    rows = _file("r1,H1,K01,FY2024Q1,12,", "r1,H1,K01,FY2024Q2,120,")
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=rows)
+    assert plan.notes_needed == {3: NOTE_JUMP}
+    with pytest.raises(NoteRequired) as info:
+        apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, filename="jump.csv")
+    assert info.value.labels == {3: "H1 / K01 / FY2024Q2"}
+    assert "H1 / K01 / FY2024Q2" in str(info.value)
+    session.rollback()
+    assert _values(session) == []
+
+    apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, notes={3: "  a large order came in  "})
+    session.commit()
+    assert [(v[3], v[4]) for v in _values(session)] == [(12.0, ""), (120.0, "a large order came in")]
+
+
+def test_a_note_in_the_file_is_enough_and_off_track_values_need_one_too(session: Session, world: dict) -> None:
+    factories.quarterly_values(session, world["hub"], world["level"], {"FY2023Q4": 10})
+    plan = plan_import(
+        session=session,
+        actor=OPEN_MODE_ADMIN,
+        rows=_file("r1,H1,K01,FY2024Q1,30,new lab opened", "r1,H1,K01,FY2024Q2,10.5,"),
+    )
+    # 30 against last quarter's stored 10 jumps, but has a note; 10.5 is no jump from 30 (more than a third),
+    # but 4.5 behind the 15 expected by FY2024Q2, beyond the band of 4: off track
+    assert plan.notes_needed == {3: NOTE_OFF_TRACK}
+    with pytest.raises(NoteRequired):
+        apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, notes={3: "   "})
+
+
+def test_an_import_can_submit_its_quarters(session: Session, world: dict) -> None:
+    from hubdash.services.reporting import SubmissionError, reporting
+
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q1,12,"))
+    apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, submit=True)
+    session.commit()
+    assert reporting(session=session, region_id=world["region"].id).complete == Q1
+
+    other = factories.indicator(session, world["region"].id, "K02")
+    factories.target(session, other, world["hub"], baseline_value=10, target_value=50)
+    session.commit()
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file("r1,H1,K01,FY2024Q2,13,"))
+    with pytest.raises(SubmissionError, match="K02"):  # K02 has no value for FY2024Q2: nothing is written
+        apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, submit=True)
+    session.rollback()
+    assert [v[2] for v in _values(session)] == [1]

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from hubdash.domain.enums import Measure
+from hubdash.domain.enums import ComparedAs, Measure
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import SYSTEM
 from hubdash.exports import progress as progress_files
@@ -127,3 +127,48 @@ def test_the_entry_workbook_lists_the_hubs_indicators_with_an_empty_value_column
         ("H1", "K01", "FY2024Q2", None, 12),
         ("H1", "K02", "FY2024Q2", None, None),
     ]
+
+
+def test_the_entry_rows_say_what_is_compared_and_round_the_expected_value_to_the_indicators_precision(
+    session: Session, hub_with_two_indicators
+) -> None:
+    region, hub, k1, k2 = hub_with_two_indicators
+    flow = factories.indicator(session, region.id, "K03", measure=Measure.FLOW)
+    factories.target(session, flow, hub, baseline_value=2, target_value=6.5, baseline_fy=2023, target_fy=2026)
+    record_values(
+        session=session,
+        actor=SYSTEM,
+        hub_id=hub.id,
+        period=Q,
+        entries=[ValueEntry(k1.id, 13), ValueEntry(k2.id, 12.25, "slow"), ValueEntry(flow.id, 1.5)],
+    )
+    session.commit()
+    rows = {r.indicator_code: r for r in hub_quarter(session=session, hub_id=hub.id, at=Q)}
+    # K01, K02: 10 -> 50 from FY2023Q4 to FY2027Q4: 12.5 expected by FY2024Q1
+    assert (rows["K01"].compared_as, rows["K01"].decimals, rows["K01"].on_track_from) == (
+        ComparedAs.QUARTER_END,
+        0,
+        13,
+    )
+    assert (rows["K02"].decimals, rows["K02"].on_track_from) == (2, 12.5)
+    # K03: a fiscal-year flow, 3.5 expected for FY2024, a quarter of it by June: 0.875 at one decimal is 0.9
+    assert rows["K03"].compared_as is ComparedAs.YEAR_TO_DATE
+    assert (rows["K03"].expected, rows["K03"].on_track_from, rows["K03"].compared) == (0.875, 0.9, 1.5)
+
+
+def test_the_entry_workbook_labels_last_quarter_and_the_compared_basis(session: Session, hub_with_two_indicators):
+    _, hub, k1, _ = hub_with_two_indicators
+    record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12)])
+    session.commit()
+    data = progress_files.entry_workbook(
+        entry_rows(session=session, actor=SYSTEM, hub_id=hub.id, period=Q.next()), "en"
+    )
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert rows[0][5:] == (
+        "indicator name",
+        "unit",
+        "last quarter (that quarter only)",
+        "compared as",
+        "expected, compared as (on track from)",
+    )
+    assert rows[1][7:] == (12, "Quarter-end value", 15)  # 15 expected by FY2024Q2 on the way from 10 to 50

@@ -34,6 +34,7 @@ from hubdash.services import (
     participants,
     pdca,
     places,
+    reporting,
     targets,
     users,
     vision,
@@ -113,6 +114,7 @@ def _world(session: Session) -> World:
         ids[name] = hub.id
         indicator = session.get(Indicator, ids[f"K_{region}"])
         ids[f"T_{name}"] = factories.target(session, indicator, hub).id
+        factories.quarterly_values(session, hub, indicator, {"FY2023Q4": 5.0})  # a quarter to submit
         cycle = factories.pdca_cycle(session, hub)
         ids[f"Y_{name}"] = cycle.id
         owner = session.get(Organisation, ids[f"O_{region}"])
@@ -283,6 +285,12 @@ def _hub_cases() -> dict[str, tuple[Call, frozenset[str]]]:
         "measurements.record_values": (record, MANAGERS),
         "measurements.apply_import": (
             lambda s, a, w, h: measurements.apply_import(session=s, actor=a, plan=w.plans[h]),
+            MANAGERS,
+        ),
+        "reporting.submit_quarter": (
+            lambda s, a, w, h: reporting.submit_quarter(
+                session=s, actor=a, hub_id=w.ids[h], period=FiscalQuarter(2023, 4)
+            ),
             MANAGERS,
         ),
         "pdca.open_cycle": (

@@ -6,11 +6,11 @@ import pytest
 from sqlmodel import Session, select
 
 from hubdash.domain.enums import Accumulation, Measure, Role
-from hubdash.domain.errors import EditConflict
+from hubdash.domain.errors import EditConflict, UserError
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import SYSTEM, PermissionDenied
 from hubdash.models import AuditEvent, Target, TargetChange
-from hubdash.services.progress import hub_quarter
+from hubdash.services.progress import hub_quarter, profile_proposal
 from hubdash.services.targets import (
     TargetError,
     TargetInput,
@@ -158,3 +158,98 @@ def test_hub_managers_and_viewers_may_not_set_targets(session: Session, setup) -
             create_target(session=session, actor=actor, region_id=region.id, data=_input(flow.id, hub.id))
     member = factories.user(session, "member", Role.COUNCIL_MEMBER, region_id=region.id)
     assert create_target(session=session, actor=member, region_id=region.id, data=_input(flow.id, hub.id)).id
+
+
+# --- quarterly profiles ---------------------------------------------------------------------------
+
+
+def test_a_flow_target_carries_a_profile_and_its_change_is_kept_in_the_history(session: Session, setup) -> None:
+    region, hub, flow = setup
+    target = create_target(
+        session=session, actor=SYSTEM, region_id=region.id, data=_input(flow.id, hub.id, profile=(0.1, 0.25, 0.45, 1))
+    )
+    session.commit()
+    assert target.profile == [0.1, 0.25, 0.45, 1.0]
+    factories.quarterly_values(session, hub, flow, {"FY2024Q1": 1.5})  # 15 expected for FY2024, 10 % by June
+    [row] = hub_quarter(session=session, hub_id=hub.id, at=FiscalQuarter(2024, 1))
+    assert row.expected == pytest.approx(1.5) and row.assessment and row.assessment.status.value == "on_track"
+    update_target(
+        session=session,
+        actor=SYSTEM,
+        target_id=target.id,
+        data=_input(flow.id, hub.id, profile=None),
+        reason="back to a straight path",
+        version=target.version,
+    )
+    session.commit()
+    [change] = target_history(session=session, region_id=region.id)
+    assert (change.before["profile"], change.after["profile"]) == ([10, 25, 45, 100], None)
+    [row] = hub_quarter(session=session, hub_id=hub.id, at=FiscalQuarter(2024, 1))
+    assert row.expected == pytest.approx(3.75) and row.assessment and row.assessment.status.value == "off_track"
+
+
+def test_a_linear_profile_or_a_level_indicators_profile_is_not_stored(session: Session, setup) -> None:
+    region, hub, flow = setup
+    level = factories.indicator(session, region.id, "K02", measure=Measure.LEVEL)
+    linear = create_target(
+        session=session, actor=SYSTEM, region_id=region.id, data=_input(flow.id, hub.id, profile=(0.25, 0.5, 0.75, 1))
+    )
+    stock = create_target(
+        session=session, actor=SYSTEM, region_id=region.id, data=_input(level.id, hub.id, profile=(0.1, 0.2, 0.3, 1))
+    )
+    assert linear.profile is None and stock.profile is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [
+        ({"profile": (0.5, 0.4, 0.6, 1.0)}, "profile.error_order"),
+        ({"profile": (0.1, 0.2, 0.3, 0.9)}, "profile.error_end"),
+        ({"profile": (0.1, 0.2, 1.0)}, "profile.error_length"),
+        (
+            {
+                "accumulation": Accumulation.CUMULATIVE,
+                "baseline_period": FiscalQuarter(2024, 1),
+                "target_period": FiscalQuarter(2024, 3),
+                "profile": (0.2, 0.2, 0.2, 1.0),
+            },
+            "indicators.error_profile_span",
+        ),
+    ],
+)
+def test_a_profile_that_cannot_be_a_path_is_refused_in_the_users_words(session: Session, setup, fields, key) -> None:
+    region, hub, flow = setup
+    with pytest.raises(UserError) as info:
+        create_target(session=session, actor=SYSTEM, region_id=region.id, data=_input(flow.id, hub.id, **fields))
+    assert info.value.key == key
+
+
+def test_the_proposed_profile_rests_on_the_hubs_complete_past_years(session: Session, setup) -> None:
+    region, hub, flow = setup
+    create_target(session=session, actor=SYSTEM, region_id=region.id, data=_input(flow.id, hub.id))
+    other = factories.hub(session, region.id, "H2")
+    factories.quarterly_values(
+        session,
+        hub,
+        flow,
+        {
+            "FY2023Q1": 1,
+            "FY2023Q2": 1,
+            "FY2023Q3": 2,
+            "FY2023Q4": 6,
+            "FY2024Q1": 1,
+            "FY2024Q2": 3,
+            "FY2024Q3": 4,
+            "FY2024Q4": 12,
+            "FY2025Q1": 50,
+        },
+    )
+    factories.quarterly_values(session, other, flow, {"FY2024Q1": 5, "FY2024Q2": 5, "FY2024Q3": 5, "FY2024Q4": 5})
+    session.commit()
+    proposal = profile_proposal(session=session, region_id=region.id, indicator_id=flow.id, hub_id=hub.id)
+    assert proposal is not None and proposal.fiscal_years == (2023, 2024)
+    # FY2023: 10 / 20 / 40 %, FY2024: 5 / 20 / 40 % of the year by the end of Q1..Q3; FY2025 is not complete
+    assert proposal.profile == (0.08, 0.2, 0.4, 1.0)
+    region_wide = profile_proposal(session=session, region_id=region.id, indicator_id=flow.id, hub_id=None)
+    assert region_wide is not None and region_wide.fiscal_years == (2023, 2024)
+    assert profile_proposal(session=session, region_id=region.id, indicator_id=flow.id, hub_id=999) is None

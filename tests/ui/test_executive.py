@@ -23,7 +23,15 @@ def test_executive_views_send_only_the_rows_they_draw() -> None:
         regions=[],
         counts=dict.fromkeys(Status, 1),
         lights=pd.DataFrame(
-            {"row": ["北海道"], "row_region_id": [1], "row_hub_id": [None], "goal": ["G1"], "status": ["at_risk"]}
+            {
+                "row": ["北海道"],
+                "row_region_id": [1],
+                "row_hub_id": [None],
+                "goal": ["G1"],
+                "status": ["at_risk"],
+                "on_track": [40],
+                "known": [5],
+            }
         ),
         risks=pd.DataFrame(),
         trend=pd.DataFrame([{"fiscal_year": 2024, "quarter": 1, "status": s.value, "targets": 1} for s in Status]),
