@@ -15,7 +15,7 @@ from hubdash.ui.session import (
     participant_name_input,
     t,
 )
-from hubdash.ui.widgets import chart_view, enum_select, page_title, status_metrics
+from hubdash.ui.widgets import chart_view, enum_select, flash, page_title, show_flash, status_metrics
 
 __all__ = [
     "actor",
@@ -24,6 +24,7 @@ __all__ = [
     "chart_view",
     "display",
     "enum_select",
+    "flash",
     "fmt",
     "label",
     "language",
@@ -36,6 +37,7 @@ __all__ = [
     "region_picker",
     "require_region",
     "show_error",
+    "show_flash",
     "start",
     "status_metrics",
     "t",

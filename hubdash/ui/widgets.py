@@ -13,6 +13,18 @@ from hubdash.ui import fmt
 from hubdash.ui.session import label, t
 
 E = TypeVar("E", bound=StrEnum)
+FLASH_KEY = "flash"
+
+
+def flash(text: str) -> None:
+    """Say on the next run that something was done (the run that did it ends with st.rerun)."""
+    st.session_state[FLASH_KEY] = text
+
+
+def show_flash() -> None:
+    """Show, once, what the last action did."""
+    if text := st.session_state.pop(FLASH_KEY, None):
+        st.success(text, icon=":material/check_circle:")
 
 
 def page_title(key: str) -> None:
