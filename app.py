@@ -4,7 +4,7 @@ import streamlit as st
 
 from hubdash import ui
 
-st.set_page_config(page_title="hubdash", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="hubdash", page_icon=ui.FAVICON, layout="wide")
 ui.start()
 
 PAGES = [

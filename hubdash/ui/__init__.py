@@ -15,9 +15,10 @@ from hubdash.ui.session import (
     participant_name_input,
     t,
 )
-from hubdash.ui.widgets import chart_view, enum_select, flash, page_title, show_flash, status_metrics
+from hubdash.ui.widgets import FAVICON, chart_view, enum_select, flash, page_title, show_flash, status_metrics
 
 __all__ = [
+    "FAVICON",
     "actor",
     "actor_badge",
     "attempt",

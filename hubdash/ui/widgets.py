@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -14,6 +15,8 @@ from hubdash.ui.session import label, t
 
 E = TypeVar("E", bound=StrEnum)
 FLASH_KEY = "flash"
+# Served by the app itself: a Material icon as page icon would make every browser fetch it from Google.
+FAVICON = str(Path(__file__).parent / "assets" / "favicon.png")
 
 
 def flash(text: str) -> None:
