@@ -67,4 +67,4 @@ else:
 
 if allows(ui.actor(), Permission.EXPORT_REPORTS, region_id=scope_region):
     st.subheader(ui.t("executive.reports"))
-    executive_ui.report_downloads(scope_region, fiscal_year)
+    executive_ui.report_downloads(summary, scope_region, fiscal_year)

@@ -7,6 +7,7 @@ from hubdash.domain.enums import PdcaStage
 from hubdash.domain.periods import current_quarter
 from hubdash.domain.permissions import Permission, allows
 from hubdash.exports import pdca as pdca_export
+from hubdash.exports.names import file_name
 from hubdash.services import pdca
 from hubdash.ui import pdca as pdca_ui
 from hubdash.ui import pdca_actions
@@ -64,7 +65,7 @@ if allows(ui.actor(), Permission.COMMENT, region_id=region_id):
             st.rerun()
 
 display = ui.display()
-name = f"pdca-{hub.code}-FY{cycle.fiscal_year}"
+name = [hub.code, ui.t("files.pdca_record"), ui.fmt.fiscal_year(cycle.fiscal_year)]
 
 
 def record() -> pdca.HubYearRecord:
@@ -75,11 +76,14 @@ def record() -> pdca.HubYearRecord:
 
 a, b = st.columns(2)  # the files are made when clicked, not on every run of the page
 a.download_button(
-    ui.t("pdca.export_xlsx"), lambda: pdca_export.xlsx(record(), display), f"{name}.xlsx", icon=":material/download:"
+    ui.t("pdca.export_xlsx"),
+    lambda: pdca_export.xlsx(record(), display),
+    file_name(*name, ext="xlsx"),
+    icon=":material/download:",
 )
 b.download_button(
     ui.t("pdca.export_markdown"),
     lambda: pdca_export.markdown(record(), display),
-    f"{name}.md",
+    file_name(*name, ext="md"),
     icon=":material/download:",
 )

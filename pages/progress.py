@@ -36,4 +36,4 @@ with st.expander(ui.t("progress.corrections", count=len(corrections))):
     st.dataframe(progress_tables.corrections_table(corrections), hide_index=True, width="stretch")
 
 progress_ui.upload()
-progress_ui.downloads(region_id, hub, period)
+progress_ui.downloads(ui.region_name(region_id), region_id, hub, period)

@@ -2,7 +2,7 @@
 identity), region, fmt (the one formatter bound to the session), widgets, and one module per page family."""
 
 from hubdash.ui import fmt
-from hubdash.ui.region import region_picker, require_region
+from hubdash.ui.region import region_name, region_picker, require_region
 from hubdash.ui.runtime import attempt, read, read_fresh, show_error, start, write
 from hubdash.ui.session import (
     actor,
@@ -35,6 +35,7 @@ __all__ = [
     "participant_name_input",
     "read",
     "read_fresh",
+    "region_name",
     "region_picker",
     "require_region",
     "show_error",
