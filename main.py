@@ -9,7 +9,7 @@ from hubdash import ui
 from hubdash.domain.enums import Role
 from hubdash.domain.permissions import Permission, allows
 
-st.set_page_config(page_title="hubdash", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="hubdash", page_icon=ui.FAVICON, layout="wide")
 engine = ui.start()
 who = ui.actor()
 

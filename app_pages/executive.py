@@ -74,4 +74,4 @@ else:
 
 if allows(ui.actor(), Permission.EXPORT_REPORTS, region_id=scope_region):
     st.subheader(ui.t("executive.reports"))
-    reports_ui.report_downloads(scope_region, at)
+    reports_ui.report_downloads(summary, scope_region, at)

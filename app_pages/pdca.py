@@ -7,11 +7,14 @@ from hubdash.domain.enums import PdcaStage
 from hubdash.domain.periods import current_quarter
 from hubdash.domain.permissions import Permission, allows
 from hubdash.exports import pdca as pdca_export
+from hubdash.exports.names import file_name
 from hubdash.services import pdca
 from hubdash.ui import pdca as pdca_ui
+from hubdash.ui import pdca_actions
 
 region_id = ui.require_region()
 ui.page_title("pdca.title")
+ui.show_flash()
 
 hubs = ui.read(pdca.region_hub_cycles, region_id=region_id)
 if not hubs:
@@ -23,21 +26,11 @@ hub = by_id[
     left.selectbox(ui.t("col.hub"), list(by_id), format_func=lambda i: ui.fmt.coded(by_id[i].code, by_id[i].name))
 ]
 can_edit = allows(ui.actor(), Permission.EDIT_PDCA, region_id=region_id, hub_id=hub.hub_id)
-now = pdca.cycle_start(current_quarter(), hub.cadence)
-if can_edit and now not in [p for _, p, _ in hub.cycles]:
-    if st.button(ui.t("pdca.open_current", period=ui.fmt.period(now)), icon=":material/add:"):
-        if opened := ui.write(pdca.open_cycle, hub_id=hub.hub_id, period=now):
-            st.session_state[f"pdca_cycle_{hub.hub_id}"] = opened.id
-            st.rerun()
-if not hub.cycles:
+with right:
+    cycle_id = pdca_ui.cycle_picker(hub, can_edit=can_edit, now=pdca.cycle_start(current_quarter(), hub.cadence))
+if cycle_id is None:
     st.info(ui.t("pdca.no_cycle"))
     st.stop()
-cycle_id = right.selectbox(
-    ui.t("col.period"),
-    [c for c, _, _ in hub.cycles],
-    format_func=lambda c: next(f"{ui.fmt.period(p)} · {ui.label(s)}" for i, p, s in hub.cycles if i == c),
-    key=f"pdca_cycle_{hub.hub_id}",
-)
 detail = ui.read(pdca.cycle_detail, cycle_id=cycle_id)
 cycle = detail.cycle
 editable = can_edit and cycle.stage is not PdcaStage.CLOSED
@@ -46,17 +39,19 @@ st.markdown(
 )
 st.markdown(" → ".join(f"**[{ui.label(s)}]**" if s is cycle.stage else ui.label(s) for s in PdcaStage))
 if can_edit:
-    pdca_ui.stage_moves(cycle)
+    following = pdca.next_period(cycle)
+    pdca_ui.stage_moves(cycle, None if following in [p for _, p, _ in hub.cycles] else following)
 pdca_ui.sections(detail, editable=editable)
 
 st.subheader(ui.t("pdca.actions"))
 choices = ui.read(pdca.action_choices, hub_id=hub.hub_id)
-changed = pdca_ui.action_table(detail, choices, editable=editable, key=f"actions_{cycle.id}_{cycle.version}")
+changed = pdca_actions.action_table(detail, choices, editable=editable, key=f"actions_{cycle.id}_{cycle.version}")
 if editable:
     if changed and st.button(ui.t("pdca.save_actions", count=len(changed)), icon=":material/save:"):
         if ui.write(pdca.update_actions, cycle_id=cycle.id, actions=changed):
+            ui.flash("pdca.actions_saved", count=len(changed))
             st.rerun()
-    pdca_ui.add_action_form(cycle, choices)
+    pdca_actions.add_action_form(cycle, choices, first=not detail.actions)
 
 pdca_ui.history(detail)
 st.subheader(ui.t("pdca.comments"))
@@ -72,7 +67,7 @@ if allows(ui.actor(), Permission.COMMENT, region_id=region_id):
             st.rerun()
 
 display = ui.display()
-name = f"pdca-{hub.code}-FY{cycle.fiscal_year}"
+name = [hub.code, ui.t("files.pdca_record"), ui.fmt.fiscal_year(cycle.fiscal_year)]
 
 
 def record() -> pdca.HubYearRecord:
@@ -83,11 +78,14 @@ def record() -> pdca.HubYearRecord:
 
 a, b = st.columns(2)  # the files are made when clicked, not on every run of the page
 a.download_button(
-    ui.t("pdca.export_xlsx"), lambda: pdca_export.xlsx(record(), display), f"{name}.xlsx", icon=":material/download:"
+    ui.t("pdca.export_xlsx"),
+    lambda: pdca_export.xlsx(record(), display),
+    file_name(*name, ext="xlsx"),
+    icon=":material/download:",
 )
 b.download_button(
     ui.t("pdca.export_markdown"),
     lambda: pdca_export.markdown(record(), display),
-    f"{name}.md",
+    file_name(*name, ext="md"),
     icon=":material/download:",
 )

@@ -45,4 +45,4 @@ with st.expander(ui.t("progress.corrections", count=len(corrections))):
 
 if any(allows(who, Permission.ENTER_PROGRESS, region_id=region_id, hub_id=h.id) for h in hubs):
     progress_upload.upload(st.session_state.get(progress_ui.ROUND_KEY, 0), progress_ui.next_round)
-progress_ui.downloads(region_id, hub, period)
+progress_ui.downloads(ui.region_name(region_id), region_id, hub, period)

@@ -5,6 +5,7 @@ import streamlit as st
 from hubdash import ui
 from hubdash.domain.permissions import Permission
 from hubdash.exports import vision as export
+from hubdash.exports.names import file_name
 from hubdash.services import vision as svc
 from hubdash.ui import vision as vision_ui
 
@@ -51,15 +52,16 @@ def live_vision() -> None:
 live_vision()
 
 display = ui.display()
+name = [ui.region_name(region_id), ui.t("files.vision")]
 left, right = st.columns(2)
 # the files are made when clicked, not on every run of the page
 left.download_button(
     ui.t("vision.export_markdown"),
     lambda: export.to_markdown(ui.read(svc.vision_document, region_id=region_id), display),
-    "vision.md",
+    file_name(*name, ext="md"),
 )
 right.download_button(
     ui.t("vision.export_docx"),
     lambda: export.to_docx(ui.read(svc.vision_document, region_id=region_id), display),
-    "vision.docx",
+    file_name(*name, ext="docx"),
 )

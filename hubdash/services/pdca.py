@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from hubdash import audit, db
 from hubdash.domain.enums import ActionOrigin, ActionStatus, FutureCourse, PdcaCadence, PdcaStage, Status
-from hubdash.domain.errors import EditConflict, NotFound, UserError
+from hubdash.domain.errors import EditConflict, Message, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter, cadence_quarters, quarter_index
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.fmt import coded
@@ -459,7 +459,12 @@ def _ensure_cycle(session: Session, actor: Actor, hub: Hub, start: FiscalQuarter
 
 
 def _carry(session: Session, source: PdcaCycle, target: PdcaCycle) -> int:
-    """Copy the source cycle's open action items into the target cycle; items already there stay as they are."""
+    """Copy the source cycle's open action items into the target cycle; items already there stay as they are.
+
+    A copy keeps its due date only if it still lies in the new cycle or later; an item that was due
+    before the new cycle starts arrives without a due date, for the hub manager to set (the Plan tab asks).
+    """
+    starts = cycle_quarters(target)[0].start_date
     items = session.exec(
         select(ActionItem)
         .where(ActionItem.cycle_id == source.id, col(ActionItem.status).in_(OPEN_STATUSES))
@@ -476,7 +481,7 @@ def _carry(session: Session, source: PdcaCycle, target: PdcaCycle) -> int:
                 hub_id=item.hub_id,
                 title=item.title,
                 owner_organisation_id=item.owner_organisation_id,
-                due_date=item.due_date,
+                due_date=item.due_date if item.due_date and item.due_date >= starts else None,
                 status=item.status,
                 evidence=item.evidence,
                 origin=ActionOrigin.ACT if decided_here else ActionOrigin.CARRIED,
@@ -591,7 +596,10 @@ def update_cycle(*, session: Session, actor: Actor, cycle_id: int, version: int,
 def move_stage(
     *, session: Session, actor: Actor, cycle_id: int, version: int, to_stage: PdcaStage, reason: str = ""
 ) -> PdcaCycle:
-    """Move a cycle one stage forward, or back to any earlier stage with a reason; closing opens the next cycle."""
+    """Move a cycle one stage forward, or back to any earlier stage with a reason.
+
+    Closing a cycle does not open the next one: that is the hub manager's act (open_cycle with next_period).
+    """
     cycle, hub = _cycle_at(session, actor, cycle_id, version)
     to_stage = PdcaStage(to_stage)
     here, there = STAGES.index(cycle.stage), STAGES.index(to_stage)
@@ -626,10 +634,12 @@ def move_stage(
     )
     action = "pdca_cycle.reopen" if there < here else "pdca_cycle.stage"
     audit.record(session, actor, action, cycle, region_id=hub.region_id, before=before)
-    if to_stage is PdcaStage.CLOSED:
-        following, _ = _ensure_cycle(session, actor, hub, cycle_start(cycle_quarters(cycle)[-1] + 1, hub.pdca_cadence))
-        _carry(session, cycle, following)
     return cycle
+
+
+def next_period(cycle: PdcaCycle) -> FiscalQuarter:
+    """The first quarter of the cycle that follows this one (opening it is the hub manager's act)."""
+    return cycle_start(cycle_quarters(cycle)[-1] + 1, PdcaCadence(cycle.cadence))
 
 
 # --- writing: action items ----------------------------------------------------------------------
@@ -650,28 +660,32 @@ class ActionInput:
 
 
 def _check_action(
-    session: Session, hub: Hub, cycle: PdcaCycle, row: int, data: ActionInput, old: ActionItem | None
+    session: Session, hub: Hub, cycle: PdcaCycle, row: int | None, data: ActionInput, old: ActionItem | None
 ) -> int:
-    """Check one action item's fields; return its owner organisation's id."""
+    """Check one action item's fields; return its owner organisation's id.
+
+    `row`: the item's row in a table of several (named in the message), None for a single item.
+    """
     title = data.title.strip()
+    where = Message("pdca.in_row", {"row": row}) if row is not None else ""
+    named = Message("pdca.in_row_named", {"row": row, "title": title}) if row is not None else ""
     if not title:
-        raise PdcaInputError("pdca.error_title", row=row)
+        raise PdcaInputError("pdca.error_title", where=where)
     if len(title) > MAX_TITLE:
-        raise PdcaInputError("pdca.error_title_long", row=row, limit=MAX_TITLE)
+        raise PdcaInputError("pdca.error_title_long", where=where, limit=MAX_TITLE)
     if data.owner_organisation_id is None:
-        raise PdcaInputError("pdca.error_owner", row=row, title=title)
+        raise PdcaInputError("pdca.error_owner", where=named)
     owner = session.get(Organisation, data.owner_organisation_id)
     if owner is None or owner.region_id != hub.region_id:
-        raise PdcaInputError("pdca.error_owner", row=row, title=title)
+        raise PdcaInputError("pdca.error_owner", where=named)
     if data.due_date is None:
-        raise PdcaInputError("pdca.error_due_missing", row=row, title=title)
+        raise PdcaInputError("pdca.error_due_missing", where=named)
     if old is None or old.due_date != data.due_date:
         first, last = _period_dates(cycle)
         if not first <= data.due_date <= last + DUE_HORIZON:
             raise PdcaInputError(
                 "pdca.error_due_range",
-                row=row,
-                title=title,
+                where=named,
                 due=data.due_date.isoformat(),
                 first=first.isoformat(),
                 last=(last + DUE_HORIZON).isoformat(),
@@ -686,7 +700,7 @@ def _check_action(
         )
         unknown = sorted(set(data.indicator_ids) - known)
         if unknown:
-            raise PdcaInputError("pdca.error_indicator", row=row, title=title)
+            raise PdcaInputError("pdca.error_indicator", where=named)
     return id_of(owner)
 
 
@@ -695,7 +709,7 @@ def add_action(*, session: Session, actor: Actor, cycle_id: int, action: ActionI
     cycle, hub = _cycle_for_edit(session, actor, cycle_id)
     if cycle.stage is PdcaStage.CLOSED:
         raise PdcaInputError("pdca.error_closed")
-    owner_id = _check_action(session, hub, cycle, 1, action, None)
+    owner_id = _check_action(session, hub, cycle, None, action, None)
     now = utcnow()
     item = ActionItem(
         cycle_id=cycle_id,

@@ -46,7 +46,7 @@ def goal_table(goals: list[GoalSummary]) -> pd.DataFrame:
         {
             t("col.code"): [g.code for g in goals],
             t("col.goal"): [g.title for g in goals],
-            t("col.indicators"): [g.indicators for g in goals],
+            t("col.indicator_count"): [g.indicators for g in goals],
             t("col.status"): [fmt.status(g.rollup.status) for g in goals],
             t("rollup.on_track_share"): [fmt.share(g.rollup.on_track_share) for g in goals],
             t("col.statuses"): [_counts_text(g.statuses) for g in goals],

@@ -1,19 +1,18 @@
-"""The PDCA page's parts: stage moves, the four sections, the action-item table, history and comments."""
+"""The PDCA page's parts: picking a cycle, stage moves, the four sections and the stage history."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-import pandas as pd
 import streamlit as st
 
-from hubdash.domain.enums import ActionStatus, FutureCourse, PdcaStage
-from hubdash.exports.pdca import ACTION_COLUMNS, FIELD_KEYS, action_frame, check_frame
-from hubdash.models import PdcaCycle
+from hubdash.domain.enums import FutureCourse, PdcaStage
+from hubdash.domain.periods import FiscalQuarter
+from hubdash.exports.pdca import FIELD_KEYS, check_frame
+from hubdash.models import PdcaCycle, id_of
 from hubdash.services import pdca
 from hubdash.ui import fmt, runtime
+from hubdash.ui.pdca_actions import carried_in
 from hubdash.ui.session import display, label, t
-from hubdash.ui.text import literal, md, show
+from hubdash.ui.text import flash, literal, md, show
 
 SECTIONS: dict[PdcaStage, list[str]] = {
     PdcaStage.PLAN: ["objectives"],
@@ -21,26 +20,66 @@ SECTIONS: dict[PdcaStage, list[str]] = {
     PdcaStage.CHECK: ["check_evaluation", "external_opinion"],
     PdcaStage.ACT: ["act_summary"],
 }
+SELECTED_KEY = "pdca_selected"  # hub id -> the cycle the page shows
 
 
-def stage_moves(cycle: PdcaCycle) -> None:
-    """Move the cycle one stage on, or back to an earlier stage with a reason."""
+def _select(hub_id: int, cycle_id: int) -> None:
+    st.session_state.setdefault(SELECTED_KEY, {})[hub_id] = cycle_id
+
+
+def cycle_picker(hub: pdca.HubCycles, *, can_edit: bool, now: FiscalQuarter) -> int | None:
+    """The period box of a hub (it stays on the cycle the user works on), and opening the current period."""
+    if can_edit and now not in [p for _, p, _ in hub.cycles]:
+        if st.button(t("pdca.open_current", period=fmt.period(now)), icon=":material/add:"):
+            if opened := runtime.write(pdca.open_cycle, hub_id=hub.hub_id, period=now):
+                _select(hub.hub_id, id_of(opened))
+                flash("pdca.opened", period=fmt.period(now))
+                st.rerun()
+    if not hub.cycles:
+        return None
+    ids = [c for c, _, _ in hub.cycles]
+    names = {c: f"{fmt.period(p)} · {label(s)}" for c, p, s in hub.cycles}
+    wanted = st.session_state.get(SELECTED_KEY, {}).get(hub.hub_id)
+    # no widget key: when a stage or a new cycle changes the labels, the box is rebuilt on the chosen cycle
+    chosen: int = st.selectbox(
+        t("col.period"), ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.__getitem__
+    )
+    _select(hub.hub_id, chosen)
+    return chosen
+
+
+def _move(cycle: PdcaCycle, to_stage: PdcaStage, reason: str = "") -> None:
+    done = runtime.write(pdca.move_stage, cycle_id=cycle.id, version=cycle.version, to_stage=to_stage, reason=reason)
+    if done is not None:
+        _select(done.hub_id, id_of(done))
+        flash("pdca.moved", stage=label(to_stage))
+        st.rerun()
+
+
+def stage_moves(cycle: PdcaCycle, following: FiscalQuarter | None) -> None:
+    """Move the cycle one stage on, back to an earlier stage with a reason, or (closed) open the next cycle.
+
+    `following`: the period of the next cycle when it does not exist yet.
+    """
     stages = list(PdcaStage)
     here = stages.index(cycle.stage)
     if here + 1 < len(stages):
-        following = stages[here + 1]
-        if st.button(t("pdca.move_forward", stage=label(following)), type="primary", icon=":material/arrow_forward:"):
-            if runtime.write(pdca.move_stage, cycle_id=cycle.id, version=cycle.version, to_stage=following):
+        onward = stages[here + 1]
+        if st.button(t("pdca.move_forward", stage=label(onward)), type="primary", icon=":material/arrow_forward:"):
+            _move(cycle, onward)
+    elif following is not None:
+        st.info(t("pdca.closed_next", period=fmt.period(following)))
+        if st.button(t("pdca.open_next", period=fmt.period(following)), type="primary", icon=":material/add:"):
+            if opened := runtime.write(pdca.open_cycle, hub_id=cycle.hub_id, period=following):
+                _select(cycle.hub_id, id_of(opened))
+                flash("pdca.opened", period=fmt.period(following))
                 st.rerun()
     if here > 0:
         with st.expander(t("pdca.move_back")), st.form("pdca_back"):
             back = st.selectbox(t("col.stage"), stages[:here][::-1], format_func=label)
             reason = st.text_input(t("col.reason"))
             if st.form_submit_button(t("pdca.move_back_button")):
-                if runtime.write(
-                    pdca.move_stage, cycle_id=cycle.id, version=cycle.version, to_stage=back, reason=reason
-                ):
-                    st.rerun()
+                _move(cycle, back, reason)
 
 
 def _read_only(cycle: PdcaCycle, stage: PdcaStage) -> None:
@@ -73,20 +112,23 @@ def _section_form(cycle: PdcaCycle, stage: PdcaStage) -> None:
         if st.form_submit_button(t("pdca.save"), icon=":material/save:"):
             changes = pdca.CycleChanges(**values)  # type: ignore[arg-type]  # the widgets above give each field its type
             if runtime.write(pdca.update_cycle, cycle_id=cycle.id, version=cycle.version, changes=changes):
+                flash("pdca.saved")
                 st.rerun()
 
 
 def sections(detail: pdca.CycleDetail, *, editable: bool) -> None:
-    """The Plan, Do, Check and Act tabs: their text (a form when editable), carried-in items and the Check table."""
+    """The Plan, Do, Check and Act tabs, opening on the cycle's stage: text (a form when editable), carried-in
+    items and the Check table."""
     cycle = detail.cycle
-    tabs = dict(zip(SECTIONS, st.tabs([label(s) for s in SECTIONS]), strict=True))
+    opened_on = PdcaStage.ACT if cycle.stage is PdcaStage.CLOSED else cycle.stage
+    stage_names = [label(s) for s in SECTIONS]
+    # keyed by the stage: when the cycle moves on, the tabs open on its new stage
+    shown = st.tabs(stage_names, default=label(opened_on), key=f"pdca_tabs_{cycle.id}_{cycle.stage}")
+    tabs = dict(zip(SECTIONS, shown, strict=True))
     for stage in SECTIONS:
         with tabs[stage]:
-            carried = [a for a in detail.actions if a.item.carried_from_id is not None]
-            if stage is PdcaStage.PLAN and carried:
-                st.markdown(f"**{t('pdca.carried_in')}**")
-                lines = [f"- {literal(a.item.title)} ({label(a.item.origin)} · {literal(a.owner)})" for a in carried]
-                st.markdown("\n".join(lines))
+            if stage is PdcaStage.PLAN:
+                carried_in(detail, editable=editable)
             if stage is PdcaStage.CHECK:
                 st.dataframe(check_frame(detail.check, display()), hide_index=True, width="stretch")
                 st.caption(t("pdca.check_caption", period=fmt.period(detail.last_quarter)))
@@ -94,85 +136,6 @@ def sections(detail: pdca.CycleDetail, *, editable: bool) -> None:
                 _section_form(cycle, stage)
             else:
                 _read_only(cycle, stage)
-
-
-def _day(value: object) -> date | None:
-    """A due date from the editor (a date, a Timestamp, or blank)."""
-    if value is None or value is pd.NaT or value != value:  # blank, NaT or NaN
-        return None
-    if isinstance(value, datetime):  # Timestamp too
-        return value.date()
-    return value if isinstance(value, date) else None
-
-
-def action_table(
-    detail: pdca.CycleDetail, choices: pdca.ActionChoices, *, editable: bool, key: str
-) -> list[pdca.ActionInput]:
-    """A cycle's action items as a table (editable for its managers); returns the rows the user changed."""
-    owner_of = {name: oid for oid, name in choices.organisations.items()}
-    status_of = {label(s): s for s in ActionStatus}
-    items = [a.item for a in detail.actions]
-    codes = {i: name.split(" ")[0] for i, name in choices.indicators.items()}
-    frame = action_frame(detail.actions, codes, display())
-    columns = {
-        "title": st.column_config.TextColumn(t(ACTION_COLUMNS["title"]), required=True),
-        "owner": st.column_config.SelectboxColumn(t(ACTION_COLUMNS["owner"]), options=list(owner_of)),
-        "due": st.column_config.DateColumn(t(ACTION_COLUMNS["due"])),
-        "status": st.column_config.SelectboxColumn(t(ACTION_COLUMNS["status"]), options=list(status_of), required=True),
-        "evidence": st.column_config.TextColumn(t(ACTION_COLUMNS["evidence"])),
-        "origin": st.column_config.TextColumn(t(ACTION_COLUMNS["origin"])),
-        "indicators": st.column_config.TextColumn(t(ACTION_COLUMNS["indicators"])),
-    }
-    if not editable:
-        st.dataframe(frame, column_config=columns, hide_index=True, width="stretch")
-        return []
-    edited = st.data_editor(
-        frame,
-        column_config=columns,
-        disabled=["origin", "indicators"],
-        hide_index=True,
-        width="stretch",
-        num_rows="fixed",
-        key=key,
-    )
-    return [
-        pdca.ActionInput(
-            title=str(row.title or ""),
-            owner_organisation_id=owner_of.get(str(row.owner)),
-            due_date=_day(row.due),
-            indicator_ids=tuple(item.indicator_ids),
-            status=status_of[str(row.status)],
-            evidence=str(row.evidence or ""),
-            action_id=item.id,
-            version=item.version,
-        )
-        for item, row, old in zip(items, edited.itertuples(), frame.itertuples(), strict=True)
-        if row[1:] != old[1:]
-    ]
-
-
-def add_action_form(cycle: PdcaCycle, choices: pdca.ActionChoices) -> None:
-    """The form that adds an action item (an Act improvement while the cycle is at Act)."""
-    heading = "pdca.add_act_item" if cycle.stage is PdcaStage.ACT else "pdca.add_action"
-    with (
-        st.expander(t(heading), expanded=cycle.stage is PdcaStage.ACT),
-        st.form(f"add_{cycle.id}", clear_on_submit=True),
-    ):
-        title = st.text_input(t("col.action"))
-        left, right = st.columns(2)
-        owner = left.selectbox(
-            t("col.owner"), list(choices.organisations), index=None, format_func=choices.organisations.__getitem__
-        )
-        due = right.date_input(t("col.due"), value=None)
-        indicators = st.multiselect(
-            t("col.indicators"), list(choices.indicators), format_func=choices.indicators.__getitem__
-        )
-        if st.form_submit_button(t(heading), icon=":material/add:"):
-            new = pdca.ActionInput(
-                title=title, owner_organisation_id=owner, due_date=due, indicator_ids=tuple(indicators)
-            )
-            if runtime.write(pdca.add_action, cycle_id=cycle.id, action=new):
-                st.rerun()
 
 
 def history(detail: pdca.CycleDetail) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.exports import progress as progress_files
+from hubdash.exports.names import file_name
 from hubdash.models import Hub
 from hubdash.services.measurements import (
     NoteRequired,
@@ -21,7 +22,7 @@ from hubdash.services.progress import EnteredValue, QuarterRow
 from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
 from hubdash.ui.progress_tables import notes_needed_table
-from hubdash.ui.session import label, language, t
+from hubdash.ui.session import display, label, t
 from hubdash.ui.text import flash, literal, md
 
 ROUND_KEY, NOTES_KEY = "progress_round", "progress_notes_needed"
@@ -130,10 +131,10 @@ def entry_table(
             next_round("progress.saved", added=result.added, corrected=result.corrected)
 
 
-def downloads(region_id: int, hub: Hub, period: FiscalQuarter) -> None:
+def downloads(region_name: str, region_id: int, hub: Hub, period: FiscalQuarter) -> None:
     """The values of the region or hub (CSV, Excel) and the hub's entry workbook for the quarter, made when clicked."""
     st.subheader(t("progress.downloads"))
-    who, lang = actor(), language()
+    who, reader = actor(), display()
     scope = st.segmented_control(
         t("progress.export_scope"),
         options=[None, hub.id],
@@ -143,24 +144,26 @@ def downloads(region_id: int, hub: Hub, period: FiscalQuarter) -> None:
 
     def values(file_format: str) -> bytes:
         rows = runtime.read(region_export_rows, actor=who, region_id=region_id, hub_id=scope)
-        return progress_files.values_file(rows, file_format)
+        return progress_files.values_file(rows, file_format, reader.lang)
 
     def workbook() -> bytes:
-        return progress_files.entry_workbook(runtime.read(entry_rows, actor=who, hub_id=hub.id, period=period), lang)
+        return progress_files.entry_workbook(runtime.read(entry_rows, actor=who, hub_id=hub.id, period=period), reader)
+
+    values_name = [region_name, *([hub.code] if scope else []), t("files.values")]
 
     buttons = st.columns(3)
     for column, file_format in zip(buttons, progress_files.FORMATS, strict=False):
         column.download_button(
             md("progress.export", format=file_format.upper()),
             data=partial(values, file_format),
-            file_name=f"progress{'-' + hub.code if scope else ''}.{file_format}",
+            file_name=file_name(*values_name, ext=file_format),
             on_click="ignore",
             icon=":material/download:",
         )
     buttons[2].download_button(
         md("progress.entry_workbook", hub=hub.code, period=fmt.period(period)),
         data=workbook,
-        file_name=f"entry-{hub.code}-{period.canonical()}.xlsx",
+        file_name=file_name(hub.code, t("files.entry_workbook"), fmt.period(period), ext="xlsx"),
         on_click="ignore",
         icon=":material/download:",
     )

@@ -58,6 +58,11 @@ def current_region_id() -> int | None:
     return _from_url(names) or next(iter(names), None)
 
 
+def region_name(region_id: int) -> str:
+    """The name of a region, for headings and file names."""
+    return regions_table(runtime.engine()).get(region_id, "")
+
+
 def require_region(*, participants: bool = False) -> int:
     """Open the database, check who is signed in and may see this page, and return the current region id.
 

@@ -11,8 +11,9 @@ import streamlit as st
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor
 from hubdash.exports.executive import MIME_TYPES, REPORT_FORMATS, region_file_name, report_file, zip_files
+from hubdash.exports.names import file_name
 from hubdash.fmt import Display
-from hubdash.services.executive import executive_report
+from hubdash.services.executive import ExecutiveSummary, executive_report
 from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
 from hubdash.ui.session import display, t
@@ -39,9 +40,14 @@ def _build(kind: str, at: FiscalQuarter | None, who: Actor, reader: Display, pro
     return zip_files(files)
 
 
-def report_downloads(region_id: int | None, at: FiscalQuarter | None) -> None:
-    """One region: a download button per format. Every region: choose, build (with progress), then download."""
+def report_downloads(summary: ExecutiveSummary, region_id: int | None, at: FiscalQuarter | None) -> None:
+    """One region: a download button per format. Every region: choose, build (with progress), then download.
+
+    Files are named for what they are, as of the summary's quarter: 湊原地域_エグゼクティブ報告_2026年度第2四半期.pptx.
+    """
     reader, who = display(), actor()
+    scope = summary.regions[0].name if region_id is not None and summary.regions else t("files.all_regions")
+    name = partial(file_name, scope, t("files.executive_report"), reader.period(summary.as_of))
     if region_id is not None:
 
         def made(kind: str) -> bytes:
@@ -52,7 +58,7 @@ def report_downloads(region_id: int | None, at: FiscalQuarter | None) -> None:
             column.download_button(
                 t(DOWNLOAD_LABELS[kind]),
                 data=partial(made, kind),
-                file_name=f"hubdash-{region_id}.{kind}",
+                file_name=name(ext=kind),
                 mime=MIME_TYPES[kind],
                 icon=":material/download:",
                 on_click="ignore",
@@ -78,7 +84,7 @@ def report_downloads(region_id: int | None, at: FiscalQuarter | None) -> None:
         st.download_button(
             t("reports.download", kind=t(KINDS[kind])),
             data=built[1],
-            file_name=f"hubdash-all.{kind}",
+            file_name=name(ext=kind),
             mime=MIME_TYPES_ALL[kind],
             icon=":material/download:",
             on_click="ignore",

@@ -61,4 +61,4 @@ def flash(key: str, /, **values: object) -> None:
 def show_flash() -> None:
     """The success message a write before the last rerun left, if any."""
     if done := st.session_state.pop(FLASH_KEY, None):
-        st.success(done)
+        st.success(done, icon=":material/check_circle:")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -13,6 +14,8 @@ from hubdash.ui import fmt
 from hubdash.ui.session import label, t
 
 E = TypeVar("E", bound=StrEnum)
+# Served by the app itself: a Material icon as page icon would make every browser fetch it from Google.
+FAVICON = str(Path(__file__).parent / "assets" / "favicon.png")
 
 
 def page_title(key: str) -> None:

@@ -261,7 +261,7 @@ def pdca_open_next(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
 
 
 def pdca_close(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
-    """Everyone closes the same cycle from the same version (closing opens the next and carries over)."""
+    """Everyone closes the same cycle from the same version."""
     return attempt(
         engine,
         lambda s: (

@@ -39,7 +39,7 @@ from hubdash.models import (
     VisionRevision,
     id_of,
 )
-from hubdash.services import vision, workshop
+from hubdash.services import pdca, vision, workshop
 from tests import factories
 from tests.concurrency.conftest import Race
 from tests.concurrency.scenarios import Q1, SECTORS, Outcome
@@ -347,6 +347,13 @@ def _next_cycles(s: Session, world: World) -> list[PdcaCycle]:
     return list(s.exec(select(PdcaCycle).where(PdcaCycle.hub_id == world.hubs[0], PdcaCycle.quarter == 2)).all())
 
 
+def _open_next(engine: Engine, world: World) -> None:
+    """The hub manager opens the next cycle after the race (closing opens none by itself)."""
+    with db.session_scope(engine) as s:
+        assert _next_cycles(s, world) == []
+        pdca.open_cycle(session=s, actor=OPEN_MODE_ADMIN, hub_id=world.hubs[0], period=Q1 + 1)
+
+
 def test_opening_the_next_cycle_at_once_opens_it_once_and_carries_once(
     race: Race, engine: Engine, world: World, writers: int
 ) -> None:
@@ -365,6 +372,7 @@ def test_closing_one_cycle_at_once_closes_it_once(race: Race, engine: Engine, wo
     outcomes = race("pdca_close", world.ids(cycle=cycle.id, cycle_version=cycle.version))
     assert _kinds(outcomes) == {"ok": 1, "conflict": writers - 1}
     assert {o.detail["stage"] for o in outcomes if o.kind == "conflict"} == {"closed"}
+    _open_next(engine, world)
     with Session(engine) as s:
         (following,) = _next_cycles(s, world)
         assert _carried(s, id_of(following)) == Counter(cycle.open_items)
@@ -396,6 +404,7 @@ def test_an_action_added_while_its_cycle_closes_is_refused_or_carried_over(
     assert {o.detail for o in outcomes[1:] if o.kind == "refused"} <= {"pdca.error_closed"}
     added = [o.detail for o in outcomes[1:] if o.kind == "ok"]
     assert kinds["ok"] == 1 + len(added)
+    _open_next(engine, world)
     with Session(engine) as s:
         (following,) = _next_cycles(s, world)
         # every item open in the closed cycle, the added ones too, is carried into the next exactly once

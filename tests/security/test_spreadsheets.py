@@ -92,7 +92,7 @@ def files(engine: Engine) -> Iterator[dict[str, bytes | str]]:
         made: dict[str, bytes | str] = {
             "values.csv": progress.values_file(rows, "csv"),
             "values.xlsx": progress.values_file(rows, "xlsx"),
-            "entry.xlsx": progress.entry_workbook(entry, "ja"),
+            "entry.xlsx": progress.entry_workbook(entry, Display("ja")),
         }
         for hub in hubs:
             for year in (2024, 2025):

@@ -12,6 +12,7 @@ from hubdash.domain.enums import ComparedAs, Measure
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import SYSTEM
 from hubdash.exports import progress as progress_files
+from hubdash.fmt import Display
 from hubdash.readers.progress_file import ImportFileError
 from hubdash.services.measurements import (
     ValueEntry,
@@ -113,19 +114,58 @@ def test_exports_of_the_region_and_of_one_hub(session: Session, hub_with_two_ind
     ]
 
 
-def test_the_entry_workbook_lists_the_hubs_indicators_with_an_empty_value_column(
-    session: Session, hub_with_two_indicators
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_values_in_japanese_come_back_unchanged(session: Session, hub_with_two_indicators, file_format: str) -> None:
+    region, hub, k1, k2 = hub_with_two_indicators
+    entries = [ValueEntry(k1.id, 12, "="), ValueEntry(k2.id, -3.5, "減少（△3.5）")]
+    record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=entries)
+    session.commit()
+    rows = region_export_rows(session=session, actor=SYSTEM, region_id=region.id, hub_id=None)
+    data = progress_files.values_file(rows, file_format, "ja")
+    header = data.decode("utf-8-sig").splitlines()[0] if file_format == "csv" else None
+    assert header in (None, "地域,拠点,指標,期間,実績値,備考")
+    upload = plan_upload(session=session, actor=SYSTEM, data=data, filename=f"values.{file_format}")
+    assert (len(upload.plan.unchanged), upload.plan.new, upload.plan.changed) == (2, [], [])
+    again = region_export_rows(session=session, actor=SYSTEM, region_id=region.id, hub_id=None)
+    assert progress_files.values_file(again, file_format, "ja") == data
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheet_title", "header", "period"),
+    [
+        ("ja", "実績値入力", ("拠点", "指標", "期間", "実績値", "備考"), "2024年度 第2四半期"),
+        ("en", "Values", ("hub", "indicator", "period", "value", "note"), "FY2024 Q2"),
+    ],
+)
+def test_the_entry_workbook_is_in_the_readers_language_and_takes_only_values_and_notes(
+    session: Session, hub_with_two_indicators, lang: str, sheet_title: str, header: tuple[str, ...], period: str
 ) -> None:
-    _, hub, k1, _ = hub_with_two_indicators
+    _, hub, k1, k2 = hub_with_two_indicators
     record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12)])
     session.commit()
     rows = entry_rows(session=session, actor=SYSTEM, hub_id=hub.id, period=Q.next())
-    data = progress_files.entry_workbook(rows, "ja")
-    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
-    assert rows[0][:5] == ("拠点", "指標", "期間", "実績値", "備考")
-    assert [(r[0], r[1], r[2], r[3], r[7]) for r in rows[1:]] == [
-        ("H1", "K01", "FY2024Q2", None, 12),
-        ("H1", "K02", "FY2024Q2", None, None),
+    book = load_workbook(io.BytesIO(progress_files.entry_workbook(rows, Display(lang))))
+    sheet = book.active
+    assert sheet.title == sheet_title
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][:5] == header
+    assert [(r[0], r[1], r[2], r[3], r[7]) for r in cells[1:]] == [
+        ("H1", "K01", period, None, 12),
+        ("H1", "K02", period, None, None),
+    ]
+    # only the value and note cells can be typed in, and the value cell takes numbers only
+    assert sheet.protection.sheet
+    assert [c.protection.locked for c in sheet[2]][:5] == [True, True, True, False, False]
+    [rule] = sheet.data_validations.dataValidation
+    assert rule.type == "decimal" and str(rule.sqref) == "D2:D3"
+    # filled in as a hub manager does, it uploads back: periods as people write them are read
+    sheet["D2"], sheet["D3"], sheet["E3"] = 14, 3, "初回"
+    filled = io.BytesIO()
+    book.save(filled)
+    upload = plan_upload(session=session, actor=SYSTEM, data=filled.getvalue(), filename="entry.xlsx")
+    assert sorted((v.indicator_id, v.period, v.value, v.note) for v in upload.plan.new) == [
+        (k1.id, Q.next(), 14.0, ""),
+        (k2.id, Q.next(), 3.0, "初回"),
     ]
 
 
@@ -161,7 +201,7 @@ def test_the_entry_workbook_labels_last_quarter_and_the_compared_basis(session: 
     record_values(session=session, actor=SYSTEM, hub_id=hub.id, period=Q, entries=[ValueEntry(k1.id, 12)])
     session.commit()
     data = progress_files.entry_workbook(
-        entry_rows(session=session, actor=SYSTEM, hub_id=hub.id, period=Q.next()), "en"
+        entry_rows(session=session, actor=SYSTEM, hub_id=hub.id, period=Q.next()), Display("en")
     )
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert rows[0][5:] == (
