@@ -8,8 +8,6 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 
-from hubdash.exports.executive_pptx import executive_pptx
-from hubdash.exports.executive_xlsx import executive_xlsx
 from hubdash.exports.tables import UnknownFormat
 from hubdash.fmt import Display
 from hubdash.services.executive import ExecutiveSummary
@@ -25,9 +23,14 @@ def report_file(
     summary: ExecutiveSummary, fmt: str, display: Display, progress: Callable[[float], None] | None = None
 ) -> bytes:
     """The executive report of a summary as .pptx or .xlsx; `progress` hears the share done (0..1) as it goes."""
+    # imported when a report is made: python-pptx costs every app server memory it rarely needs
     if fmt == "pptx":
+        from hubdash.exports.executive_pptx import executive_pptx
+
         return executive_pptx(summary, display, progress)
     if fmt == "xlsx":
+        from hubdash.exports.executive_xlsx import executive_xlsx
+
         data = executive_xlsx(summary, display)
         if progress:
             progress(1.0)

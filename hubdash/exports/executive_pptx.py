@@ -25,8 +25,8 @@ from pptx.util import Inches, Pt
 
 from hubdash.domain.enums import Status
 from hubdash.domain.status import STATUS_COLORS, STATUS_ORDER
+from hubdash.exports.chart_workbook import ChartData
 from hubdash.exports.report_text import as_of_text, coverage_text
-from hubdash.exports.tables import ChartData
 from hubdash.fmt import Display, number
 from hubdash.services.executive import ExecutiveSummary, GoalStatus, NationalSummary, RegionSummary, TargetRow
 

@@ -4,7 +4,8 @@ that PowerPoint charts carry; pure, deterministic.
 Every table hubdash writes goes through here. The same rows give the same bytes, so that export ->
 import -> export gives an identical file. Text that Excel would run as a formula is never a formula:
 in CSV text starting with = + - @ tab or CR (and not a number) gets a leading apostrophe, in XLSX every
-text is stored as a text cell, and so is every text of a chart's embedded workbook (ChartData).
+text is stored as a text cell, and so is every text of a chart's embedded workbook (ChartData in
+exports/chart_workbook.py, apart so that python-pptx loads only when a PowerPoint file is made).
 """
 
 from __future__ import annotations
@@ -13,14 +14,10 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-from pptx.chart.data import CategoryChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
+from typing import TYPE_CHECKING
 
 from hubdash.domain.errors import UserError
 from hubdash.readers.progress_file import FORMULA_STARTS
@@ -153,31 +150,3 @@ def _stable_zip(data: bytes) -> bytes:
                 content = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
             target.writestr(fixed, content)
     return out.getvalue()
-
-
-class _InertChartWorkbook(CategoryWorkbookWriter):
-    # python-pptx writes a chart's data with xlsxwriter, whose write() turns text starting with "=" into a
-    # formula and text that looks like an address into a hyperlink: open the workbook with both off.
-    def __init__(self, chart_data: CategoryChartData) -> None:
-        super().__init__(chart_data)  # type: ignore[no-untyped-call]  # untyped in python-pptx
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Any, Any]]:
-        from xlsxwriter import Workbook as XlsxWorkbook  # type: ignore[import-untyped]  # ships no types
-
-        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        book = XlsxWorkbook(xlsx_file, options)
-        sheet = book.add_worksheet()
-        yield book, sheet
-        book.close()
-
-
-class ChartData(CategoryChartData):
-    """python-pptx's CategoryChartData whose embedded workbook stores every category and series name as text."""
-
-    def __init__(self, number_format: str = "General") -> None:
-        super().__init__(number_format=number_format)  # type: ignore[no-untyped-call]  # untyped in python-pptx
-
-    @property
-    def _workbook_writer(self) -> CategoryWorkbookWriter:
-        return _InertChartWorkbook(self)
