@@ -61,6 +61,7 @@ class Permission(StrEnum):
     EDIT_VERIFICATION = "edit_verification"  # the council runs an effect verification
     READ_VERIFICATION = "read_verification"
     WRITE_OPINION = "write_opinion"  # an outside expert's opinion in a verification
+    SEND_REMINDERS = "send_reminders"  # `python -m hubdash remind`
 
 
 class IndicatorKind(StrEnum):
