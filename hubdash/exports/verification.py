@@ -151,10 +151,11 @@ def tables(record: VerificationRecord, d: Display) -> list[Table]:
     return [kpis, hubs, experts, opinions, actions]
 
 
-def _lines(record: VerificationRecord, d: Display) -> list[str]:
-    lines = []
+def lines(record: VerificationRecord, d: Display) -> list[str]:
+    """The lines under the title: published when and by whom, a correction's reason, the quarter, the scale."""
+    found = []
     if record.published_at is not None:
-        lines.append(
+        found.append(
             d.t(
                 "verification.published_line",
                 when=d.when(record.published_at, with_time=False),
@@ -162,10 +163,10 @@ def _lines(record: VerificationRecord, d: Display) -> list[str]:
             )
         )
     if record.correction_reason:
-        lines.append(d.t("verification.correction_line", reason=record.correction_reason))
-    lines.append(d.t("verification.as_of_line", period=d.period(record.period)))
-    lines.append(d.t("verification.scale_line", scale=scale_text(record.scale, d)))
-    return lines
+        found.append(d.t("verification.correction_line", reason=record.correction_reason))
+    found.append(d.t("verification.as_of_line", period=d.period(record.period)))
+    found.append(d.t("verification.scale_line", scale=scale_text(record.scale, d)))
+    return found
 
 
 def _cell_text(value: Cell, d: Display) -> str:
@@ -183,7 +184,7 @@ def to_docx(record: VerificationRecord, d: Display) -> bytes:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
     out.add_heading(title(record, d), level=0)
-    for line in _lines(record, d):
+    for line in lines(record, d):
         out.add_paragraph(line)
     for table in tables(record, d):
         out.add_heading(table.title, level=1)
@@ -209,5 +210,5 @@ def to_docx(record: VerificationRecord, d: Display) -> bytes:
 
 def to_xlsx(record: VerificationRecord, d: Display) -> bytes:
     """The verification as a workbook: an overview sheet, then one sheet per table."""
-    overview = Sheet(d.t("verification.overview"), [title(record, d)], [[line] for line in _lines(record, d)], [100])
+    overview = Sheet(d.t("verification.overview"), [title(record, d)], [[line] for line in lines(record, d)], [100])
     return write_xlsx([overview, *(Sheet(t.title, t.header, t.rows, t.widths) for t in tables(record, d))])

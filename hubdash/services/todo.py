@@ -99,12 +99,13 @@ def _hub_items(session: Session, hub_ids: list[int], today: date) -> list[TodoIt
         if wanted[hub_id] and hub_id not in sent_last:
             have, total = len(entered[hub_id] & wanted[hub_id]), len(wanted[hub_id])
             kind = "submit_quarter" if have >= total else "enter_quarter"
+            key = "todo.submit_quarter" if have >= total else "todo.enter_quarter"
             items.append(
                 TodoItem(
                     f"{kind}:{hub_id}:{last}",
                     kind,
                     hub.region_id,
-                    Message(f"todo.{kind}", {"hub": name, "period": last, "entered": have, "total": total}),
+                    Message(key, {"hub": name, "period": last, "entered": have, "total": total}),
                     last.end_date,
                     sort=(0, last.index, hub.code),
                 )

@@ -84,10 +84,10 @@ def _editable(session: Session, actor: Actor, verification_id: int) -> Verificat
     return verification
 
 
-def _text(value: str, key: str) -> str:
+def _text(value: str) -> str:
     value = value.strip()
     if len(value) > MAX_TEXT:
-        raise VerificationError("verification.error_text_long", what=key, limit=MAX_TEXT)
+        raise VerificationError("verification.error_text_long", limit=MAX_TEXT)
     return value
 
 
@@ -261,7 +261,7 @@ def move_stage(
     verification = _editable(session, actor, verification_id)
     to_stage = VerificationStage(to_stage)
     here, there = STAGES.index(verification.stage), STAGES.index(to_stage)
-    reason = _text(reason, "reason")
+    reason = _text(reason)
     if to_stage is VerificationStage.PUBLISHED:
         raise VerificationError("verification.error_publish_with_button")
     if there == here or there > here + 1:
@@ -364,7 +364,7 @@ def start_correction(
     db.lock_for_write(session, f"verification:{verification_id}")
     verification = _verification(session, verification_id, lock=True)
     require(actor, Permission.EDIT_VERIFICATION, region_id=verification.region_id)
-    reason = _text(reason, "reason")
+    reason = _text(reason)
     if not reason:
         raise VerificationError("verification.error_reason_correction")
     if verification.stage is not VerificationStage.PUBLISHED:
@@ -412,8 +412,8 @@ def _decide(
     key: dict[str, int],
     decision: Decision,
     subject: str,
-) -> None:
-    reason = _text(decision.reason, "reason")
+) -> Decided:
+    reason = _text(decision.reason)
     if decision.course is not None and not reason:
         raise VerificationError("verification.error_reason_needed", subject=subject)
     values: dict[str, Any] = {
@@ -446,26 +446,31 @@ def _decide(
         session, actor, "verification.decide", stored, region_id=verification.region_id, entity_id=subject,
         before=before,
     )  # fmt: skip
+    return stored
 
 
-def decide_target(*, session: Session, actor: Actor, verification_id: int, target_id: int, decision: Decision) -> None:
+def decide_target(
+    *, session: Session, actor: Actor, verification_id: int, target_id: int, decision: Decision
+) -> Decided:
     """Rate one target's business effect and decide its course, with the reason."""
     verification = _editable(session, actor, verification_id)
     target = session.get(Target, target_id)
     if target is None or target.region_id != verification.region_id:
         raise NotFound("verification.error_no_target", target=target_id)
     subject = f"{verification.fiscal_year} target {target_id}"
-    _decide(session, actor, verification, VerificationTargetDecision, {"target_id": target_id}, decision, subject)
+    return _decide(
+        session, actor, verification, VerificationTargetDecision, {"target_id": target_id}, decision, subject
+    )
 
 
-def decide_hub(*, session: Session, actor: Actor, verification_id: int, hub_id: int, decision: Decision) -> None:
+def decide_hub(*, session: Session, actor: Actor, verification_id: int, hub_id: int, decision: Decision) -> Decided:
     """Rate one hub's business effect and decide its course, with the reason."""
     verification = _editable(session, actor, verification_id)
     hub = session.get(Hub, hub_id)
     if hub is None or hub.region_id != verification.region_id:
         raise NotFound("verification.error_no_hub", hub=hub_id)
     subject = f"{verification.fiscal_year} {hub.code}"
-    _decide(session, actor, verification, VerificationHubDecision, {"hub_id": hub_id}, decision, subject)
+    return _decide(session, actor, verification, VerificationHubDecision, {"hub_id": hub_id}, decision, subject)
 
 
 # --- outside experts, opinions, answers ---------------------------------------------------------------
@@ -547,7 +552,7 @@ def write_opinion(
         raise PermissionDenied(actor, Permission.WRITE_OPINION, f" (verification={verification_id})")
     if verification.stage is not VerificationStage.REVIEW:
         raise VerificationError("verification.error_not_in_review")
-    body = _text(body, "opinion")
+    body = _text(body)
     if not body:
         raise VerificationError("verification.error_opinion_empty")
     if goal_id is not None and target_id is not None:
@@ -575,7 +580,7 @@ def answer_opinion(
     if opinion is None:
         raise NotFound("verification.error_no_opinion", opinion=opinion_id)
     verification = _editable(session, actor, opinion.verification_id)
-    answer = _text(answer, "answer")
+    answer = _text(answer)
     if not answer:
         raise VerificationError("verification.error_answer_empty")
     before = audit.snapshot(opinion)
