@@ -304,7 +304,7 @@ def submit_quarter(*, session: Session, actor: Actor, hub_id: int, period: Fisca
         db.update_checked(session, QuarterSubmission, where={"id": submission.id}, version=None, values=values)
         session.refresh(submission)
     if inserted or resubmitted:
-        record_step(session, actor, submission)
+        record_step(session, submission, actor.name)
         audit.record(
             session,
             actor,

@@ -31,7 +31,7 @@ class SignOffError(UserError):
     """A sign-off that cannot be done as asked: a return without comment, a quarter not waiting, ..."""
 
 
-def record_step(session: Session, actor: Actor, submission: QuarterSubmission, comment: str = "") -> None:
+def record_step(session: Session, submission: QuarterSubmission, by_name: str, comment: str = "") -> None:
     """Keep the submission's new status in its history (the caller records the audit event)."""
     session.add(
         SubmissionReview(
@@ -39,7 +39,7 @@ def record_step(session: Session, actor: Actor, submission: QuarterSubmission, c
             status=submission.status,
             comment=comment,
             changed_at=utcnow(),
-            changed_by_name=actor.name,
+            changed_by_name=by_name,
         )
     )
 
@@ -85,7 +85,7 @@ def _review(
             saved_by=submission.reviewed_by_name or submission.submitted_by_name,
             theirs=audit.snapshot(submission),
         )
-    record_step(session, actor, submission, comment)
+    record_step(session, submission, actor.name, comment)
     action = "quarter.confirm" if to is SubmissionStatus.CONFIRMED else "quarter.return"
     audit.record(
         session, actor, action, submission, entity_id=_subject(hub, submission), region_id=hub.region_id, before=before
@@ -173,7 +173,7 @@ def correct_confirmed(*, session: Session, actor: Actor, values: Iterable[Correc
             values={"status": SubmissionStatus.SUPERSEDED},
         )
         session.refresh(submission)
-        record_step(session, actor, submission)
+        record_step(session, submission, actor.name)
         hub = hubs[submission.hub_id]
         audit.record(
             session,
