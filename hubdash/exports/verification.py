@@ -58,6 +58,11 @@ def _pct(value: float | None) -> Cell:
     return None if value is None else round(value, 1)
 
 
+def _value(value: float | None) -> Cell:
+    # sums of quarterly values carry float noise (125.30000000000001): indicators are written with at most 3 decimals
+    return None if value is None else round(value, 3)
+
+
 def tables(record: VerificationRecord, d: Display) -> list[Table]:
     """The document's tables, in order; the same for DOCX and XLSX."""
     region_wide = d.t("verification.region_wide")
@@ -87,18 +92,18 @@ def tables(record: VerificationRecord, d: Display) -> list[Table]:
                 coded(r.indicator_code, r.indicator_name),
                 r.hub_code or region_wide,
                 r.unit,
-                r.baseline,
+                _value(r.baseline),
                 _period(r.baseline_period, d),
-                r.target,
+                _value(r.target),
                 _period(r.target_period, d),
-                r.year_target,
-                r.actual,
+                _value(r.year_target),
+                _value(r.actual),
                 _pct(r.rating_pct),
                 r.rating or "–",
                 d.status(r.status),
                 d.label(r.effect) if r.effect else "–",
                 d.label(r.course) if r.course else "–",
-                r.reason,
+                r.reason or "–",
             ]
             for r in record.kpis
         ],
@@ -119,7 +124,7 @@ def tables(record: VerificationRecord, d: Display) -> list[Table]:
                 h.core_institution,
                 d.label(h.effect) if h.effect else "–",
                 d.label(h.course) if h.course else "–",
-                h.reason,
+                h.reason or "–",
             ]  # fmt: skip
             for h in record.hubs
         ],
@@ -139,7 +144,7 @@ def tables(record: VerificationRecord, d: Display) -> list[Table]:
             d.t("verification.col_opinion"),
             d.t("verification.col_answer"),
         ],  # fmt: skip
-        [[o.expert_name, o.subject or d.t("verification.subject_all"), o.body, o.answer] for o in record.opinions],
+        [[o.expert_name, o.subject or d.t("verification.subject_all"), o.body, o.answer or "–"] for o in record.opinions],
         [20, 30, 60, 60],
     )
     actions = Table(

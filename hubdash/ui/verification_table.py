@@ -3,6 +3,8 @@ council's form for a target's or a hub's business-effect rating, course and reas
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -20,11 +22,22 @@ def frame(table: export.Table) -> pd.DataFrame:
     return pd.DataFrame([list(row) for row in table.rows], columns=list(table.header))
 
 
+# The page puts the year's judgement first (the files keep the municipal order): indicator, hub and unit, then actual,
+# the year's target, the measured percentage, the grade, the status, the effect, the course and its reason, then
+# baseline and target with their periods, then the goal.
+SCREEN_ORDER = (1, 2, 3, 9, 8, 10, 11, 12, 13, 14, 15, 4, 5, 6, 7, 0)
+WIDTHS: dict[int, Literal["small", "medium", "large"]] = {1: "medium", 15: "large", 0: "medium", 13: "medium"}
+
+
 def kpi_table(record: VerificationRecord) -> None:
     """Every outcome target at the end of the fiscal year, with its ratings and decided course."""
     d = display()
     kpis, hubs, *_ = export.tables(record, d)
-    st.dataframe(frame(kpis), hide_index=True, width="stretch")
+    shown = frame(kpis).iloc[:, list(SCREEN_ORDER)]
+    config = {
+        kpis.header[i]: st.column_config.Column(width=WIDTHS.get(i, "small"), pinned=i in (1, 2)) for i in SCREEN_ORDER
+    }
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
     st.caption(md("verification.kpi_caption", period=d.period(record.period), scale=export.scale_text(record.scale, d)))
     st.subheader(t("verification.hub_table"))
     st.dataframe(frame(hubs), hide_index=True, width="stretch")
