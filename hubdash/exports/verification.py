@@ -144,7 +144,10 @@ def tables(record: VerificationRecord, d: Display) -> list[Table]:
             d.t("verification.col_opinion"),
             d.t("verification.col_answer"),
         ],  # fmt: skip
-        [[o.expert_name, o.subject or d.t("verification.subject_all"), o.body, o.answer or "–"] for o in record.opinions],
+        [
+            [o.expert_name, o.subject or d.t("verification.subject_all"), o.body, o.answer or "–"]
+            for o in record.opinions
+        ],
         [20, 30, 60, 60],
     )
     actions = Table(
