@@ -43,13 +43,17 @@ def visible(needs: Permission | str) -> bool:
     return allows(who, Permission(needs))
 
 
-first = "ideas" if participant else "verification" if expert else "home"
+first = "ideas" if participant else "home"
 pages = [
     st.Page(path, title=ui.t(title), icon=icon, url_path=url, default=(url == first))
     for path, title, icon, url, needs in PAGES
     if visible(needs)
 ]
-navigation = st.navigation(pages, position="sidebar", expanded=True)
+if expert:  # the expert's one page keeps its address (/verification, as reminders link it); the root leads there
+    only = pages[0]
+    start = st.Page(lambda: st.switch_page(only), title=ui.t("nav.verification"), url_path="start", default=True)
+    pages.insert(0, start)
+navigation = st.navigation(pages, position="hidden" if expert else "sidebar", expanded=True)
 ui.language_switch()
 ui.region_picker()
 ui.actor_badge(engine)

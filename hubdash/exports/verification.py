@@ -12,6 +12,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
 
+from hubdash.domain.enums import RatingBasis
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.rating import RatingScale
 from hubdash.exports.tables import Cell, Sheet, write_xlsx
@@ -58,6 +59,13 @@ def _pct(value: float | None) -> Cell:
     return None if value is None else round(value, 1)
 
 
+# the percentage column says what the region's scale measures
+PERCENT_COLUMN = {
+    RatingBasis.OF_TARGET: "verification.col_pct_of_target",
+    RatingBasis.FROM_BASELINE: "verification.col_pct_from_baseline",
+}
+
+
 def _value(value: float | None) -> Cell:
     # sums of quarterly values carry float noise (125.30000000000001): indicators are written with at most 3 decimals
     return None if value is None else round(value, 3)
@@ -79,7 +87,7 @@ def tables(record: VerificationRecord, d: Display) -> list[Table]:
             d.t("col.target_period"),
             d.t("verification.col_year_target"),
             d.t("verification.col_actual"),
-            d.t("verification.col_rating_pct"),
+            d.t(PERCENT_COLUMN[record.scale.basis]),
             d.t("verification.col_rating"),
             d.t("col.status"),
             d.t("verification.col_effect"),

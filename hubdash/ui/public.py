@@ -8,6 +8,8 @@ corrections in progress never reach it. Plain HTML that loads nothing; every val
 from __future__ import annotations
 
 from html import escape
+from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from sqlmodel import Session
@@ -17,17 +19,20 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hubdash import i18n
-from hubdash.exports import verification as export
 from hubdash.exports.names import file_name
 from hubdash.fmt import Display, number
 from hubdash.services import verification as service
 from hubdash.services.verification_record import VerificationRecord
 from hubdash.ui import runtime
 
+if TYPE_CHECKING:
+    from hubdash.exports import verification as export
+
 PUBLIC = "/public/verification"
-FILES = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", export.to_docx),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.to_xlsx),
+SHORT = 16  # the column width (XLSX characters) up to which a column's cells never wrap
+FILES = {  # extension: media type, the writer in hubdash.exports.verification
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "to_docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "to_xlsx"),
 }
 _HEADERS = {
     "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
@@ -36,7 +41,8 @@ _HEADERS = {
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:90rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
     "table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1.5rem}th,td{border:1px solid #bbb;"
-    "padding:.25rem .4rem;vertical-align:top}th{background:#eee}.wide{overflow-x:auto}nav a{margin-right:1rem}"
+    "padding:.25rem .4rem;vertical-align:top}th{background:#eee}"
+    ".short{white-space:nowrap}td.num{text-align:right}.wide{overflow-x:auto}nav a{margin-right:1rem}"
 )
 
 
@@ -60,12 +66,31 @@ def _cell(value: object) -> str:
     return escape(str(value))
 
 
+def _export() -> ModuleType:
+    """hubdash.exports.verification, loaded with the first visit: its writers (python-docx, openpyxl) take ~20 MB
+    that a server nobody asks for the public page should not carry."""
+    from hubdash.exports import verification
+
+    return verification
+
+
 def _table(table: export.Table, d: Display) -> str:
     if not table.rows:
         return f"<h2>{escape(table.title)}</h2><p>{escape(d.t('common.none'))}</p>"
-    head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
-    rows = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in table.rows)
+    # short columns (units, periods, grades, statuses) stay on one line, the texts wrap; numbers align right
+    short = [width <= SHORT for width in table.widths]
+    head = "".join(f"<th{_class(s, None)}>{escape(h)}</th>" for s, h in zip(short, table.header, strict=True))
+    rows = "".join(
+        "<tr>" + "".join(f"<td{_class(s, v)}>{_cell(v)}</td>" for s, v in zip(short, row, strict=True)) + "</tr>"
+        for row in table.rows
+    )
     return f'<h2>{escape(table.title)}</h2><div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
+
+
+def _class(short: bool, value: object) -> str:
+    number_ = isinstance(value, int | float) and not isinstance(value, bool)
+    names = " ".join(n for n, on in (("short", short), ("num", number_)) if on)
+    return f' class="{names}"' if names else ""
 
 
 def _page(lang: str, title: str, body: str, status: int = 200) -> HTMLResponse:
@@ -126,6 +151,7 @@ async def page(request: Request) -> Response:
     if record is None:
         parts.append(f"<p>{escape(d.t('public.nothing_published'))}</p>")
         return _page(lang, title, "".join(parts))
+    export = _export()
     parts.append(f"<h2>{escape(export.title(record, d))}</h2>")
     parts += [f"<p>{escape(line)}</p>" for line in export.lines(record, d)]
     links = [
@@ -155,7 +181,8 @@ async def download(request: Request) -> Response:
         return _not_found(lang)
     record = found[2]
     d = Display(lang)
-    media, make = FILES[ext]
+    media, writer = FILES[ext]
+    make = getattr(_export(), writer)
     data = await run_in_threadpool(make, record, d)
     name = file_name(
         record.region_name, d.t("verification.file_name"), d.fiscal_year(record.fiscal_year),

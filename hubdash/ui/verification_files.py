@@ -40,7 +40,10 @@ def downloads(record: VerificationRecord, published: tuple[int, ...]) -> None:
     if not published:
         st.info(t("verification.nothing_published"))
         return
-    st.markdown(md("verification.public_page", path=public_path(record.region_code)))
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    address = f"/{base}{public_path(record.region_code)}" if base else public_path(record.region_code)
+    st.link_button(t("verification.public_page_open"), address, icon=":material/public:")
+    st.caption(md("verification.public_page", path=address))
     for number in sorted(published, reverse=True):
         st.markdown(f"**{md('verification.version', number=number)}**")
         columns = st.columns(len(FORMATS) * len(i18n.LANGUAGES))

@@ -26,6 +26,7 @@ def frame(table: export.Table) -> pd.DataFrame:
 # the year's target, the measured percentage, the grade, the status, the effect, the course and its reason, then
 # baseline and target with their periods, then the goal.
 SCREEN_ORDER = (1, 2, 3, 9, 8, 10, 11, 12, 13, 14, 15, 4, 5, 6, 7, 0)
+# the texts get room; the short columns fit their header and values (Streamlit sizes a column without a width)
 WIDTHS: dict[int, Literal["small", "medium", "large"]] = {1: "medium", 15: "large", 0: "medium", 13: "medium"}
 
 
@@ -34,9 +35,7 @@ def kpi_table(record: VerificationRecord) -> None:
     d = display()
     kpis, hubs, *_ = export.tables(record, d)
     shown = frame(kpis).iloc[:, list(SCREEN_ORDER)]
-    config = {
-        kpis.header[i]: st.column_config.Column(width=WIDTHS.get(i, "small"), pinned=i in (1, 2)) for i in SCREEN_ORDER
-    }
+    config = {kpis.header[i]: st.column_config.Column(width=WIDTHS.get(i), pinned=i in (1, 2)) for i in SCREEN_ORDER}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
     st.caption(md("verification.kpi_caption", period=d.period(record.period), scale=export.scale_text(record.scale, d)))
     st.subheader(t("verification.hub_table"))

@@ -98,6 +98,10 @@ def test_a_council_and_an_outside_expert_verify_fy2025_and_publish_it(server, ne
         expert.get_by_text("湊原地域（栄北県）の2025年度の効果検証：外部有識者としての意見を書いてください。")
     ).to_be_visible()
     expect(expert.get_by_role("link", name="ホーム")).to_have_count(0)  # nothing else in the expert's navigation
+    expert.goto(server.url + "verification")  # the address the reminder e-mail links to
+    wait_for_app(expert)
+    expect(expert.get_by_role("heading", name="効果検証")).to_be_visible()
+    expect(expert.get_by_text("Page not found")).to_have_count(0)
     _tab(expert, "外部有識者の意見")
     _choose(expert, "対象", TARGET, typed="K14")
     expert.get_by_role("textbox", name="意見", exact=True).fill(OPINION)
