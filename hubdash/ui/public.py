@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from hubdash.exports import verification as export
 
 PUBLIC = "/public/verification"
-SHORT = 16  # the column width (XLSX characters) up to which a column's cells never wrap
+SHORT, LONG = 12, 40  # column widths (XLSX characters): up to SHORT a value never wraps, from LONG it gets room
 FILES = {  # extension: media type, the writer in hubdash.exports.verification
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "to_docx"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "to_xlsx"),
@@ -41,8 +41,8 @@ _HEADERS = {
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:90rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
     "table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1.5rem}th,td{border:1px solid #bbb;"
-    "padding:.25rem .4rem;vertical-align:top}th{background:#eee}"
-    ".short{white-space:nowrap}td.num{text-align:right}.wide{overflow-x:auto}nav a{margin-right:1rem}"
+    "padding:.25rem .4rem;vertical-align:top}th{background:#eee}td.short{white-space:nowrap}td.long{min-width:16rem}"
+    "td.num{text-align:right}.wide{overflow-x:auto}nav a{margin-right:1rem}"
 )
 
 
@@ -77,19 +77,19 @@ def _export() -> ModuleType:
 def _table(table: export.Table, d: Display) -> str:
     if not table.rows:
         return f"<h2>{escape(table.title)}</h2><p>{escape(d.t('common.none'))}</p>"
-    # short columns (units, periods, grades, statuses) stay on one line, the texts wrap; numbers align right
-    short = [width <= SHORT for width in table.widths]
-    head = "".join(f"<th{_class(s, None)}>{escape(h)}</th>" for s, h in zip(short, table.header, strict=True))
+    # short values (units, grades, statuses) stay on one line, reasons and opinions get room, numbers align right
+    kinds = ["short" if width <= SHORT else "long" if width >= LONG else "" for width in table.widths]
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
     rows = "".join(
-        "<tr>" + "".join(f"<td{_class(s, v)}>{_cell(v)}</td>" for s, v in zip(short, row, strict=True)) + "</tr>"
+        "<tr>" + "".join(f"<td{_class(k, v)}>{_cell(v)}</td>" for k, v in zip(kinds, row, strict=True)) + "</tr>"
         for row in table.rows
     )
     return f'<h2>{escape(table.title)}</h2><div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
 
 
-def _class(short: bool, value: object) -> str:
+def _class(kind: str, value: object) -> str:
     number_ = isinstance(value, int | float) and not isinstance(value, bool)
-    names = " ".join(n for n, on in (("short", short), ("num", number_)) if on)
+    names = " ".join(n for n in (kind, "num" if number_ else "") if n)
     return f' class="{names}"' if names else ""
 
 
