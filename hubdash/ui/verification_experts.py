@@ -9,10 +9,11 @@ import streamlit as st
 from hubdash.domain.enums import ExpertSector, VerificationStage
 from hubdash.services import verification as service
 from hubdash.services.regions import active_goals
-from hubdash.services.verification_record import OpinionRow, VerificationRecord, subject_of
+from hubdash.services.verification_record import OpinionRow, VerificationRecord
 from hubdash.ui import fmt, identity, runtime
 from hubdash.ui.session import label, t
 from hubdash.ui.text import flash, md, show
+from hubdash.ui.verification_table import target_name
 
 
 def experts(record: VerificationRecord, *, editable: bool) -> None:
@@ -109,7 +110,7 @@ def opinion_form(record: VerificationRecord) -> None:
     goals = runtime.read(active_goals, region_id=record.region_id)
     subjects: dict[str, str] = {"all": t("verification.subject_all")}
     subjects |= {f"goal:{g.id}": f"{g.code} {g.title}" for g in goals}
-    subjects |= {f"target:{r.target_id}": subject_of(r) for r in record.kpis}
+    subjects |= {f"target:{r.target_id}": target_name(r) for r in record.kpis}
     with st.form("verification_opinion", clear_on_submit=True):
         st.markdown(f"**{t('verification.write_opinion')}**")
         picked = st.selectbox(

@@ -93,9 +93,14 @@ def target_form(record: VerificationRecord) -> None:
                 st.rerun()
 
 
+def target_name(row: KpiRow) -> str:
+    """A target in a picker: "K02 name (H1)", or the region's with "(region-wide)" beside its hubs' targets."""
+    return subject_of(row) if row.hub_code else f"{subject_of(row)} ({t('verification.region_wide')})"
+
+
 def _target_text(row: KpiRow) -> str:
     course = label(row.course) if row.course else "–"
-    return f"{subject_of(row)} · {row.rating or '–'} · {course}"
+    return f"{target_name(row)} · {row.rating or '–'} · {course}"
 
 
 def hub_form(record: VerificationRecord) -> None:

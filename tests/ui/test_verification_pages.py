@@ -88,7 +88,10 @@ def test_the_council_sees_the_table_of_every_outcome_target_and_the_stage_moves(
     assert len(table) == 20 and "K14 Sales from hub products" in set(table[_t("col.indicator")])
     labels = {b.label for b in at.button}
     assert _t("verification.move_forward", stage=_t("verification_stage.decided")) in labels
-    assert _t("verification.pick_target") in [s.label for s in at.selectbox]
+    [picker] = [s for s in at.selectbox if s.label == _t("verification.pick_target")]
+    region_wide = f"K14 Sales from hub products ({_t('verification.region_wide')}) · "
+    assert any(o.startswith(region_wide) for o in picker.options), picker.options  # beside the hubs' own
+    assert any(o.startswith("K14 Sales from hub products (H1) · ") for o in picker.options), picker.options
 
 
 def test_an_invited_expert_sees_the_verification_and_an_opinion_form_and_nothing_else(people: dict[str, str]) -> None:
