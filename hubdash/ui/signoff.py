@@ -76,7 +76,7 @@ def table(lines: list[signoff.SubmissionLine]) -> pd.DataFrame:
             t("signoff.reviewed_by"): [
                 f"{fmt.when(line.reviewed_at)} · {line.reviewed_by}" if line.reviewed_at else "–" for line in lines
             ],
-            t("signoff.comment"): [line.comment for line in lines],
+            t("signoff.comment"): [line.comment or "–" for line in lines],
         }
     )
 
