@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
-from hubdash.ui import access, signin
+from hubdash.ui import access, public, signin
 
 MODE = access.auth_mode()
 
@@ -22,7 +22,7 @@ async def _started(_app: st.App) -> AsyncIterator[None]:
 
 app = st.App(
     "main.py",
-    routes=signin.routes(MODE),
+    routes=[*signin.routes(MODE), *public.routes()],  # the public page of published verifications: no sign-in
     middleware=[Middleware(access.RequestGuard, mode=MODE)],
     lifespan=_started,
 )

@@ -9,6 +9,7 @@ from hubdash.services.regions import region_overview
 from hubdash.services.reporting import region_reporting
 from hubdash.ui import home as home_ui
 from hubdash.ui import reporting as reporting_ui
+from hubdash.ui import todo as todo_ui
 
 region_id = ui.require_region()
 overview = ui.read(region_overview, region_id=region_id)
@@ -19,6 +20,7 @@ if overview is None:
 st.title(ui.literal(overview.region.name))
 if overview.region.description:
     st.caption(ui.literal(overview.region.description))
+todo_ui.todo_list(region_id)
 
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 c1.metric(ui.t("home.hubs"), len(overview.hubs))

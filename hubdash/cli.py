@@ -6,7 +6,8 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -444,3 +445,62 @@ def user_list() -> None:
         password = "password" if u.has_password else "no-password"
         last = u.last_sign_in_at.isoformat(timespec="minutes") if u.last_sign_in_at else "never"
         click.echo(f"{u.username}\t{u.display_name}\t{u.role.value}\t{region}\t{scope}\t{state}\t{password}\t{last}")
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="List who would get which items; send nothing, record nothing.")
+@_one_line_errors
+def remind(dry_run: bool) -> None:
+    """E-mail each person one digest of their to-do list, through HUBDASH_SMTP_URL (run it from cron or a timer).
+
+    An item is sent at most once a day per person, also when several runs overlap; a person without an e-mail
+    address is named and left out.
+    """
+    import smtplib
+    from datetime import datetime
+
+    from sqlmodel import Session
+
+    from hubdash.domain.periods import JST
+    from hubdash.exports import mail
+    from hubdash.services import reminders
+
+    engine = _engine()
+    today = datetime.now(JST).date()
+    with Session(engine) as session:
+        digests = reminders.due_digests(session=session, today=today)
+    settings = None if dry_run else mail.smtp_settings()
+    sent = 0
+    with mail.smtp_connection(settings) if settings else _nothing() as server:
+        for digest in digests:
+            if not digest.email:
+                click.echo(f"{digest.name}: no e-mail address, {len(digest.items)} items not sent")
+                continue
+            if server is None or settings is None:
+                click.echo(
+                    f"{digest.email}: would send {len(digest.items)} items ({', '.join(i.key for i in digest.items)})"
+                )
+                continue
+            with db.session_scope(engine) as session:  # the claim commits only once the message is out
+                keys = [i.key for i in digest.items]
+                claimed = set(
+                    reminders.claim(session=session, actor=SYSTEM, user_id=digest.user_id, keys=keys, today=today)
+                )
+                if not claimed:
+                    continue
+                items = tuple(i for i in digest.items if i.key in claimed)
+                message = mail.compose(
+                    reminders.Digest(**{**vars(digest), "items": items}), sender=settings.sender, today=today
+                )
+                try:
+                    server.send_message(message)
+                except smtplib.SMTPException as exc:
+                    raise FileProblem(f"{digest.email}: the SMTP server refused the message ({exc})") from None
+            sent += 1
+            click.echo(f"{digest.email}: sent {len(items)} items")
+    click.echo(f"{sent} reminders sent" if not dry_run else f"{len(digests)} people have something to do")
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None

@@ -22,6 +22,8 @@ from hubdash.domain.enums import (
     ActionOrigin,
     ActionStatus,
     Direction,
+    EffectRating,
+    ExpertSector,
     FutureCourse,
     IndicatorKind,
     Measure,
@@ -30,6 +32,7 @@ from hubdash.domain.enums import (
     Role,
     Sector,
     SubmissionStatus,
+    VerificationStage,
 )
 
 
@@ -177,6 +180,7 @@ class User(UserBase, table=True):
     locked_until: datetime | None = _optional_timestamp()
     last_sign_in_at: datetime | None = _optional_timestamp()
     oidc_subject: str | None = Field(default=None, max_length=200, unique=True, index=True)  # the provider's `sub`
+    language: str | None = Field(default=None, max_length=5)  # the language they use hubdash in: their reminders'
 
 
 class SignInSession(SQLModel, table=True):
@@ -562,8 +566,9 @@ class ActionItem(SQLModel, table=True):
 class QuarterSubmission(SQLModel, table=True):
     """A hub manager's statement that the hub's values for one fiscal quarter are in (提出).
 
-    A quarter is complete for a hub once submitted. `status` and `version` leave room for the secretariat's
-    confirmation or return of a submission (a later feature), written with a version-checked UPDATE.
+    A quarter is complete for a hub once submitted (in a region that signs off: once confirmed). The
+    secretariat confirms it or returns it with a comment (services.signoff), with a version-checked UPDATE;
+    every step is kept as a SubmissionReview.
     """
 
     __table_args__ = (
@@ -579,3 +584,162 @@ class QuarterSubmission(SQLModel, table=True):
     submitted_by_id: int | None = Field(default=None, foreign_key="hub_user.id", ondelete="SET NULL")
     submitted_by_name: str = Field(default="", max_length=200)
     version: int = 1
+    review_comment: str = ""  # the secretariat's comment with its last confirmation or return
+    reviewed_at: datetime | None = _optional_timestamp()
+    reviewed_by_name: str = Field(default="", max_length=200)
+
+
+class SubmissionReview(SQLModel, table=True):
+    """One step of a submitted quarter: submitted, returned, confirmed, superseded by a correction."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="quartersubmission.id", index=True, ondelete="CASCADE")
+    status: SubmissionStatus = _enum(SubmissionStatus)
+    comment: str = ""
+    changed_at: datetime = _timestamp()
+    changed_by_name: str = Field(default="", max_length=200)
+
+
+class RegionSetting(SQLModel, table=True):
+    """A region's own choices: its achievement rating scale, and whether summaries wait for the sign-off."""
+
+    region_id: int = Field(foreign_key="region.id", primary_key=True, ondelete="CASCADE")
+    rating_scale: dict[str, Any] | None = _json()  # domain.rating.RatingScale.to_json(); None: the default scale
+    confirmed_only: bool = False  # a quarter is complete only once the secretariat has confirmed it
+    version: int = 1
+    updated_at: datetime = _timestamp()
+    updated_by_name: str = Field(default="", max_length=200)
+
+
+# --- effect verification (効果検証) -------------------------------------------------------------
+
+
+class Verification(SQLModel, table=True):
+    """A region's effect verification of one fiscal year: the version being prepared, or the last published.
+
+    Published versions are frozen as VerificationPublication snapshots; a correction makes the next version
+    (`number` + 1) with a reason, prepared here while the published one stays as it was.
+    """
+
+    __table_args__ = (UniqueConstraint("region_id", "fiscal_year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True, ondelete="CASCADE")
+    fiscal_year: int
+    stage: VerificationStage = _enum(VerificationStage, VerificationStage.DRAFT)
+    number: int = 1  # the version prepared (or published last)
+    correction_reason: str = ""  # why this version corrects the one published before it
+    version: int = 1  # bumped by every stage change (db.update_checked)
+    created_at: datetime = _timestamp()
+    created_by_name: str = Field(default="", max_length=200)
+
+
+class VerificationStageChange(SQLModel, table=True):
+    """A move of a verification from one stage to another, with who, when and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    verification_id: int = Field(foreign_key="verification.id", index=True, ondelete="CASCADE")
+    number: int
+    from_stage: VerificationStage | None = _enum(VerificationStage, None)
+    to_stage: VerificationStage = _enum(VerificationStage)
+    reason: str = ""
+    changed_at: datetime = _timestamp()
+    changed_by_name: str = Field(default="", max_length=200)
+
+
+class VerificationExpert(SQLModel, table=True):
+    """An outside expert (外部有識者) invited to a verification; their account may read it and write opinions."""
+
+    __table_args__ = (UniqueConstraint("verification_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    verification_id: int = Field(foreign_key="verification.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="hub_user.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    organisation: str = Field(max_length=200)
+    sector: ExpertSector = _enum(ExpertSector)
+    invited_at: datetime = _timestamp()
+    invited_by_name: str = Field(default="", max_length=200)
+
+
+class VerificationOpinion(SQLModel, table=True):
+    """An outside expert's opinion on a goal, a target or the whole verification, and the council's answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    verification_id: int = Field(foreign_key="verification.id", index=True, ondelete="CASCADE")
+    expert_id: int = Field(foreign_key="verificationexpert.id", index=True, ondelete="CASCADE")
+    goal_id: int | None = Field(default=None, foreign_key="strategicgoal.id", ondelete="SET NULL")
+    target_id: int | None = Field(default=None, foreign_key="target.id", ondelete="SET NULL")
+    body: str
+    written_at: datetime = _timestamp()
+    answer: str = ""
+    answered_at: datetime | None = _optional_timestamp()
+    answered_by_name: str = Field(default="", max_length=200)
+    version: int = 1
+
+
+class VerificationTargetDecision(SQLModel, table=True):
+    """The council's business-effect rating and decided course (with its reason) for one target."""
+
+    __table_args__ = (UniqueConstraint("verification_id", "target_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    verification_id: int = Field(foreign_key="verification.id", index=True, ondelete="CASCADE")
+    target_id: int = Field(foreign_key="target.id", index=True, ondelete="CASCADE")
+    effect: EffectRating | None = _enum(EffectRating, None)
+    course: FutureCourse | None = _enum(FutureCourse, None)
+    reason: str = ""
+    version: int = 1
+    updated_at: datetime = _timestamp()
+    updated_by_name: str = Field(default="", max_length=200)
+
+
+class VerificationHubDecision(SQLModel, table=True):
+    """The council's business-effect rating and decided course (with its reason) for one hub."""
+
+    __table_args__ = (UniqueConstraint("verification_id", "hub_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    verification_id: int = Field(foreign_key="verification.id", index=True, ondelete="CASCADE")
+    hub_id: int = Field(foreign_key="hub.id", index=True, ondelete="CASCADE")
+    effect: EffectRating | None = _enum(EffectRating, None)
+    course: FutureCourse | None = _enum(FutureCourse, None)
+    reason: str = ""
+    version: int = 1
+    updated_at: datetime = _timestamp()
+    updated_by_name: str = Field(default="", max_length=200)
+
+
+class VerificationPublication(SQLModel, table=True):
+    """A published version of a verification, frozen: everything it showed, as it was published."""
+
+    __table_args__ = (UniqueConstraint("verification_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    verification_id: int = Field(foreign_key="verification.id", index=True, ondelete="CASCADE")
+    number: int
+    snapshot: dict[str, Any] = _json(dict)  # services.verification_record.VerificationRecord, as JSON
+    reason: str = ""  # a correction's reason (versions after the first)
+    published_at: datetime = _timestamp()
+    published_by_name: str = Field(default="", max_length=200)
+
+
+class VerificationAction(SQLModel, table=True):
+    """The action item an 改善 or 拡充 decision became in a hub's next fiscal year, linked back to the decision."""
+
+    __table_args__ = (UniqueConstraint("verification_id", "subject", "hub_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    verification_id: int = Field(foreign_key="verification.id", index=True, ondelete="CASCADE")
+    subject: str = Field(max_length=40)  # "target:<id>" or "hub:<id>"
+    hub_id: int = Field(foreign_key="hub.id", ondelete="CASCADE")
+    action_item_id: int = Field(foreign_key="actionitem.id", index=True, ondelete="CASCADE")
+    number: int  # the published version that decided it
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+class ReminderSent(SQLModel, table=True):
+    """One to-do item e-mailed to one person on one day: the unique key keeps it from going out twice that day."""
+
+    __table_args__ = (UniqueConstraint("user_id", "item_key", "sent_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="hub_user.id", index=True, ondelete="CASCADE")
+    item_key: str = Field(max_length=120)
+    sent_on: date
+    sent_at: datetime = _timestamp()

@@ -29,10 +29,11 @@ class Role(StrEnum):
     VIEWER = "viewer"
     # no account: joins one open workshop with its code (services.participants)
     WORKSHOP_PARTICIPANT = "workshop_participant"
-    # the outside expert (外部有識者) of one effect verification comes with that feature
+    # 外部有識者: reads and writes opinions in the effect verifications they are invited to (services.verification)
+    OUTSIDE_EXPERT = "outside_expert"
 
 
-ACCOUNT_ROLES = (Role.ADMIN, Role.COUNCIL_MEMBER, Role.HUB_MANAGER, Role.VIEWER)
+ACCOUNT_ROLES = (Role.ADMIN, Role.COUNCIL_MEMBER, Role.HUB_MANAGER, Role.VIEWER, Role.OUTSIDE_EXPERT)
 """The roles a user account can hold (a workshop participant has no account)."""
 
 
@@ -56,6 +57,11 @@ class Permission(StrEnum):
     EDIT_TARGETS = "edit_targets"
     ENTER_PROGRESS = "enter_progress"
     EDIT_PDCA = "edit_pdca"
+    SIGN_OFF = "sign_off"  # the secretariat confirms or returns a submitted quarter
+    EDIT_VERIFICATION = "edit_verification"  # the council runs an effect verification
+    READ_VERIFICATION = "read_verification"
+    WRITE_OPINION = "write_opinion"  # an outside expert's opinion in a verification
+    SEND_REMINDERS = "send_reminders"  # `python -m hubdash remind`
 
 
 class IndicatorKind(StrEnum):
@@ -125,20 +131,23 @@ class ActionStatus(StrEnum):
 
 
 class ActionOrigin(StrEnum):
-    """Where an action item came from: written in Plan, decided in Act, or carried over unfinished."""
+    """Where an action item came from: written in Plan, decided in Act, carried over, or decided in a verification."""
 
     PLAN = "plan"
     ACT = "act"
     CARRIED = "carried"
+    VERIFICATION = "verification"  # an 改善 or 拡充 decision of the region's effect verification
 
 
 class FutureCourse(StrEnum):
-    """The decided course after a Check (効果検証): continue, improve, expand or stop."""
+    """The course decided after a Check or an effect verification: 継続 / 改善 / 拡充 / 縮小 / 廃止 / 完了."""
 
     CONTINUE = "continue"
     IMPROVE = "improve"
     EXPAND = "expand"
+    REDUCE = "reduce"
     STOP = "stop"
+    DONE = "done"
 
 
 class ComparedAs(StrEnum):
@@ -150,9 +159,48 @@ class ComparedAs(StrEnum):
 
 
 class SubmissionStatus(StrEnum):
-    """Where a hub's submitted quarter stands (the secretariat's confirmation comes with a later feature)."""
+    """Where a hub's submitted quarter stands with the secretariat's sign-off (services.signoff)."""
 
     SUBMITTED = "submitted"
+    RETURNED = "returned"  # back with the hub manager, with the secretariat's comment
+    CONFIRMED = "confirmed"
+    SUPERSEDED = "superseded"  # confirmed, then a value was corrected: waits to be confirmed again
+
+
+class VerificationStage(StrEnum):
+    """Stages of an effect verification (効果検証), in order; a published one is frozen."""
+
+    DRAFT = "draft"
+    REVIEW = "review"  # under review by the outside experts
+    DECIDED = "decided"
+    PUBLISHED = "published"
+
+
+class EffectRating(StrEnum):
+    """The national four-step business-effect scale of the grant reports, best first."""
+
+    VERY_EFFECTIVE = "very_effective"
+    CONSIDERABLE = "considerable"
+    EFFECTIVE = "effective"
+    NOT_EFFECTIVE = "not_effective"
+
+
+class RatingBasis(StrEnum):
+    """What a region's achievement scale measures (domain.rating)."""
+
+    OF_TARGET = "of_target"  # the actual as a share of the year's target (達成率)
+    FROM_BASELINE = "from_baseline"  # how far from the baseline toward the year's target (基準値からの進捗)
+
+
+class ExpertSector(StrEnum):
+    """Where an outside expert comes from: 産官学金労言."""
+
+    INDUSTRY = "industry"
+    GOVERNMENT = "government"
+    ACADEMIA = "academia"
+    FINANCE = "finance"
+    LABOUR = "labour"
+    MEDIA = "media"
 
 
 # i18n key prefix of each enum: t(f"{I18N_PREFIX[type(x)]}.{x.value}")
@@ -171,5 +219,9 @@ I18N_PREFIX: dict[type[StrEnum], str] = {
     ActionOrigin: "action_origin",
     FutureCourse: "future_course",
     SubmissionStatus: "submission_status",
+    VerificationStage: "verification_stage",
+    EffectRating: "effect",
+    ExpertSector: "expert_sector",
+    RatingBasis: "rating_basis",
     ComparedAs: "compared_as",
 }

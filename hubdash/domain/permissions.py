@@ -10,7 +10,7 @@ from hubdash.domain.errors import UserError
 __all__ = ["Actor", "Permission", "PermissionDenied", "allows", "require"]
 
 
-_READER = frozenset({Permission.READ, Permission.EXPORT_REPORTS})
+_READER = frozenset({Permission.READ, Permission.EXPORT_REPORTS, Permission.READ_VERIFICATION})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -25,6 +25,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.FACILITATE_WORKSHOP,
         Permission.EDIT_INDICATORS,
         Permission.EDIT_TARGETS,
+        Permission.SIGN_OFF,
+        Permission.EDIT_VERIFICATION,
     },
     Role.HUB_MANAGER: _READER
     | {
@@ -38,6 +40,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: _READER,
     # no READ: a participant sees only the workshop's pages (the ideas board, presentation, vision)
     Role.WORKSHOP_PARTICIPANT: frozenset({Permission.POST_IDEA, Permission.VOTE_IDEA, Permission.COMMENT}),
+    # no READ: an outside expert sees only the effect verifications they are invited to
+    Role.OUTSIDE_EXPERT: frozenset({Permission.READ_VERIFICATION, Permission.WRITE_OPINION}),
 }
 
 # Permissions that act on one hub: a hub manager holds them only for the hubs in their scope.
@@ -61,6 +65,7 @@ class Actor:
     workshop_id: int | None = None  # a workshop participant's one workshop
     participant_id: int | None = None
     session_id: int | None = None  # the server-side sign-in session this actor came from
+    verification_ids: frozenset[int] = field(default_factory=frozenset)  # an outside expert's verifications
 
     @property
     def key(self) -> str:
@@ -94,14 +99,18 @@ def allows(
     hub_id: int | None = None,
     organisation_id: int | None = None,
     workshop_id: int | None = None,
+    verification_id: int | None = None,
 ) -> bool:
-    """Whether the actor holds the permission for that region, hub, organisation and workshop."""
+    """Whether the actor holds the permission for that region, hub, organisation, workshop and verification."""
     if permission not in ROLE_PERMISSIONS[actor.role]:
         return False
     if actor.role is Role.ADMIN:
         return True
     if actor.role is Role.WORKSHOP_PARTICIPANT:
         return _participant_allows(actor, permission, region_id, hub_id, workshop_id)
+    if actor.role is Role.OUTSIDE_EXPERT:  # only in the verifications they are invited to, never on a hub
+        in_scope = verification_id is not None and verification_id in actor.verification_ids
+        return in_scope and hub_id is None and (region_id is None or region_id == actor.region_id)
     if region_id is not None and actor.region_id is not None and region_id != actor.region_id:
         return False
     if permission in HUB_SCOPED and actor.role is Role.HUB_MANAGER:
@@ -130,10 +139,17 @@ def require(
     hub_id: int | None = None,
     organisation_id: int | None = None,
     workshop_id: int | None = None,
+    verification_id: int | None = None,
 ) -> None:
     """Raise PermissionDenied unless the actor holds the permission for that region, hub, organisation, workshop."""
     if not allows(
-        actor, permission, region_id=region_id, hub_id=hub_id, organisation_id=organisation_id, workshop_id=workshop_id
+        actor,
+        permission,
+        region_id=region_id,
+        hub_id=hub_id,
+        organisation_id=organisation_id,
+        workshop_id=workshop_id,
+        verification_id=verification_id,
     ):
         scope = "".join(
             f" {name}={value}"
@@ -142,6 +158,7 @@ def require(
                 ("hub", hub_id),
                 ("organisation", organisation_id),
                 ("workshop", workshop_id),
+                ("verification", verification_id),
             )
             if value is not None
         )

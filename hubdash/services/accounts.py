@@ -23,7 +23,17 @@ from hubdash import audit, db
 from hubdash.domain.enums import Role
 from hubdash.domain.errors import UserError
 from hubdash.domain.permissions import Actor
-from hubdash.models import SignInSession, User, UserHubScope, UTCDateTime, Workshop, WorkshopParticipant, id_of, utcnow
+from hubdash.models import (
+    SignInSession,
+    User,
+    UserHubScope,
+    UTCDateTime,
+    VerificationExpert,
+    Workshop,
+    WorkshopParticipant,
+    id_of,
+    utcnow,
+)
 
 ENV_IDLE_HOURS = "HUBDASH_SESSION_IDLE_HOURS"
 DEFAULT_IDLE_HOURS = 8.0
@@ -91,8 +101,12 @@ class SignInResult:
 
 
 def user_actor(session: Session, user: User, *, session_id: int | None = None) -> Actor:
-    """The Actor of a user account, with its hub scope."""
+    """The Actor of a user account, with its hub scope (an outside expert's: the verifications they are invited to)."""
     hub_ids = session.exec(select(UserHubScope.hub_id).where(UserHubScope.user_id == user.id)).all()
+    verification_ids: list[int] = []
+    if user.role is Role.OUTSIDE_EXPERT:
+        query = select(VerificationExpert.verification_id).where(VerificationExpert.user_id == user.id)
+        verification_ids = list(session.exec(query).all())
     return Actor(
         name=user.display_name,
         role=user.role,
@@ -102,6 +116,7 @@ def user_actor(session: Session, user: User, *, session_id: int | None = None) -
         region_id=user.region_id,
         hub_ids=frozenset(hub_ids),
         session_id=session_id,
+        verification_ids=frozenset(verification_ids),
     )
 
 

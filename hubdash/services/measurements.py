@@ -40,6 +40,7 @@ from hubdash.readers.progress_file import (
 )
 from hubdash.services.progress import EnteredValue, QuarterRow, hub_quarter, target_spec
 from hubdash.services.reporting import submit_quarter
+from hubdash.services.signoff import Correction, correct_confirmed
 
 # A value this many times larger (or smaller) than last quarter's needs a note before it is saved.
 JUMP_FACTOR = 3.0
@@ -323,6 +324,9 @@ def _write_values(
     source: str,
     progress: Callable[[float], None] | None = None,
 ) -> None:
+    # a quarter the secretariat confirmed takes corrections with a note; its confirmation is then superseded
+    corrections = [Correction(v.hub_id, v.period, bool(v.note), v.label) for v in [*new, *changed]]
+    correct_confirmed(session=session, actor=actor, values=corrections)
     now = utcnow()
     total = max(1, len(new) + len(changed))
     done = 0

@@ -109,7 +109,7 @@ def oidc_actor(*, session: Session, claims: Mapping[str, Any], settings: OidcSet
         return None
     role = _claimed_role(claims, settings)
     # a regional role from the claim needs the region the user already has: never every region
-    if role in (Role.COUNCIL_MEMBER, Role.HUB_MANAGER) and user.region_id is None:
+    if role in (Role.COUNCIL_MEMBER, Role.HUB_MANAGER, Role.OUTSIDE_EXPERT) and user.region_id is None:
         role = None
     if role is not None and role is not user.role:
         before = {"role": user.role}

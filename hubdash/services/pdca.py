@@ -27,6 +27,7 @@ from hubdash.models import (
     ActionItem,
     Comment,
     Hub,
+    HubMember,
     Indicator,
     Organisation,
     PdcaCycle,
@@ -520,6 +521,62 @@ def open_cycle(*, session: Session, actor: Actor, hub_id: int, period: FiscalQua
     if previous is not None:
         _carry(session, previous, cycle)
     return cycle
+
+
+def add_decided_action(
+    *, session: Session, actor: Actor, hub_id: int, fiscal_year: int, title: str, indicator_ids: tuple[int, ...] = ()
+) -> ActionItem:
+    """An 改善 or 拡充 decision of an effect verification, as an action item of the hub's first cycle of a fiscal year.
+
+    The cycle is opened as open_cycle opens it when it does not exist yet. The item is due by the end of the
+    fiscal year and owned by the hub's core institution. Decided after that cycle closed, it is also carried
+    into the hub's newest cycle that is not closed, where the hub manager follows it up.
+    """
+    db.lock_for_write(session)
+    hub = _hub(session, hub_id)
+    require(actor, Permission.EDIT_VERIFICATION, region_id=hub.region_id)
+    cycle, created = _ensure_cycle(session, actor, hub, cycle_start(FiscalQuarter(fiscal_year, 1), hub.pdca_cadence))
+    previous = _previous_cycle(session, cycle) if created else None
+    if previous is not None:
+        _carry(session, previous, cycle)
+    owner = (
+        hub.core_institution_id
+        or session.exec(
+            select(HubMember.organisation_id).where(HubMember.hub_id == hub_id).order_by(col(HubMember.organisation_id))
+        ).first()
+    )
+    if owner is None:
+        raise PdcaInputError("pdca.error_no_owner_for_decision", hub=hub.code)
+    now = utcnow()
+    title = " ".join(title.split())
+    item = ActionItem(
+        cycle_id=id_of(cycle),
+        hub_id=hub_id,
+        title=title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…",
+        owner_organisation_id=owner,
+        due_date=FiscalQuarter(fiscal_year, 4).end_date,
+        origin=ActionOrigin.VERIFICATION,
+        indicator_ids=list(indicator_ids),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(item)
+    audit.record(session, actor, "action_item.add_decided", item, region_id=hub.region_id)
+    if cycle.stage is PdcaStage.CLOSED:
+        current = session.exec(
+            select(PdcaCycle)
+            .where(PdcaCycle.hub_id == hub_id, PdcaCycle.stage != PdcaStage.CLOSED)
+            .order_by(col(PdcaCycle.fiscal_year).desc(), col(PdcaCycle.quarter).desc())
+        ).first()
+        if current is not None and (current.fiscal_year, current.quarter) > (cycle.fiscal_year, cycle.quarter):
+            copy = ActionItem(
+                **item.model_dump(exclude={"id", "cycle_id", "carried_from_id", "version"}),
+                cycle_id=id_of(current),
+                carried_from_id=id_of(item),
+            )
+            session.add(copy)
+            audit.record(session, actor, "action_item.carry_decided", copy, region_id=hub.region_id)
+    return item
 
 
 # --- writing: the cycle itself ------------------------------------------------------------------

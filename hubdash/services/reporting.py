@@ -3,7 +3,9 @@
 A hub is active when it has at least one target (it has something to report). A quarter is complete for a
 scope (a region, or every region) when every active hub of the scope has submitted it; summaries are "as
 of" the latest complete quarter and show any newer quarter as provisional, with how many hubs have
-reported (entered any value) and submitted it.
+reported (entered any value) and submitted it. Which submissions count is decided in one place,
+`_counts_as_complete`: a returned quarter never does, and in a region that waits for the secretariat's
+sign-off (RegionSetting.confirmed_only) only a confirmed one does.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, and_, false, not_, or_
+from sqlalchemy import func as sa_func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -21,7 +25,8 @@ from hubdash.domain.enums import SubmissionStatus
 from hubdash.domain.errors import NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.permissions import Actor, Permission, require
-from hubdash.models import Hub, Indicator, Measurement, QuarterSubmission, Target, id_of, utcnow
+from hubdash.models import Hub, Indicator, Measurement, QuarterSubmission, RegionSetting, Target, id_of, utcnow
+from hubdash.services.signoff import record_step
 
 RECENT_QUARTERS = 4
 
@@ -67,11 +72,28 @@ def _active_hubs(session: Session, region_id: int | None) -> list[int]:
     return sorted(h for h in session.exec(query).all() if h is not None)
 
 
+def _counts_as_complete() -> ColumnElement[bool]:
+    """The one rule of which submissions make a quarter complete for their hub (joined with Hub and RegionSetting)."""
+    waits_for_sign_off = sa_func.coalesce(col(RegionSetting.confirmed_only), false())
+    return or_(
+        col(QuarterSubmission.status) == SubmissionStatus.CONFIRMED.value,
+        and_(
+            col(QuarterSubmission.status).in_([SubmissionStatus.SUBMITTED.value, SubmissionStatus.SUPERSEDED.value]),
+            not_(waits_for_sign_off),
+        ),
+    )
+
+
 def _submitted(session: Session, region_id: int | None) -> dict[int, set[int]]:
-    """Quarter index -> the hubs that submitted it."""
-    query = sa_select(col(QuarterSubmission.hub_id), col(QuarterSubmission.fiscal_year), col(QuarterSubmission.quarter))
+    """Quarter index -> the hubs whose submission of it counts (see _counts_as_complete)."""
+    query = (
+        sa_select(col(QuarterSubmission.hub_id), col(QuarterSubmission.fiscal_year), col(QuarterSubmission.quarter))
+        .join(Hub, col(Hub.id) == QuarterSubmission.hub_id)
+        .join(RegionSetting, col(RegionSetting.region_id) == Hub.region_id, isouter=True)
+        .where(_counts_as_complete())
+    )
     if region_id is not None:
-        query = query.join(Hub, col(Hub.id) == QuarterSubmission.hub_id).where(col(Hub.region_id) == region_id)
+        query = query.where(col(Hub.region_id) == region_id)
     found: dict[int, set[int]] = defaultdict(set)
     for hub_id, fy, q in session.execute(query).all():
         found[quarter_index(fy, q)].add(hub_id)
@@ -139,11 +161,13 @@ class QuarterState:
     targets: int
     submitted_at: datetime | None = None
     submitted_by: str = ""
+    status: SubmissionStatus | None = None  # None: never submitted
+    comment: str = ""  # the secretariat's comment with its last confirmation or return
 
     @property
     def submitted(self) -> bool:
-        """Whether the hub has submitted the quarter."""
-        return self.submitted_at is not None
+        """Whether the hub has submitted the quarter (and it was not returned to them since)."""
+        return self.submitted_at is not None and self.status is not SubmissionStatus.RETURNED
 
 
 @dataclass(frozen=True)
@@ -210,6 +234,8 @@ def region_reporting(
                     len(wanted[hub_id]),
                     submission.submitted_at if submission else None,
                     submission.submitted_by_name if submission else "",
+                    submission.status if submission else None,
+                    submission.review_comment if submission else "",
                 )
             )
         rows.append(HubReporting(hub_id, hub.code, hub.name, tuple(states)))
@@ -226,7 +252,8 @@ def hub_quarter_state(*, session: Session, hub_id: int, period: FiscalQuarter) -
 
 
 def submit_quarter(*, session: Session, actor: Actor, hub_id: int, period: FiscalQuarter) -> QuarterSubmission:
-    """Submit a hub's quarter: every indicator it has a target for must have a value; submitting again is a no-op."""
+    """Submit a hub's quarter: every indicator it has a target for must have a value; submitting again is a no-op,
+    except for a quarter the secretariat returned, which is submitted again."""
     db.lock_for_write(session)
     hub = session.get(Hub, hub_id)
     if hub is None:
@@ -270,13 +297,21 @@ def submit_quarter(*, session: Session, actor: Actor, hub_id: int, period: Fisca
             QuarterSubmission.quarter == period.quarter,
         )
     ).one()
-    if inserted:
+    resubmitted = not inserted and submission.status is SubmissionStatus.RETURNED
+    before = audit.snapshot(submission) if resubmitted else None
+    if resubmitted:
+        values = {"status": SubmissionStatus.SUBMITTED, "submitted_at": utcnow(), "submitted_by_name": actor.name}
+        db.update_checked(session, QuarterSubmission, where={"id": submission.id}, version=None, values=values)
+        session.refresh(submission)
+    if inserted or resubmitted:
+        record_step(session, submission, actor.name)
         audit.record(
             session,
             actor,
-            "quarter.submit",
+            "quarter.resubmit" if resubmitted else "quarter.submit",
             submission,
             entity_id=f"{hub.code}:{period}",
             region_id=hub.region_id,
+            before=before,
         )
     return submission

@@ -96,7 +96,7 @@ def _checked(session: Session, data: UserInput, user_id: int | None) -> UserInpu
     if data.role not in ACCOUNT_ROLES:
         raise UserInputError("accounts.error_role", role=data.role)
     region_id = None if data.role is Role.ADMIN else data.region_id
-    if data.role in (Role.COUNCIL_MEMBER, Role.HUB_MANAGER) and region_id is None:
+    if data.role in (Role.COUNCIL_MEMBER, Role.HUB_MANAGER, Role.OUTSIDE_EXPERT) and region_id is None:
         raise UserInputError("accounts.error_role_needs_region", role=data.role)
     if region_id is not None and session.get(Region, region_id) is None:
         raise NotFound("regions.error_no_region", region=region_id)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import streamlit as st
 
+from hubdash.domain.enums import SubmissionStatus
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Permission, allows
 from hubdash.exports import report_text
@@ -15,7 +16,7 @@ from hubdash.models import Hub
 from hubdash.services.reporting import Coverage, HubReporting, QuarterState, submit_quarter
 from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
-from hubdash.ui.session import display, t
+from hubdash.ui.session import display, label, t
 from hubdash.ui.text import md
 
 
@@ -43,6 +44,9 @@ def newer_quarters(newer: Iterable[Coverage]) -> None:
 
 
 def _state_text(state: QuarterState) -> str:
+    if state.status is not None and state.status is not SubmissionStatus.SUBMITTED:  # the secretariat's word
+        when = fmt.when(state.submitted_at, with_time=False)
+        return f"{t('reporting.cell_submitted', when=when, who=state.submitted_by)} ({label(state.status)})"
     if state.submitted:
         return t("reporting.cell_submitted", when=fmt.when(state.submitted_at, with_time=False), who=state.submitted_by)
     if state.entered:
@@ -64,15 +68,21 @@ def reporting_table(rows: list[HubReporting]) -> pd.DataFrame:
 
 
 def submit_box(hub: Hub, period: FiscalQuarter, state: QuarterState, done: Callable[..., None]) -> None:
-    """The quarter's submission: when and by whom, or the button that submits it once every value is in."""
+    """The quarter's submission: when and by whom, or the button that submits it once every value is in.
+
+    A quarter the secretariat returned says so with its comment, and can be submitted again."""
     if state.submitted:
         when = fmt.when(state.submitted_at)
         st.success(md("reporting.submitted", period=fmt.period(period), when=when, who=state.submitted_by))
+        if state.status in (SubmissionStatus.CONFIRMED, SubmissionStatus.SUPERSEDED):
+            st.caption(md("signoff.state_line", status=label(state.status), comment=state.comment or "–"))
         return
+    if state.status is SubmissionStatus.RETURNED:
+        st.warning(md("signoff.returned_notice", period=fmt.period(period), comment=state.comment or "–"))
     ready = state.targets > 0 and state.entered >= state.targets
     st.caption(md("reporting.not_submitted", period=fmt.period(period), entered=state.entered, total=state.targets))
     allowed = allows(actor(), Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub.id)
-    label = md("reporting.submit", period=fmt.period(period), hub=hub.code)
-    if st.button(label, disabled=not (ready and allowed), help=t("reporting.submit_help"), icon=":material/send:"):
+    caption = md("reporting.submit", period=fmt.period(period), hub=hub.code)
+    if st.button(caption, disabled=not (ready and allowed), help=t("reporting.submit_help"), icon=":material/send:"):
         if runtime.write(submit_quarter, hub_id=hub.id, period=period) is not None:
             done("reporting.submitted_now", period=fmt.period(period), hub=hub.code)

@@ -314,6 +314,72 @@ def first_start(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
         return attempt(engine, work)
 
 
+# --- sign-off, effect verification, reminders (issue 16) --------------------------------------------
+
+
+def signoff_confirm(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
+    """Half confirm, half return the same submitted quarter, all from version 1."""
+    from hubdash.services import signoff
+
+    def work(s: Session) -> str:
+        if i % 2:
+            done = signoff.return_quarter(
+                session=s, actor=writer(i), submission_id=ids["submission"], version=1, comment=f"by {i}"
+            )
+        else:
+            done = signoff.confirm_quarter(session=s, actor=writer(i), submission_id=ids["submission"], version=1)
+        return done.status.value
+
+    return attempt(engine, work)
+
+
+def verification_decide(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
+    """Everyone decides the course of the same target, nobody having seen a decision (version 0)."""
+    from hubdash.domain.enums import FutureCourse
+    from hubdash.services import verification
+
+    decision = verification.Decision(None, FutureCourse.IMPROVE, f"reason {i}", 0)
+    return attempt(
+        engine,
+        lambda s: (
+            verification.decide_target(
+                session=s,
+                actor=writer(i),
+                verification_id=ids["verification"],
+                target_id=ids["target"],
+                decision=decision,
+            ).reason
+        ),
+    )
+
+
+def verification_publish(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
+    """Everyone publishes the same decided verification from one version."""
+    from hubdash.services import verification
+
+    return attempt(
+        engine,
+        lambda s: (
+            verification.publish(
+                session=s, actor=writer(i), verification_id=ids["verification"], version=ids["verification_version"]
+            ).number
+        ),
+    )
+
+
+def reminder_claim(engine: Engine, i: int, ids: dict[str, Any]) -> Outcome:
+    """Every run claims the same person's items for the same day."""
+    from hubdash.domain.permissions import SYSTEM
+    from hubdash.services import reminders
+
+    return attempt(
+        engine,
+        lambda s: reminders.claim(
+            session=s, actor=SYSTEM, user_id=ids["user"], keys=ids["keys"], today=date.fromisoformat(ids["today"])
+        ),
+    )
+
+
 # --- running in a worker process --------------------------------------------------------------------
 
 _engines: dict[str, Engine] = {}

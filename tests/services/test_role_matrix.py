@@ -12,6 +12,7 @@ import pkgutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,18 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 import hubdash.services
-from hubdash.domain.enums import Direction, IndicatorKind, Measure, PdcaStage, Role, Sector
+from hubdash.domain.enums import (
+    Direction,
+    EffectRating,
+    ExpertSector,
+    FutureCourse,
+    IndicatorKind,
+    Measure,
+    PdcaStage,
+    Role,
+    Sector,
+    VerificationStage,
+)
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import SYSTEM, Actor, PermissionDenied
 from hubdash.exports.backup import write_backup
@@ -34,16 +46,21 @@ from hubdash.services import (
     participants,
     pdca,
     places,
+    region_settings,
+    reminders,
     reporting,
+    signoff,
     targets,
     users,
+    verification,
     vision,
     workshop,
 )
 from tests import factories
 
-ROLES = ("admin", "council", "manager", "viewer", "participant")
+ROLES = ("admin", "council", "manager", "viewer", "participant", "expert")
 ALL = frozenset(ROLES)
+EXPERT = frozenset({"expert"})  # an outside expert invited to the region's verification (not even the admin)
 ADMIN = frozenset({"admin"})
 EDITORS = frozenset({"admin", "council"})  # the council of the region
 MANAGERS = frozenset({"admin", "manager"})  # the manager of the hub
@@ -65,6 +82,8 @@ READS = {
     "participants.workshop_participants",
     "places.all_places",
     "users.list_users",
+    "todo.todo",
+    "verification.verification_record",
 }
 
 
@@ -75,7 +94,7 @@ class World:
     plans: dict[str, measurements.ImportPlan]
 
 
-def _world(session: Session) -> World:
+def _world(session: Session, *, verifications: bool = False) -> World:
     ids: dict[str, int] = {}
     for r in ("A", "B"):
         region = factories.region(session, r)
@@ -127,6 +146,7 @@ def _world(session: Session) -> World:
         "manager": factories.user(session, "manager", Role.HUB_MANAGER, region_id=ids["A"], hub_ids=(ids["H1"],)),
         "viewer": factories.user(session, "viewer", Role.VIEWER, region_id=ids["A"]),
     }
+    actors["expert"] = factories.user(session, "expert", Role.OUTSIDE_EXPERT, region_id=ids["A"])
     ids["victim"] = factories.user(session, "victim", Role.VIEWER, region_id=ids["A"]).user_id
     code = session.get(Workshop, ids["W_A"]).join_code
     actors["participant"] = participants.join_workshop(
@@ -136,8 +156,57 @@ def _world(session: Session) -> World:
     for hub, region in (("H1", "A"), ("H2", "A"), ("H3", "B")):
         rows = read_progress_file(f"region,hub,indicator,period,value\n{region},{hub},K01,FY2024Q1,5\n".encode()).rows
         plans[hub] = measurements.plan_import(session=session, actor=SYSTEM, rows=rows)
+    if verifications:
+        _verifications(session, ids, actors)
     session.commit()
     return World(ids, actors, plans)
+
+
+def _verifications(session: Session, ids: dict[str, int], actors: dict[str, Actor]) -> None:
+    """Per region: a submitted quarter of each hub (FY2023Q3); verifications of FY2022 (published), FY2023 (under
+    review, the expert of the region invited, with an opinion) and FY2024 (decided)."""
+    from hubdash.models import Hub, VerificationExpert, VerificationOpinion
+    from hubdash.services.users import actor_for
+
+    for hub in ("H1", "H2", "H3"):
+        region = "A" if hub != "H3" else "B"
+        session.get(Hub, ids[hub]).core_institution_id = ids[f"O_{region}"]  # owns a decided action item
+        indicator = session.get(Indicator, ids[f"K_{region}"])
+        factories.quarterly_values(session, session.get(Hub, ids[hub]), indicator, {"FY2023Q3": 4.0})
+        ids[f"S_{hub}"] = reporting.submit_quarter(
+            session=session, actor=SYSTEM, hub_id=ids[hub], period=FiscalQuarter(2023, 3)
+        ).id
+    review, decided = VerificationStage.REVIEW, VerificationStage.DECIDED
+    stages = {2022: (review, decided), 2023: (review,), 2024: (review, decided)}  # 2022 is then published
+    for r in ("A", "B"):
+        for year, path in stages.items():
+            opened = verification.open_verification(session=session, actor=SYSTEM, region_id=ids[r], fiscal_year=year)
+            for onward in path:
+                verification.move_stage(
+                    session=session, actor=SYSTEM, verification_id=opened.id, version=opened.version, to_stage=onward
+                )
+                session.refresh(opened)
+            if year == 2022:
+                verification.publish(session=session, actor=SYSTEM, verification_id=opened.id, version=opened.version)
+                session.refresh(opened)
+            ids[f"V{year}_{r}"] = opened.id
+            ids[f"V{year}_{r}_version"] = opened.version
+        expert_user = factories.user(session, f"expert{r}", Role.OUTSIDE_EXPERT, region_id=ids[r]).user_id
+        invited = verification.invite_expert(
+            session=session, actor=SYSTEM, verification_id=ids[f"V2023_{r}"], user_id=expert_user,
+            organisation="University", sector=ExpertSector.ACADEMIA,
+        )  # fmt: skip
+        opinion = VerificationOpinion(verification_id=ids[f"V2023_{r}"], expert_id=invited.id, body="opinion")
+        session.add(opinion)
+        session.flush()
+        ids[f"P_{r}"] = opinion.id
+        ids[f"expert_user_{r}"] = expert_user
+    session.add(VerificationExpert(verification_id=ids["V2023_A"], user_id=actors["expert"].user_id, name="E",
+                                   organisation="U", sector=ExpertSector.MEDIA))  # fmt: skip
+    session.flush()
+    expert = actor_for(session=session, username="expert")
+    assert expert is not None
+    actors["expert"] = expert
 
 
 Call = Callable[[Session, Actor, World], Any]
@@ -400,6 +469,148 @@ CASES[("vision.endorse", "own organisation")] = (lambda s, a, w: _endorse(s, a, 
 CASES[("vision.endorse", "other organisation")] = (lambda s, a, w: _endorse(s, a, w, "O_A2"), ADMIN)
 CASES[("vision.endorse", "other region")] = (lambda s, a, w: _endorse(s, a, w, "O_B"), ADMIN)
 
+# --- sign-off, effect verification, reminders (issue 16) ----------------------------------------------------
+VERIFICATION_MODULES = {"signoff", "region_settings", "verification", "pdca", "reminders"}
+
+
+def _decision(course: FutureCourse | None = FutureCourse.CONTINUE) -> verification.Decision:
+    return verification.Decision(EffectRating.EFFECTIVE, course, "reason", 0)
+
+
+def _issue16_region_cases() -> dict[str, tuple[Call, frozenset[str]]]:
+    """Region-scoped calls of issue 16: (call for region "A" or "B", roles allowed in region A)."""
+    from hubdash.domain.rating import PRESETS
+
+    v = lambda w, r, year=2023: w.ids[f"V{year}_{r}"]  # noqa: E731
+    return {
+        "signoff.confirm_quarter": (
+            lambda s, a, w, r: signoff.confirm_quarter(
+                session=s, actor=a, submission_id=w.ids["S_H1" if r == "A" else "S_H3"], version=1
+            ),
+            EDITORS,
+        ),
+        "signoff.return_quarter": (
+            lambda s, a, w, r: signoff.return_quarter(
+                session=s, actor=a, submission_id=w.ids["S_H1" if r == "A" else "S_H3"], version=1, comment="why"
+            ),
+            EDITORS,
+        ),
+        "region_settings.set_confirmed_only": (
+            lambda s, a, w, r: region_settings.set_confirmed_only(
+                session=s, actor=a, region_id=w.ids[r], confirmed_only=True, version=0
+            ),
+            EDITORS,
+        ),
+        "region_settings.set_rating_scale": (
+            lambda s, a, w, r: region_settings.set_rating_scale(
+                session=s, actor=a, region_id=w.ids[r], scale=PRESETS["symbols"], version=0
+            ),
+            EDITORS,
+        ),
+        "verification.open_verification": (
+            lambda s, a, w, r: verification.open_verification(session=s, actor=a, region_id=w.ids[r], fiscal_year=2025),
+            EDITORS,
+        ),
+        "verification.move_stage": (
+            lambda s, a, w, r: verification.move_stage(
+                session=s,
+                actor=a,
+                verification_id=v(w, r),
+                version=w.ids[f"V2023_{r}_version"],
+                to_stage=VerificationStage.DECIDED,
+            ),  # fmt: skip
+            EDITORS,
+        ),
+        "verification.publish": (
+            lambda s, a, w, r: verification.publish(
+                session=s, actor=a, verification_id=v(w, r, 2024), version=w.ids[f"V2024_{r}_version"]
+            ),
+            EDITORS,
+        ),
+        "verification.start_correction": (
+            lambda s, a, w, r: verification.start_correction(
+                session=s, actor=a, verification_id=v(w, r, 2022), version=w.ids[f"V2022_{r}_version"], reason="typo"
+            ),
+            EDITORS,
+        ),
+        "verification.decide_target": (
+            lambda s, a, w, r: verification.decide_target(
+                session=s,
+                actor=a,
+                verification_id=v(w, r),
+                target_id=w.ids["T_H1" if r == "A" else "T_H3"],
+                decision=_decision(),
+            ),  # fmt: skip
+            EDITORS,
+        ),
+        "verification.decide_hub": (
+            lambda s, a, w, r: verification.decide_hub(
+                session=s,
+                actor=a,
+                verification_id=v(w, r),
+                hub_id=w.ids["H1" if r == "A" else "H3"],
+                decision=_decision(),
+            ),  # fmt: skip
+            EDITORS,
+        ),
+        "verification.invite_expert": (
+            lambda s, a, w, r: verification.invite_expert(
+                session=s,
+                actor=a,
+                verification_id=v(w, r, 2024),
+                user_id=w.ids[f"expert_user_{r}"],
+                organisation="Bank",
+                sector=ExpertSector.FINANCE,
+            ),  # fmt: skip
+            EDITORS,
+        ),
+        "verification.answer_opinion": (
+            lambda s, a, w, r: verification.answer_opinion(
+                session=s, actor=a, opinion_id=w.ids[f"P_{r}"], version=1, answer="answer"
+            ),
+            EDITORS,
+        ),
+        "verification.write_opinion": (
+            lambda s, a, w, r: verification.write_opinion(session=s, actor=a, verification_id=v(w, r), body="opinion"),
+            EXPERT,
+        ),
+    }
+
+
+for name, (call, allowed) in _issue16_region_cases().items():
+    CASES[(name, "own region")] = (lambda s, a, w, c=call: c(s, a, w, "A"), allowed)
+    CASES[(name, "other region")] = (
+        lambda s, a, w, c=call: c(s, a, w, "B"),
+        ADMIN if allowed != EXPERT else frozenset(),
+    )
+
+
+def _correct(s: Session, a: Actor, w: World, hub: str) -> Any:
+    return signoff.correct_confirmed(
+        session=s, actor=a, values=[signoff.Correction(w.ids[hub], FiscalQuarter(2023, 3), True, hub)]
+    )
+
+
+def _decided_action(s: Session, a: Actor, w: World, hub: str) -> Any:
+    return pdca.add_decided_action(session=s, actor=a, hub_id=w.ids[hub], fiscal_year=2025, title="improve")
+
+
+for name, call16, own in (
+    ("signoff.correct_confirmed", _correct, MANAGERS),
+    ("pdca.add_decided_action", _decided_action, EDITORS),
+):
+    CASES[(name, "own hub")] = (lambda s, a, w, c=call16: c(s, a, w, "H1"), own)
+    CASES[(name, "other hub")] = (lambda s, a, w, c=call16: c(s, a, w, "H2"), own - {"manager"})
+    CASES[(name, "other region")] = (lambda s, a, w, c=call16: c(s, a, w, "H3"), ADMIN)
+CASES[("reminders.claim", "anywhere")] = (
+    lambda s, a, w: reminders.claim(session=s, actor=a, user_id=w.ids["victim"], keys=["k"], today=date(2026, 1, 1)),
+    ADMIN,
+)
+CASES[("reminders.remember_language", "anywhere")] = (
+    lambda s, a, w: reminders.remember_language(session=s, actor=a, language="en"),
+    ALL,  # their own account's language (a participant has none: nothing changes)
+)
+
 
 def _counts(session: Session) -> dict[str, int]:
     names = [t.name for t in SQLModel.metadata.sorted_tables]
@@ -420,7 +631,7 @@ def test_every_mutating_service_function_is_in_the_matrix() -> None:
 
 @pytest.mark.parametrize(("function", "scope"), sorted(CASES), ids=[f"{f}[{s}]" for f, s in sorted(CASES)])
 def test_exactly_the_allowed_roles_may_call(session: Session, function: str, scope: str) -> None:
-    world = _world(session)
+    world = _world(session, verifications=function.split(".")[0] in VERIFICATION_MODULES)
     call, allowed = CASES[(function, scope)]
     outcome = {}
     for role in ROLES:
