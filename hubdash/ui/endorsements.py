@@ -43,7 +43,7 @@ def endorsement_table(coverage: svc.Coverage) -> None:
             t("col.sector"): [label(r.sector) for r in rows],
             t("col.endorsement"): [_state(r, coverage.latest) for r in rows],
             t("col.person"): [r.person_name for r in rows],
-            t("col.when"): [fmt.when(r.endorsed_at) if r.endorsed_at else "" for r in rows],
+            t("col.when"): [fmt.when(r.endorsed_at, with_time=False) if r.endorsed_at else "" for r in rows],
             t("vision.endorse_comment"): [r.comment for r in rows],
         }
     )
@@ -53,11 +53,11 @@ def endorsement_table(coverage: svc.Coverage) -> None:
         width="stretch",
         height=ROW_PX * (min(len(rows), 20) + 1) + 3,
         column_config={
-            t("col.organisation"): st.column_config.TextColumn(width="medium"),
-            t("col.sector"): st.column_config.TextColumn(width="small"),
-            t("col.endorsement"): st.column_config.TextColumn(width="medium"),
-            t("col.person"): st.column_config.TextColumn(width="small"),
-            t("col.when"): st.column_config.TextColumn(width=140),
+            t("col.organisation"): st.column_config.TextColumn(width=230),
+            t("col.sector"): st.column_config.TextColumn(width=130),
+            t("col.endorsement"): st.column_config.TextColumn(width=190),
+            t("col.person"): st.column_config.TextColumn(width=150),
+            t("col.when"): st.column_config.TextColumn(width=100),
             t("vision.endorse_comment"): st.column_config.TextColumn(width="large"),
         },
     )

@@ -34,9 +34,9 @@ def table(revisions: list[svc.RevisionLine]) -> None:
             t("col.revision"): [r.number for r in revisions],
             t("col.when"): [fmt.when(r.created_at) for r in revisions],
             t("col.author"): [r.author_name for r in revisions],
-            t("col.reason"): [r.reason for r in revisions],
-            t("vision_history.changed"): [", ".join(part_name(PartKey(k)) for k in r.changed_parts) for r in revisions],
             t("vision_history.note"): [_note(r) for r in revisions],
+            t("vision_history.changed"): [", ".join(part_name(PartKey(k)) for k in r.changed_parts) for r in revisions],
+            t("col.reason"): [r.reason for r in revisions],  # last: the longest, it takes the rest of the width
         }
     )
     st.dataframe(
@@ -46,11 +46,11 @@ def table(revisions: list[svc.RevisionLine]) -> None:
         height=ROW_PX * (min(len(revisions), MOST_ROWS) + 1) + 3,
         column_config={
             t("col.revision"): st.column_config.NumberColumn(width=70),
-            t("col.when"): st.column_config.TextColumn(width=150),
-            t("col.author"): st.column_config.TextColumn(width=140),
-            t("col.reason"): st.column_config.TextColumn(width="large"),
-            t("vision_history.changed"): st.column_config.TextColumn(width="medium"),
-            t("vision_history.note"): st.column_config.TextColumn(width="medium"),
+            t("col.when"): st.column_config.TextColumn(width=140),
+            t("col.author"): st.column_config.TextColumn(width=120),
+            t("vision_history.note"): st.column_config.TextColumn(width=235),
+            t("vision_history.changed"): st.column_config.TextColumn(width=160),
+            t("col.reason"): st.column_config.TextColumn(width=600),
         },
     )
 
