@@ -24,13 +24,16 @@ current = vision_live.read(version, workshop.current_workshop, region_id=region_
 board = vision_live.read(version, workshop.ideas_board, region_id=region_id, voter_key="", limit=show.IDEAS_SHOWN)
 joining = current is not None and current.is_open and bool(current.join_code)
 
-columns = st.columns([5, 4, 3] if joining else [3, 2], gap="large")
-with columns[0]:
-    show.vision_and_goals(vision)
-with columns[1]:
+columns = st.columns([6, 4, 3] if joining else [3, 2], gap="large")
+with columns[0], st.container(key="pres-left"):
+    show.statement(vision)
+    if not joining:
+        show.goals(vision, columns=2)
+with columns[1], st.container(key="pres-middle"):
     show.coverage(coverage)
     show.top_ideas(board)
 if joining and current is not None:
-    with columns[2]:
+    with columns[2], st.container(key="pres-right"):  # the goals go under the join code, the statement gets room
         show.join(current)
+        show.goals(vision, columns=1)
 vision_live.ticker()

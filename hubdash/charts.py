@@ -34,7 +34,15 @@ def projected(chart: AnyChart, size: int = 22) -> AnyChart:
     """A chart restyled for a projector: every axis and legend text at `size` px, read from the back of a room."""
     large: AnyChart = chart.configure_axis(
         labelFont=FONT, titleFont=FONT, labelFontSize=size, titleFontSize=size, labelLimit=0
-    ).configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=size, titleFontSize=size, symbolSize=size * 12)
+    ).configure_legend(
+        labelFont=FONT,
+        titleFont=FONT,
+        labelFontSize=size,
+        titleFontSize=size,
+        symbolSize=size * 12,
+        columns=1,
+        labelLimit=0,
+    )
     return large
 
 

@@ -55,7 +55,7 @@ def draft_field(
             },
             "saved": t("vision_journeys.draft_kept", when=kept) if kept else "",
             "delay": SEND_EVERY_MS,
-            "rows": 8,
+            "rows": 12,
         },
         on_text_change=on_change,
     )
