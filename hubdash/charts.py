@@ -390,7 +390,7 @@ def endorsement_coverage(frame: pd.DataFrame, lang: str) -> ChartView:
                 "state_label:N",
                 title=None,
                 scale=alt.Scale(domain=list(state_labels.values()), range=list(ENDORSEMENT_COLORS)),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=0),  # whole labels, never "Endorses the c…"
             ),
             order=alt.Order("order:Q"),
             tooltip=[

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from hubdash import db, i18n
 from hubdash.domain.enums import Role
