@@ -1,6 +1,7 @@
 """The vision and workshop journeys in Chromium, in Japanese and English: a draft kept while its field keeps focus,
 messages that stay until the person acts, editorial revisions that keep endorsements, diffs rendered like the
-vision, and presentation mode on one 1920x1080 screen with the join code, live."""
+vision, confirmations after endorsing and adopting (an idea goes to its own goal), and presentation mode on one
+1920x1080 screen with the join code, live."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from sqlmodel import select
 from hubdash import db, i18n
 from hubdash.domain.enums import Role
 from hubdash.domain.permissions import SYSTEM
-from hubdash.models import Region
-from hubdash.services import workshop
+from hubdash.models import Region, id_of
+from hubdash.services import vision, workshop
 
 from .accounts import sample_with_accounts, sign_in
 from .conftest import assert_no_exception, wait_for_app
@@ -30,6 +31,7 @@ class Council:
     def __init__(self, start_app, tmp_path, lang: str) -> None:
         names = LOGINS[lang]
         accounts = dict.fromkeys(names, (Role.COUNCIL_MEMBER, ()))
+        accounts["kanri"] = (Role.ADMIN, ())  # endorses for any organisation
         self.db_url = sample_with_accounts(tmp_path, accounts, names=names, lang=lang)
         self.server = start_app(lang=lang, db_url=self.db_url, env={"HUBDASH_AUTH": "password"})
         self.lang = lang
@@ -168,6 +170,55 @@ def test_the_history_and_its_diff_show_formatted_text_with_the_changes_marked(co
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
     picker = page.get_by_role("combobox", name=c.t("vision_history.old"))
     expect(picker).to_have_value(re.compile(r"^3 · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · \S+"))  # number · date · author
+    assert_no_exception(page)
+
+
+def _endorser_of_an_older_revision(db_url: str) -> str:
+    engine = db.make_engine(db_url)
+    with db.session_scope(engine) as s:
+        found = vision.coverage(session=s, region_id=id_of(s.exec(select(Region)).one()))
+    engine.dispose()
+    return next(r.organisation for r in found.rows if r.revision_number is not None and not r.is_current)
+
+
+def test_endorsing_confirms_and_empties_the_form_and_an_adopted_idea_goes_to_its_goal(
+    council: Council, new_page
+) -> None:
+    c = council
+    organisation = _endorser_of_an_older_revision(c.db_url)
+    page = c.open(new_page, "kanri", path="endorsements")
+    expect(page.get_by_test_id("stMetricValue")).to_have_text("9 / 10")
+    form = page.get_by_test_id("stForm")
+    picker = form.locator("[data-testid='stSelectbox'] input")
+    picker.click()
+    picker.fill(organisation)  # the list filters as one types; Enter takes the one left
+    picker.press("Enter")
+    form.get_by_label(c.t("endorsements.comment")).fill("賛同します" if c.lang == "ja" else "We agree")
+    form.get_by_role("button", name=c.t("endorsements.endorse")).click()
+    wait_for_app(page)
+    expect(page.get_by_text(c.t("vision_journeys.endorsed_done", organisation=organisation, number=4))).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue")).to_have_text("10 / 10")
+    expect(page.get_by_test_id("stForm").get_by_label(c.t("endorsements.comment"))).to_have_value("")
+
+    # an idea tagged to a goal is adopted into that goal unless the facilitator picks another place
+    page.goto(c.server.url + "ideas")
+    wait_for_app(page)
+    card = (
+        page.locator("[class*='st-key-idea-']")
+        .filter(has=page.get_by_role("button", name=c.t("ideas.adopt")), has_text=re.compile(r"G\d · "))
+        .first
+    )
+    code = re.search(r"(G\d) · ", card.inner_text())
+    assert code is not None
+    card.get_by_role("button", name=c.t("ideas.adopt")).click()
+    popover = page.get_by_test_id("stPopoverBody")
+    target = popover.get_by_role("combobox", name=c.t("ideas.adopt_into"))
+    expect(target).to_have_value(re.compile("^" + code.group(1)))
+    popover.get_by_role("button", name=c.t("ideas.adopt"), exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(code.group(1))
+    adopted = c.t("vision_journeys.adopted_into", part=code.group(1), number=5)
+    expect(page.locator("[class*='st-key-idea-']").filter(has_text=adopted)).to_have_count(1)  # its badge
     assert_no_exception(page)
 
 
