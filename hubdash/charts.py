@@ -30,6 +30,22 @@ def _styled(chart: AnyChart) -> AnyChart:
     return styled
 
 
+def projected(chart: AnyChart, size: int = 22) -> AnyChart:
+    """A chart restyled for a projector: every axis and legend text at `size` px, read from the back of a room."""
+    large: AnyChart = chart.configure_axis(
+        labelFont=FONT, titleFont=FONT, labelFontSize=size, titleFontSize=size, labelLimit=0
+    ).configure_legend(
+        labelFont=FONT,
+        titleFont=FONT,
+        labelFontSize=size,
+        titleFontSize=size,
+        symbolSize=size * 12,
+        columns=1,
+        labelLimit=0,
+    )
+    return large
+
+
 # Shapes repeat the status, so that colour is never the only cue.
 STATUS_SHAPES: dict[Status, str] = {
     Status.ON_TRACK: "circle",
@@ -374,7 +390,7 @@ def endorsement_coverage(frame: pd.DataFrame, lang: str) -> ChartView:
                 "state_label:N",
                 title=None,
                 scale=alt.Scale(domain=list(state_labels.values()), range=list(ENDORSEMENT_COLORS)),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=0),  # whole labels, never "Endorses the c…"
             ),
             order=alt.Order("order:Q"),
             tooltip=[

@@ -211,6 +211,8 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_auditevent_entity", "entity_type", "entity_id"),
         Index("ix_auditevent_region_time", "region_id", "occurred_at"),
+        # a live page's one question per refresh: the newest change of its region (an index-only lookup)
+        Index("ix_auditevent_region_event", "region_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = _timestamp()
@@ -276,6 +278,8 @@ class VisionRevision(SQLModel, table=True):
     created_at: datetime = _timestamp()
     restored_from_number: int | None = None
     idea_id: int | None = Field(default=None, foreign_key="idea.id", ondelete="SET NULL")
+    # an editorial revision (wording, typos) keeps the endorsements of the revision before it
+    editorial: bool = False
 
 
 class VisionDraft(SQLModel, table=True):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from functools import cache
 from html import escape as html_escape
 from urllib.parse import urlsplit
@@ -122,16 +123,54 @@ def _html(tokens: Sequence[Token]) -> str:
     return "".join(out)
 
 
+def _clean(html: str, tags: set[str]) -> str:
+    return nh3.clean(
+        html, tags=tags, attributes=ATTRIBUTES, url_schemes=set(SCHEMES), link_rel=LINK_REL, strip_comments=True
+    )
+
+
 def to_html(source: str) -> str:
     """User Markdown as HTML that loads nothing and runs nothing (sanitised by nh3 as well)."""
-    return nh3.clean(
-        _html(_tokens(source)),
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        url_schemes=set(SCHEMES),
-        link_rel=LINK_REL,
-        strip_comments=True,
-    )
+    return _clean(_html(_tokens(source)), TAGS)
+
+
+# ---- diff -------------------------------------------------------------------------------------------------------
+
+# Rendered HTML in pieces: a tag, an entity, a Latin word, a run of white space, or any other single character (so
+# that Japanese compares by character and English by word, as hubdash.domain.vision_text does).
+_PIECE = re.compile(
+    r"<[^>]*>|&#?\w+;|[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+(?:['’\-][A-Za-z0-9]+)*|\s+|.", re.S
+)
+
+
+def _marked(pieces: list[str], changed: list[bool], tag: str) -> str:
+    # wrap each run of changed text in <tag>, never across a tag of the rendering, so the HTML stays well formed
+    out: list[str] = []
+    inside = False
+    for piece, mark in zip(pieces, changed, strict=True):
+        is_tag = piece.startswith("<")
+        if inside and (is_tag or not mark):
+            out.append(f"</{tag}>")
+            inside = False
+        if mark and not is_tag and not inside and piece.strip():
+            out.append(f"<{tag}>")
+            inside = True
+        out.append(piece)
+    if inside:
+        out.append(f"</{tag}>")
+    return "".join(out)
+
+
+def diff_html(old: str, new: str) -> tuple[str, str]:
+    """Two versions of user Markdown, each rendered as to_html renders it: the old one with what the new one no
+    longer has in <del>, the new one with what it adds in <ins>."""
+    a, b = _PIECE.findall(to_html(old)), _PIECE.findall(to_html(new))
+    gone, added = [False] * len(a), [False] * len(b)
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "equal":
+            gone[i1:i2] = [True] * (i2 - i1)
+            added[j1:j2] = [True] * (j2 - j1)
+    return _clean(_marked(a, gone, "del"), TAGS | {"del"}), _clean(_marked(b, added, "ins"), TAGS | {"ins"})
 
 
 # ---- Markdown ---------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from hubdash.domain.rollup import roll_up
 from hubdash.domain.vision_parts import STATEMENT, PartKey, PartKind
 from hubdash.domain.vision_text import Segment, diff
 from hubdash.models import (
+    AuditEvent,
     Comment,
     EditorPresence,
     Endorsement,
@@ -172,6 +173,7 @@ def _new_revision(
     *,
     idea_id: int | None = None,
     restored_from: int | None = None,
+    editorial: bool = False,
 ) -> VisionRevision:
     """The next revision of the region's vision, taken under lock_vision (unique (region_id, number) backs it)."""
     latest = session.exec(select(func.max(VisionRevision.number)).where(VisionRevision.region_id == region_id))
@@ -185,6 +187,7 @@ def _new_revision(
         author_name=actor.name,
         restored_from_number=restored_from,
         idea_id=idea_id,
+        editorial=editorial,
     )
     session.add(revision)
     session.flush()
@@ -280,17 +283,22 @@ def save_part(
     base_version: int,
     reason: str,
     title: str = "",
+    editorial: bool = False,
 ) -> VisionRevision:
     """Save one part as a new revision if nobody saved it since `base_version`.
 
-    Raises EditConflict with both texts (theirs: what is saved now, mine: this editor's) otherwise;
-    nothing is written then.
+    `editorial`: a change of wording that keeps the endorsements (a part written for the first time is
+    never editorial). Raises EditConflict with both texts (theirs: what is saved now, mine: this
+    editor's) otherwise; nothing is written then.
     """
     require(actor, Permission.EDIT_VISION, region_id=region_id)
     key = PartKey(part_key)
     reason = _clean_reason(reason)
     text = _clean_text(PartText(body, title), key)
     lock_vision(session, region_id)
+    previous = latest_revision(session=session, region_id=region_id)
+    if editorial and (base_version == 0 or previous is None):
+        raise VisionInputError("vision_journeys.error_editorial_new_part", part=key)
     # the write is the version check: it matches no row when someone saved the part since base_version
     if not _write_part(session, actor, region_id, key, text, base_version):
         theirs, version = _current_text(session, region_id, key)
@@ -303,8 +311,7 @@ def save_part(
             mine=text,
             saved_revision=latest.number if latest else None,
         )
-    previous = latest_revision(session=session, region_id=region_id)
-    revision = _new_revision(session, actor, region_id, [str(key)], reason)
+    revision = _new_revision(session, actor, region_id, [str(key)], reason, editorial=editorial)
     _delete_drafts(session, actor.key, region_id, key)
     audit.record(
         session,
@@ -316,7 +323,13 @@ def save_part(
             "version": base_version,
             **asdict(snapshot_text(previous.snapshot if previous else {}, key)),
         },
-        after={"part": key, "version": base_version + 1, "revision": revision.number, **asdict(text)},
+        after={
+            "part": key,
+            "version": base_version + 1,
+            "revision": revision.number,
+            "editorial": editorial,
+            **asdict(text),
+        },
     )
     return revision
 
@@ -357,6 +370,7 @@ class RevisionLine:
     changed_parts: list[str]
     restored_from_number: int | None
     idea_id: int | None
+    editorial: bool = False
 
 
 def revision_history(*, session: Session, region_id: int) -> list[RevisionLine]:
@@ -370,6 +384,7 @@ def revision_history(*, session: Session, region_id: int) -> list[RevisionLine]:
             col(VisionRevision.changed_parts),
             col(VisionRevision.restored_from_number),
             col(VisionRevision.idea_id),
+            col(VisionRevision.editorial),
         )
         .where(col(VisionRevision.region_id) == region_id)
         .order_by(col(VisionRevision.number).desc())
@@ -384,6 +399,8 @@ class PartDiff:
     part_key: PartKey
     title: list[Segment]
     body: list[Segment]
+    before: PartText = PartText("")
+    after: PartText = PartText("")
 
 
 def compare_revisions(*, session: Session, region_id: int, old: int, new: int) -> list[PartDiff]:
@@ -405,7 +422,7 @@ def compare_revisions(*, session: Session, region_id: int, old: int, new: int) -
     for key in [STATEMENT, *(goal_key(c) for c in codes), *(commitment_key(s) for s in Sector)]:
         before, after = snapshot_text(a, key), snapshot_text(b, key)
         if before != after:
-            diffs.append(PartDiff(key, diff(before.title, after.title), diff(before.body, after.body)))
+            diffs.append(PartDiff(key, diff(before.title, after.title), diff(before.body, after.body), before, after))
     return diffs
 
 
@@ -528,9 +545,23 @@ class EndorsementRow:
     comment: str = ""
 
 
+def endorsement_basis(*, session: Session, region_id: int) -> int | None:
+    """The newest substantive revision's number: endorsing it or any later (editorial) revision is current."""
+    found = session.exec(
+        select(func.max(VisionRevision.number)).where(
+            VisionRevision.region_id == region_id, col(VisionRevision.editorial).is_(False)
+        )
+    ).one()
+    if found is not None:
+        return int(found)
+    first = session.exec(select(func.min(VisionRevision.number)).where(VisionRevision.region_id == region_id)).one()
+    return None if first is None else int(first)
+
+
 def endorsement_coverage(*, session: Session, region_id: int) -> list[EndorsementRow]:
-    """Every council organisation with its newest endorsement and whether it is for the current revision."""
-    latest = latest_revision(session=session, region_id=region_id)
+    """Every council organisation with its newest endorsement and whether it endorses the current content: the
+    newest substantive revision or a later, editorial one."""
+    basis = endorsement_basis(session=session, region_id=region_id)
     newest: dict[int, tuple[Endorsement, int]] = {}
     for endorsement, number in session.exec(
         select(Endorsement, VisionRevision.number)
@@ -552,7 +583,7 @@ def endorsement_coverage(*, session: Session, region_id: int) -> list[Endorsemen
                 organisation=org.name,
                 sector=org.sector,
                 revision_number=number,
-                is_current=latest is not None and number == latest.number,
+                is_current=basis is not None and number is not None and number >= basis,
                 person_name=endorsed.person_name if endorsed else "",
                 endorsed_at=endorsed.endorsed_at if endorsed else None,
                 organisation_id=id_of(org),
@@ -622,6 +653,70 @@ def sector_coverage(rows: list[EndorsementRow]) -> list[SectorCoverage]:
             earlier = sum(r.revision_number is not None and not r.is_current for r in mine)
             result.append(SectorCoverage(sector, current, earlier, len(mine) - current - earlier))
     return result
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who endorses the current content of the vision, by organisation and by sector, and since which revision."""
+
+    basis: int | None  # the newest substantive revision: endorsing it or a later (editorial) one is current
+    latest: int | None  # the newest revision: what an endorsement made now endorses
+    rows: list[EndorsementRow]
+    sectors: list[SectorCoverage]
+
+    @property
+    def endorsed(self) -> int:
+        """How many council organisations endorse the current content."""
+        return sum(r.is_current for r in self.rows)
+
+
+def coverage(*, session: Session, region_id: int) -> Coverage:
+    """The endorsement coverage of the current content, with the revision it counts from."""
+    rows = endorsement_coverage(session=session, region_id=region_id)
+    latest = latest_revision(session=session, region_id=region_id)
+    return Coverage(
+        endorsement_basis(session=session, region_id=region_id),
+        latest.number if latest else None,
+        rows,
+        sector_coverage(rows),
+    )
+
+
+# --- live pages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveVersion:
+    """What a live page compares on each refresh: the region's newest change and who edits which part now."""
+
+    change: int
+    editing: tuple[tuple[str, str, str], ...] = ()  # (part key, user key, name), sorted
+
+    def seen_by(self, user_key: str, *, presence: bool = True) -> LiveVersion:
+        """The version as one person sees it: without their own presence (or without presence at all)."""
+        return LiveVersion(self.change, tuple(e for e in self.editing if presence and e[1] != user_key))
+
+    def editors(self) -> dict[PartKey, list[str]]:
+        """Who edits which part, by part key (names sorted)."""
+        found: dict[PartKey, list[str]] = {}
+        for key, _, name in sorted(self.editing, key=lambda e: (e[0], e[2])):
+            found.setdefault(PartKey(key), []).append(name)
+        return found
+
+
+def live_version(*, session: Session, region_id: int) -> LiveVersion:
+    """The region's newest audit event (every change writes one) and the editors seen in the last PRESENCE_SECONDS.
+
+    Two index lookups: the one question a live page asks the database on each refresh.
+    """
+    change = session.exec(select(func.max(AuditEvent.id)).where(AuditEvent.region_id == region_id)).one()
+    since = utcnow() - timedelta(seconds=PRESENCE_SECONDS)
+    editing = session.exec(
+        select(EditorPresence.part_key, EditorPresence.user_key, EditorPresence.display_name).where(
+            EditorPresence.region_id == region_id, col(EditorPresence.seen_at) >= since
+        )
+    ).all()
+    return LiveVersion(int(change or 0), tuple(sorted((str(k), str(u), str(n)) for k, u, n in editing)))
 
 
 # --- comments ---------------------------------------------------------------------------------

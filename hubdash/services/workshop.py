@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.vision_parts import STATEMENT, PartKey
 from hubdash.models import Idea, IdeaVote, StrategicGoal, VisionRevision, Workshop, id_of, utcnow
 from hubdash.services.participants import end_workshops, new_join_code
-from hubdash.services.vision import VisionInputError, current_vision, lock_vision, part_text, save_part
+from hubdash.services.vision import VisionInputError, current_vision, goal_key, lock_vision, part_text, save_part
 
 MAX_VOTES = 50
 MAX_IDEA = 1000
@@ -162,22 +163,42 @@ def unvote(*, session: Session, actor: Actor, idea_id: int) -> None:
         audit.record(session, actor, "idea.unvote", entity_type="idea", entity_id=idea_id, region_id=idea.region_id)
 
 
-def adopt_idea(*, session: Session, actor: Actor, idea_id: int, part_key: str, reason: str) -> VisionRevision:
+def adopt_target(goal_code: str | None, goal_codes: Iterable[str]) -> PartKey:
+    """Where an idea is adopted unless the facilitator says otherwise: its own goal while that goal is active, else
+    the vision statement."""
+    return goal_key(goal_code) if goal_code and goal_code in set(goal_codes) else STATEMENT
+
+
+def adopt_idea(
+    *,
+    session: Session,
+    actor: Actor,
+    idea_id: int,
+    reason: str,
+    part_key: str | None = None,
+    editorial: bool = False,
+) -> VisionRevision:
     """Add an idea's text to a goal or the vision statement, as a revision that credits the idea.
 
-    Raises EditConflict when someone saves that part at the same moment (nothing is adopted then).
+    `part_key`: where; by default the idea's own goal (adopt_target). `editorial`: the addition keeps the
+    endorsements (see vision.save_part). Raises EditConflict when someone saves that part at the same moment
+    (nothing is adopted then).
     """
     db.lock_for_write(session)
     idea = _idea(session, idea_id)
     require(actor, Permission.FACILITATE_WORKSHOP, region_id=idea.region_id)
     lock_vision(session, idea.region_id)
     session.refresh(idea)  # as it is now that nobody else changes the vision
-    key = PartKey(part_key)
+    vision = current_vision(session=session, region_id=idea.region_id)
+    if part_key is None:
+        own = next((g.code for g in vision.goals if g.id == idea.goal_id), None)
+        key = adopt_target(own, [g.code for g in vision.goals])
+    else:
+        key = PartKey(part_key)
     if key != STATEMENT and not key.is_goal:
         raise VisionInputError("ideas.error_adopt_where", part=key)
     if idea.adopted_at is not None:
         raise VisionInputError("ideas.error_adopted")
-    vision = current_vision(session=session, region_id=idea.region_id)
     text, version = part_text(vision, key)
     if version == 0:
         raise NotFound("ideas.error_no_part", part=key)
@@ -191,11 +212,14 @@ def adopt_idea(*, session: Session, actor: Actor, idea_id: int, part_key: str, r
         title=text.title,
         base_version=version,
         reason=reason,
+        editorial=editorial,
     )
     revision.idea_id = idea.id
     idea.adopted_at = utcnow()
     session.add_all([revision, idea])
-    audit.record(session, actor, "idea.adopt", idea, after={"part": key, "revision": revision.number})
+    audit.record(
+        session, actor, "idea.adopt", idea, after={"part": key, "revision": revision.number, "editorial": editorial}
+    )
     return revision
 
 
@@ -211,6 +235,8 @@ class IdeaCard:
     voted_by_me: bool
     adopted_at: datetime | None
     voters: tuple[str, ...] = ()  # the names of those who voted, as they signed in (name and organisation)
+    adopted_into: str | None = None  # the part key it was adopted into
+    adopted_revision: int | None = None  # the revision that adopted it
 
 
 @dataclass(frozen=True)
@@ -241,9 +267,12 @@ def ideas_board(*, session: Session, region_id: int, voter_key: str, limit: int 
             col(Idea.author_name),
             func.coalesce(counts.c.votes, 0),
             col(Idea.adopted_at),
+            col(VisionRevision.number),
+            col(VisionRevision.changed_parts),
         )
         .join(counts, counts.c.idea_id == Idea.id, isouter=True)
         .join(StrategicGoal, col(StrategicGoal.id) == Idea.goal_id, isouter=True)
+        .join(VisionRevision, col(VisionRevision.idea_id) == Idea.id, isouter=True)
         .where(col(Idea.workshop_id) == workshop.id)
         .order_by(func.coalesce(counts.c.votes, 0).desc(), col(Idea.created_at), col(Idea.id))
     )
@@ -265,9 +294,18 @@ def ideas_board(*, session: Session, region_id: int, voter_key: str, limit: int 
             voters.setdefault(idea_id, []).append(name)
     ideas = [
         IdeaCard(
-            id_of_row, body, code, author, int(votes), id_of_row in mine, adopted_at, tuple(voters.get(id_of_row, []))
+            id_of_row,
+            body,
+            code,
+            author,
+            int(votes),
+            id_of_row in mine,
+            adopted_at,
+            tuple(voters.get(id_of_row, [])),
+            adopted_into=(parts or [None])[0] if adopted_at else None,
+            adopted_revision=number if adopted_at else None,
         )
-        for id_of_row, body, code, author, votes, adopted_at in rows
+        for id_of_row, body, code, author, votes, adopted_at, number, parts in rows
         if id_of_row is not None
     ]
     left = max(0, workshop.votes_per_participant - len(mine))

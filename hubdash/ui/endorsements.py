@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from hubdash.services import vision as svc
 from hubdash.ui import fmt
 from hubdash.ui.session import label, t
+
+ROW_PX = 35
 
 
 def coverage_frame(coverage: list[svc.SectorCoverage]) -> pd.DataFrame:
@@ -21,22 +24,40 @@ def coverage_frame(coverage: list[svc.SectorCoverage]) -> pd.DataFrame:
     )
 
 
-def endorsement_table(rows: list[svc.EndorsementRow]) -> pd.DataFrame:
-    """Every council organisation with its endorsement state, person, time and comment."""
-    return pd.DataFrame(
+def _state(r: svc.EndorsementRow, latest: int | None) -> str:
+    if r.is_current and r.revision_number != latest:
+        return t("vision_journeys.endorsed_carried", number=r.revision_number)
+    if r.is_current:
+        return t("vision.endorsed")
+    if r.revision_number:
+        return t("vision.endorsed_earlier", number=r.revision_number)
+    return t("vision.not_endorsed")
+
+
+def endorsement_table(coverage: svc.Coverage) -> None:
+    """Every council organisation with its endorsement state, person, time and comment, all rows in view."""
+    rows = coverage.rows
+    frame = pd.DataFrame(
         {
             t("col.organisation"): [r.organisation for r in rows],
             t("col.sector"): [label(r.sector) for r in rows],
-            t("col.endorsement"): [
-                t("vision.endorsed")
-                if r.is_current
-                else t("vision.endorsed_earlier", number=r.revision_number)
-                if r.revision_number
-                else t("vision.not_endorsed")
-                for r in rows
-            ],
+            t("col.endorsement"): [_state(r, coverage.latest) for r in rows],
             t("col.person"): [r.person_name for r in rows],
-            t("col.when"): [fmt.when(r.endorsed_at) if r.endorsed_at else "" for r in rows],
+            t("col.when"): [fmt.when(r.endorsed_at, with_time=False) if r.endorsed_at else "" for r in rows],
             t("vision.endorse_comment"): [r.comment for r in rows],
         }
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=ROW_PX * (min(len(rows), 20) + 1) + 3,
+        column_config={
+            t("col.organisation"): st.column_config.TextColumn(width=230),
+            t("col.sector"): st.column_config.TextColumn(width=130),
+            t("col.endorsement"): st.column_config.TextColumn(width=190),
+            t("col.person"): st.column_config.TextColumn(width=150),
+            t("col.when"): st.column_config.TextColumn(width=100),
+            t("vision.endorse_comment"): st.column_config.TextColumn(width="large"),
+        },
     )

@@ -85,7 +85,7 @@ def _change_stamp() -> int:
 
 
 @st.cache_data(show_spinner=False, ttl=READ_TTL_SECONDS, max_entries=1000)
-def _cached_read(module: str, name: str, kwargs: dict[str, Any], stamp: int) -> Any:
+def _cached_read(module: str, name: str, kwargs: dict[str, Any], stamp: object) -> Any:
     fn = getattr(importlib.import_module(module), name)
     with Session(engine()) as s:
         return fn(session=s, **kwargs)
@@ -94,6 +94,12 @@ def _cached_read(module: str, name: str, kwargs: dict[str, Any], stamp: int) -> 
 def read(fn: Callable[..., T], **kwargs: Any) -> T:
     """Run a read service (keyword arguments: scalars, periods) in its own session, cached until a change."""
     result: T = _cached_read(fn.__module__, fn.__qualname__, kwargs, _change_stamp())
+    return result
+
+
+def read_at(version: object, fn: Callable[..., T], **kwargs: Any) -> T:
+    """A read service cached until `version` moves: a live page's own change stamp (ui.vision_live)."""
+    result: T = _cached_read(fn.__module__, fn.__qualname__, kwargs, version)
     return result
 
 

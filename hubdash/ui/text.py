@@ -18,7 +18,7 @@ import streamlit as st
 
 from hubdash import i18n
 from hubdash.domain.errors import Message, UserError
-from hubdash.text import escape, to_html
+from hubdash.text import diff_html, escape, to_html
 from hubdash.ui.session import display, t
 
 
@@ -31,6 +31,26 @@ def show(source: str | None, *, container: Any = None, empty: str | None = None)
         where.html(html)
     elif empty:
         where.markdown(t(empty))
+
+
+# Additions and deletions that read on a projector: strong colours, underlined or struck through, not colour alone.
+DIFF_STYLE = """<style>
+.hd-diff ins { background: #a6e3b0; color: #0b3d17; text-decoration: underline 2px; font-weight: 600; }
+.hd-diff del { background: #f6b9b9; color: #5c0a0a; text-decoration: line-through 2px; }
+.hd-diff ins, .hd-diff del { padding: 0 0.15em; border-radius: 0.2em; }
+.hd-diff p:last-child, .hd-diff ul:last-child, .hd-diff ol:last-child { margin-bottom: 0; }
+</style>"""
+
+
+def show_diff(old: str, new: str, *, columns: tuple[Any, Any], keys: tuple[str, str]) -> None:
+    """Two versions of user Markdown side by side, each rendered as show() renders it: in the first column the
+    old one with its deletions struck through, in the second the new one with its additions marked."""
+    for where, key, html in zip(columns, keys, diff_html(old, new), strict=True):
+        box = where.container(key=key)
+        if html.strip():
+            box.html(f'{DIFF_STYLE}<div class="hd-diff">{html}</div>')
+        else:
+            box.caption(t("vision.not_written"))
 
 
 def md(key: str, /, **values: object) -> str:

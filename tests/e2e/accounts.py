@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from hubdash import db
+from hubdash import db, i18n
 from hubdash.domain.enums import Role
 from hubdash.domain.permissions import SYSTEM
 from hubdash.models import AuditEvent, Hub, Region
@@ -18,16 +18,18 @@ PASSWORD = "e2e password 1234"
 
 
 def sample_with_accounts(
-    folder: Path, accounts: dict[str, tuple[Role, tuple[str, ...]]], names: dict[str, str] | None = None
+    folder: Path,
+    accounts: dict[str, tuple[Role, tuple[str, ...]]],
+    names: dict[str, str] | None = None,
+    lang: str = "ja",
 ) -> str:
-    """A SQLite file with the Japanese sample region and accounts {login: (role, hub codes)}; its URL.
-
-    `names`: display names by login (default: the login, capitalised)."""
+    """A SQLite file with the sample region (Japanese unless `lang`) and accounts {login: (role, hub codes)}; its
+    URL. `names`: display names by login (default: the login, capitalised)."""
     url = f"sqlite:///{folder / 'signin.db'}"
     engine = db.make_engine(url)
     db.upgrade(engine)
     with db.session_scope(engine) as s:
-        load_sample(session=s, actor=SYSTEM, lang="ja")
+        load_sample(session=s, actor=SYSTEM, lang=lang)
         region = s.exec(select(Region)).one()
         hubs = {h.code: h.id for h in s.exec(select(Hub)).all()}
         for name, (role, hub_codes) in accounts.items():
@@ -50,8 +52,8 @@ def audit_count(url: str) -> int:
 
 
 def sign_in(page, server, login: str, password: str = PASSWORD) -> None:
-    """Sign in through the form, as a person does."""
+    """Sign in through the form, as a person does (in the server's language)."""
     page.goto(server.url + "account/login")
-    page.get_by_label("ユーザー名またはメールアドレス").fill(login)
-    page.get_by_label("パスワード").fill(password)
-    page.get_by_role("button", name="サインイン").click()
+    page.get_by_label(i18n.t("accounts.login_name", server.lang)).fill(login)
+    page.get_by_label(i18n.t("accounts.password", server.lang)).fill(password)
+    page.get_by_role("button", name=i18n.t("accounts.sign_in", server.lang)).click()

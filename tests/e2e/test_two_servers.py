@@ -116,7 +116,7 @@ def _upstreams(log: Path) -> dict[str, dict[str, set[str]]]:
 def _save_statement(page: Page, body: str, reason: str) -> None:
     part = page.locator(STATEMENT)
     part.get_by_role("button", name="編集").click()
-    area = part.get_by_label(re.compile("^本文（"))
+    area = part.get_by_label("本文", exact=True)
     area.fill(body)
     area.press("Control+Enter")
     wait_for_app(page)
@@ -125,7 +125,7 @@ def _save_statement(page: Page, body: str, reason: str) -> None:
     wait_for_app(page)
     part.get_by_role("button", name="保存", exact=True).click()
     wait_for_app(page)
-    expect(part.get_by_label(re.compile("^本文（"))).to_have_count(0)
+    expect(part.get_by_label("本文", exact=True)).to_have_count(0)
 
 
 def _no_traceback(server: AppServer) -> None:

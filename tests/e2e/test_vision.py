@@ -42,12 +42,12 @@ def start_council(start_app, tmp_path):
 
 def _start_editing(page: Page) -> None:
     page.locator(STATEMENT).get_by_role("button", name="編集").click()
-    expect(page.locator(STATEMENT).get_by_label(re.compile("^本文（"))).to_be_visible()
+    expect(page.locator(STATEMENT).get_by_label("本文", exact=True)).to_be_visible()
 
 
 def _type_and_save(page: Page, body: str, reason: str) -> None:
     part = page.locator(STATEMENT)
-    area = part.get_by_label(re.compile("^本文（"))
+    area = part.get_by_label("本文", exact=True)
     area.fill(body)
     area.press("Control+Enter")  # commits the text (and keeps it as a server-side draft)
     wait_for_app(page)
@@ -70,19 +70,19 @@ def test_two_editors_from_one_revision_lose_no_words_and_see_each_other_live(sta
 
     _type_and_save(alice, "青木が書いたビジョン。", "青木の案")
     expect(alice.locator(STATEMENT)).to_contain_text("青木が書いたビジョン。")
-    expect(alice.locator(STATEMENT).get_by_label(re.compile("^本文（"))).to_have_count(0)
+    expect(alice.locator(STATEMENT).get_by_label("本文", exact=True)).to_have_count(0)
 
     _type_and_save(bob, "馬場が書いたビジョン。", "馬場の案")
     part = bob.locator(STATEMENT)
     expect(part).to_contain_text("編集中に 青木 さんが改訂版 5 を保存しました")
     expect(bob.locator(".st-key-theirs-statement")).to_contain_text("青木が書いたビジョン。")
     expect(bob.locator(".st-key-mine-statement")).to_contain_text("馬場が書いたビジョン。")
-    expect(part.get_by_label(re.compile("^本文（"))).to_have_value("馬場が書いたビジョン。")
+    expect(part.get_by_label("本文", exact=True)).to_have_value("馬場が書いたビジョン。")
     assert_no_exception(bob)
 
     # Bob merges both texts and saves them as the next revision
     _type_and_save(bob, "青木が書いたビジョン。\n\n馬場が書いたビジョン。", "両案を統合")
-    expect(part.get_by_label(re.compile("^本文（"))).to_have_count(0)
+    expect(part.get_by_label("本文", exact=True)).to_have_count(0)
     expect(bob.locator("[data-testid='stMain']")).to_contain_text("改訂版 6・馬場")
 
     # Alice sees Bob's save without reloading, within 5 seconds
@@ -94,7 +94,7 @@ def test_unsaved_text_survives_a_reload(start_council, new_page) -> None:
     server = start_council()
     page = _open_as(new_page, server, "千葉")
     _start_editing(page)
-    area = page.locator(STATEMENT).get_by_label(re.compile("^本文（"))
+    area = page.locator(STATEMENT).get_by_label("本文", exact=True)
     area.fill("まだ保存していない文章")
     area.press("Control+Enter")
     wait_for_app(page)
@@ -102,7 +102,7 @@ def test_unsaved_text_survives_a_reload(start_council, new_page) -> None:
     wait_for_app(page)
     expect(page.locator(STATEMENT)).to_contain_text("保存していない下書きがあります")
     _start_editing(page)
-    expect(page.locator(STATEMENT).get_by_label(re.compile("^本文（"))).to_have_value("まだ保存していない文章")
+    expect(page.locator(STATEMENT).get_by_label("本文", exact=True)).to_have_value("まだ保存していない文章")
 
 
 XSS = '<script>window.__xss = 1</script> <img src=x onerror="window.__xss = 2"> [click](javascript:window.__xss=3)'

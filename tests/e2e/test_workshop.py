@@ -3,8 +3,6 @@ their own budget; a changed URL gives no new budget and shows nobody else's draf
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
@@ -50,8 +48,8 @@ def test_two_participants_vote_within_their_own_budgets(start_app, new_page, tmp
     wait_for_app(host)
     statement = host.locator(".st-key-part-statement")
     statement.get_by_role("button", name="編集").click()
-    statement.get_by_label(re.compile("^本文（")).fill("ファシリテーターの下書き")
-    statement.get_by_label(re.compile("^本文（")).press("Control+Enter")
+    statement.get_by_label("本文", exact=True).fill("ファシリテーターの下書き")
+    statement.get_by_label("本文", exact=True).press("Control+Enter")
     wait_for_app(host)
     host.goto(server.url + "ideas")
     wait_for_app(host)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from hubdash.text import escape, safe_url, to_html, to_markdown
+from hubdash.text import diff_html, escape, safe_url, to_html, to_markdown
 
 BEACON = "http://127.0.0.1:9"
 ATTACKS = [
@@ -92,3 +92,25 @@ def test_escaped_text_is_never_markup(text: str) -> None:
     html = PERMISSIVE.render(escape(text))
     tags = set(re.findall(r"</?([a-z0-9]+)", html))
     assert tags <= {"p", "br", "pre", "code"}, html
+
+
+def test_a_diff_renders_both_versions_as_the_vision_is_rendered_with_the_changes_marked() -> None:
+    old, new = diff_html(
+        "**地域**の大学と企業が連携する。\n\n- 人材\n- 資金",
+        "**地域**の大学と金融機関が連携する。\n\n- 人材\n- 設備\n- 資金",
+    )
+    assert old == to_html("**地域**の大学と企業が連携する。\n\n- 人材\n- 資金").replace("企業", "<del>企業</del>")
+    assert "<strong>地域</strong>の大学と<ins>金融機関</ins>が連携する。" in new
+    assert "<li><ins>設備</ins></li>" in new
+    assert "**" not in old + new and "- " not in old + new  # Markdown is rendered, never shown raw
+    english_old, english_new = diff_html("We build bridges.", "We build *strong* bridges.")
+    assert "<del>" not in english_old and "<em><ins>strong</ins></em>" in english_new
+
+
+@given(st.one_of(st.text(max_size=150), MARKUP), st.one_of(st.text(max_size=150), MARKUP))
+@settings(max_examples=300, deadline=None)
+def test_no_diff_loads_or_runs_anything_and_each_side_keeps_its_text(old: str, new: str) -> None:
+    marked_old, marked_new = diff_html(old, new)
+    for marked, plain in ((marked_old, to_html(old)), (marked_new, to_html(new))):
+        assert _loads_or_runs(marked) == []
+        assert re.sub(r"</?(ins|del)>", "", marked) == plain

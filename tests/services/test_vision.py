@@ -313,3 +313,63 @@ def test_permissions_per_role(
     elsewhere = factories.region(session, "r2")
     member_elsewhere = factories.user(session, f"m-{role.value}", Role.COUNCIL_MEMBER, region_id=elsewhere.id)
     assert not allowed(lambda: _save(session, member_elsewhere, region_id, svc.STATEMENT, "x", 1))
+
+
+def test_an_editorial_revision_keeps_the_endorsements_and_a_substantive_one_needs_them_renewed(
+    session: Session, region_id: int
+) -> None:
+    uni = factories.organisation(session, region_id, "U1", sector=Sector.ACADEMIA)
+    bank = factories.organisation(session, region_id, "B1", sector=Sector.FINANCE)
+    for org in (uni, bank):
+        svc.endorse(session=session, actor=ADMIN, region_id=region_id, organisation_id=org.id, person_name="担当")
+    typo = _save(session, ADMIN, region_id, svc.STATEMENT, "地域の大学と企業が連携します。", 1, editorial=True)
+    assert typo.revision is not None and typo.revision.editorial and typo.revision.number == 3
+    found = svc.coverage(session=session, region_id=region_id)
+    assert (found.basis, found.latest, found.endorsed) == (2, 3, 2)
+    assert [r.revision_number for r in found.rows if r.is_current] == [2, 2]
+    # endorsing now endorses the newest revision; the coverage still counts from revision 2
+    svc.endorse(session=session, actor=ADMIN, region_id=region_id, organisation_id=bank.id, person_name="担当")
+    assert svc.coverage(session=session, region_id=region_id).endorsed == 2
+    history = svc.revision_history(session=session, region_id=region_id)
+    assert [(r.number, r.editorial) for r in history] == [(3, True), (2, False), (1, False)]
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "vision.save")).all()[-1]
+    assert event.after["editorial"] is True and event.after["revision"] == 3
+
+    content = _save(session, ADMIN, region_id, svc.STATEMENT, "地域の大学と金融機関が連携します。", 2)
+    assert content.revision is not None and not content.revision.editorial
+    found = svc.coverage(session=session, region_id=region_id)
+    assert (found.basis, found.latest, found.endorsed) == (4, 4, 0)
+    assert {c.sector: (c.current, c.earlier) for c in found.sectors} == {
+        Sector.ACADEMIA: (0, 1),
+        Sector.FINANCE: (0, 1),
+    }
+
+
+def test_a_part_written_for_the_first_time_is_never_editorial(session: Session, region_id: int) -> None:
+    with pytest.raises(svc.VisionInputError, match="not been written yet"):
+        _save(session, ADMIN, region_id, svc.goal_key("G2"), "新しい目標", 0, title="新目標", editorial=True)
+    empty = factories.region(session, "r-empty")
+    with pytest.raises(svc.VisionInputError, match="not been written yet"):
+        _save(session, ADMIN, empty.id, svc.STATEMENT, "初版", 0, editorial=True)
+    assert svc.endorsement_basis(session=session, region_id=empty.id) is None
+    assert len(svc.revision_history(session=session, region_id=region_id)) == 2
+
+
+def test_the_live_version_moves_with_every_change_of_the_region_and_with_who_edits(
+    session: Session, region_id: int
+) -> None:
+    elsewhere = factories.region(session, "r-other")
+    before = svc.live_version(session=session, region_id=region_id)
+    _save(session, ADMIN, elsewhere.id, svc.STATEMENT, "よその地域", 0)
+    assert svc.live_version(session=session, region_id=region_id) == before  # another region's change
+    svc.add_comment(session=session, actor=ADMIN, region_id=region_id, subject="statement", body="賛成です")
+    after_comment = svc.live_version(session=session, region_id=region_id)
+    assert after_comment.change > before.change and after_comment.editing == ()
+    alice = Actor(name="Alice", role=Role.ADMIN, username="open:alice")
+    svc.touch_presence(session=session, actor=alice, region_id=region_id, part_keys=["goal:G1"])
+    editing = svc.live_version(session=session, region_id=region_id)
+    assert editing.change == after_comment.change
+    assert editing.editors() == {svc.goal_key("G1"): ["Alice"]}
+    assert editing.seen_by("open:alice") == after_comment  # one's own editing is no news to oneself
+    assert editing.seen_by("open:bob", presence=False) == after_comment
+    assert editing.seen_by("open:bob") == editing

@@ -120,3 +120,38 @@ def test_permissions_per_role(session: Session, board, role: Role, posts: bool, 
         )
         is facilitates
     )
+
+
+def test_an_idea_is_adopted_into_its_own_goal_unless_told_otherwise(session: Session, board) -> None:
+    region_id, workshop_id, goal_id = board
+    tagged = _post(session, ADMIN, workshop_id, "共同研究の窓口を一本化する", goal_id)
+    untagged = _post(session, ADMIN, workshop_id, "地域の若者が挑戦できる", None)
+    into_goal = svc.adopt_idea(session=session, actor=ADMIN, idea_id=tagged.id, reason="採用")
+    assert into_goal.changed_parts == ["goal:G1"]
+    assert into_goal.snapshot["goals"]["G1"]["description"] == "説明\n\n共同研究の窓口を一本化する"
+    into_vision = svc.adopt_idea(session=session, actor=ADMIN, idea_id=untagged.id, reason="採用")
+    assert into_vision.changed_parts == ["statement"]
+    assert into_vision.snapshot["statement"] == "ビジョン\n\n地域の若者が挑戦できる"
+    cards = {c.body: c for c in svc.ideas_board(session=session, region_id=region_id, voter_key="").ideas}
+    assert (cards["共同研究の窓口を一本化する"].adopted_into, cards["共同研究の窓口を一本化する"].adopted_revision) == (
+        "goal:G1",
+        into_goal.number,
+    )
+    assert cards["地域の若者が挑戦できる"].adopted_into == "statement"
+    # the same rule for the page's default; a goal no longer active sends the idea to the vision statement
+    assert svc.adopt_target("G1", ["G1", "G2"]) == "goal:G1"
+    assert svc.adopt_target("G9", ["G1", "G2"]) == "statement"
+    assert svc.adopt_target(None, ["G1"]) == "statement"
+
+
+def test_an_idea_adopted_as_an_editorial_change_keeps_the_endorsements(session: Session, board) -> None:
+    region_id, workshop_id, goal_id = board
+    uni = factories.organisation(session, region_id, "U1")
+    vision_svc.endorse(session=session, actor=ADMIN, region_id=region_id, organisation_id=uni.id, person_name="森田")
+    small = _post(session, ADMIN, workshop_id, "言い回しを整える", goal_id)
+    big = _post(session, ADMIN, workshop_id, "新しい柱を立てる", None)
+    revision = svc.adopt_idea(session=session, actor=ADMIN, idea_id=small.id, reason="採用", editorial=True)
+    assert revision.editorial and revision.idea_id == small.id
+    assert vision_svc.coverage(session=session, region_id=region_id).endorsed == 1
+    svc.adopt_idea(session=session, actor=ADMIN, idea_id=big.id, reason="採用")
+    assert vision_svc.coverage(session=session, region_id=region_id).endorsed == 0
