@@ -56,7 +56,7 @@ if editable:
 pdca_ui.history(detail)
 st.subheader(ui.t("pdca.comments"))
 for comment in detail.comments:
-    st.caption(f"{ui.literal(comment.author_name)} · {ui.fmt.when(comment.created_at)}")
+    st.caption(f"{ui.literal(ui.fmt.person(comment.author_name))} · {ui.fmt.when(comment.created_at)}")
     ui.show(comment.body)
 if allows(ui.actor(), Permission.COMMENT, region_id=region_id):
     with st.form(f"comment_{cycle.id}", clear_on_submit=True):

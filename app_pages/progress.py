@@ -44,5 +44,5 @@ with st.expander(ui.t("progress.corrections", count=len(corrections))):
     st.dataframe(progress_tables.corrections_table(corrections), hide_index=True, width="stretch")
 
 if any(allows(who, Permission.ENTER_PROGRESS, region_id=region_id, hub_id=h.id) for h in hubs):
-    progress_upload.upload(st.session_state.get(progress_ui.ROUND_KEY, 0), progress_ui.next_round)
+    progress_upload.upload(st.session_state.get(progress_ui.ROUND_KEY, 0), progress_ui.next_round, region_id)
 progress_ui.downloads(ui.region_name(region_id), region_id, hub, period)

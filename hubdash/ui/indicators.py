@@ -103,7 +103,7 @@ def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("col.when"): [fmt.when(h.changed_at) for h in history],
-            t("col.who"): [h.changed_by for h in history],
+            t("col.who"): [fmt.person(h.changed_by) for h in history],
             t("col.hub"): [h.hub_code or t("indicators.whole_region") for h in history],
             t("col.indicator"): [h.indicator_code for h in history],
             t("col.reason"): [h.reason for h in history],

@@ -143,7 +143,7 @@ def history(detail: pdca.CycleDetail) -> None:
     with st.expander(t("pdca.history")):
         for change in detail.history:
             moved = label(change.from_stage) + " → " if change.from_stage else ""
-            who = literal(change.changed_by_name or "–")
+            who = literal(fmt.person(change.changed_by_name))
             st.markdown(f"{fmt.when(change.changed_at)} · {who} · {moved}**{label(change.to_stage)}**")
             if change.reason:
                 st.caption(literal(change.reason))

@@ -44,7 +44,11 @@ def newer_quarters(newer: Iterable[Coverage]) -> None:
 
 def _state_text(state: QuarterState) -> str:
     if state.submitted:
-        return t("reporting.cell_submitted", when=fmt.when(state.submitted_at, with_time=False), who=state.submitted_by)
+        return t(
+            "reporting.cell_submitted",
+            when=fmt.when(state.submitted_at, with_time=False),
+            who=fmt.person(state.submitted_by),
+        )
     if state.entered:
         return t("reporting.cell_entered", entered=state.entered, total=state.targets)
     return "–"
@@ -67,7 +71,7 @@ def submit_box(hub: Hub, period: FiscalQuarter, state: QuarterState, done: Calla
     """The quarter's submission: when and by whom, or the button that submits it once every value is in."""
     if state.submitted:
         when = fmt.when(state.submitted_at)
-        st.success(md("reporting.submitted", period=fmt.period(period), when=when, who=state.submitted_by))
+        st.success(md("reporting.submitted", period=fmt.period(period), when=when, who=fmt.person(state.submitted_by)))
         return
     ready = state.targets > 0 and state.entered >= state.targets
     st.caption(md("reporting.not_submitted", period=fmt.period(period), entered=state.entered, total=state.targets))
