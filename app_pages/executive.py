@@ -55,7 +55,7 @@ st.subheader(ui.t("executive.top_risks"))
 if summary.risks.empty:
     st.info(ui.t("executive.no_risks"))
 else:
-    st.dataframe(charts.risk_table(summary.risks, lang), hide_index=True, width="stretch", column_config=link)
+    executive_ui.risks(charts.risk_table(summary.risks, lang, with_region=not scope_region), link)
     st.caption(ui.t("executive.behind_help"))
 
 st.subheader(ui.t("executive.by_quarter"))

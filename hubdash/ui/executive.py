@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +15,7 @@ from hubdash.services.executive import ExecutiveSummary, GoalStatus
 from hubdash.ui import fmt
 from hubdash.ui import reporting as reporting_ui
 from hubdash.ui.session import t
+from hubdash.ui.tables import table
 from hubdash.ui.text import literal, md
 
 
@@ -55,6 +58,16 @@ def heading(summary: ExecutiveSummary, scope: str) -> None:
     st.markdown(f"**{md('executive.as_of', region=scope, period=fmt.period(summary.as_of))}**")
     reporting_ui.as_of(summary.as_of, summary.complete, summary.coverage)
     reporting_ui.newer_quarters(summary.newer)
+
+
+def risks(frame: pd.DataFrame, link: dict[str, Any]) -> None:
+    """The top risks with the column they are ranked by first, and every column in view at 1400 px."""
+    widths = dict(zip(frame.columns, (115, 80, 230, 190, 75, 65, 65, 55, 55), strict=False))
+    table(
+        frame,
+        max_rows=10,
+        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()} | link,
+    )
 
 
 def goal_label(goal: GoalStatus) -> str:

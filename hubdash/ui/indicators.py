@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from hubdash.domain.kpi_hints import HintRule
 from hubdash.domain.periods import FiscalQuarter
@@ -12,6 +13,7 @@ from hubdash.services.indicators import CatalogueEntry
 from hubdash.services.targets import TargetHistoryEntry
 from hubdash.ui import fmt
 from hubdash.ui.session import label, t
+from hubdash.ui.tables import table
 
 HINT_TEXT = {
     HintRule.GOAL_WITHOUT_OUTCOME: "indicators.hint_goal_without_outcome",
@@ -24,20 +26,32 @@ HINT_TEXT = {
 
 
 def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
-    """The indicator catalogue with translated headers and labels."""
+    """The indicator catalogue with translated headers and labels, what each indicator is first."""
     return pd.DataFrame(
         {
             t("col.code"): [e.indicator.code for e in entries],
             t("col.indicator"): [e.indicator.name for e in entries],
             t("col.unit"): [e.indicator.unit for e in entries],
             t("col.kind"): [label(e.indicator.kind) for e in entries],
-            t("col.measure"): [label(e.indicator.measure) for e in entries],
-            t("col.direction"): [label(e.indicator.direction) for e in entries],
             t("col.goal"): [e.goal_code or "–" for e in entries],
             t("col.targets"): [e.targets for e in entries],
+            t("col.measure"): [label(e.indicator.measure) for e in entries],
+            t("col.direction"): [label(e.indicator.direction) for e in entries],
             t("col.definition"): [e.indicator.definition for e in entries],
             t("indicators.data_source"): [e.indicator.data_source for e in entries],
         }
+    )
+
+
+def catalogue(entries: list[CatalogueEntry]) -> None:
+    """The catalogue with every indicator in view and the columns that say what each one is first."""
+    frame = catalogue_table(entries)
+    widths = dict(zip(frame.columns, (55, 250, 70, 60, 70, 85, 190, 100), strict=False))
+    table(
+        frame,
+        max_rows=30,
+        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()}
+        | {t("col.definition"): st.column_config.Column(width="large")},
     )
 
 
