@@ -29,6 +29,7 @@ at = quarter_col.selectbox(
     ui.t("executive.quarter"),
     [None, *([latest - n for n in range(12)] if latest else [])],
     format_func=lambda q: ui.fmt.period(q) if q else ui.t("executive.latest_complete"),
+    placeholder=ui.t("common.choose"),
 )
 summary = ui.read(executive_summary, region_id=scope_region, at=at)
 views = executive_ui.executive_views(summary, lang)

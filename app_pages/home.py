@@ -9,6 +9,7 @@ from hubdash.services.regions import region_overview
 from hubdash.services.reporting import region_reporting
 from hubdash.ui import home as home_ui
 from hubdash.ui import reporting as reporting_ui
+from hubdash.ui.tables import table
 
 region_id = ui.require_region()
 overview = ui.read(region_overview, region_id=region_id)
@@ -40,17 +41,15 @@ st.altair_chart(
 )
 
 st.subheader(ui.t("home.hubs"))
-st.dataframe(home_ui.hub_table(overview.hubs), hide_index=True, width="stretch")
+table(home_ui.hub_table(overview.hubs))
 
 st.subheader(ui.t("reporting.who_submitted"))
-st.dataframe(
-    reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id)), hide_index=True, width="stretch"
-)
+table(reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id)))
 st.caption(ui.t("reporting.who_submitted_help"))
 
 st.subheader(ui.t("home.goals"))
-st.dataframe(home_ui.goal_table(overview.goals), hide_index=True, width="stretch")
+table(home_ui.goal_table(overview.goals))
 st.caption(ui.fmt.rollup_rule())
 
 st.subheader(ui.t("home.sectors"))
-st.dataframe(home_ui.sector_table(overview.organisations_by_sector), hide_index=True, width="stretch")
+table(home_ui.sector_table(overview.organisations_by_sector))

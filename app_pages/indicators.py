@@ -49,6 +49,7 @@ with tab_edit:
             ui.t("indicators.pick"),
             [None, *by_id],
             format_func=lambda i: ui.t("indicators.new") if i is None else ui.fmt.coded(by_id[i].code, by_id[i].name),
+            placeholder=ui.t("common.choose"),
         )
         current = by_id.get(chosen)
         with st.form(f"indicator_form_{chosen}"):
@@ -65,6 +66,7 @@ with tab_edit:
                 goal_options,
                 goal_options.index(current.goal_id) if current and current.goal_id in goals else 0,
                 lambda g: "–" if g is None else ui.fmt.coded(goals[g].code, goals[g].title),
+                placeholder=ui.t("common.choose"),
             )
             definition = st.text_area(ui.t("col.definition"), value=current.definition if current else "")
             data_source = st.text_input(ui.t("indicators.data_source"), value=current.data_source if current else "")
@@ -85,7 +87,10 @@ with tab_targets:
     hubs = {h.id: h for h in ui.read(list_hubs, region_id=region_id)}
     left, right = st.columns(2)
     indicator = left.selectbox(
-        ui.t("col.indicator"), [e.indicator for e in catalogue], format_func=lambda i: ui.fmt.coded(i.code, i.name)
+        ui.t("col.indicator"),
+        [e.indicator for e in catalogue],
+        format_func=lambda i: ui.fmt.coded(i.code, i.name),
+        placeholder=ui.t("common.choose"),
     )
     hub_id = right.selectbox(
         ui.t("col.hub"),
@@ -93,6 +98,7 @@ with tab_targets:
         format_func=lambda h: (
             ui.t("indicators.whole_region") if h is None else ui.fmt.coded(hubs[h].code, hubs[h].name)
         ),
+        placeholder=ui.t("common.choose"),
     )
     existing = next(
         (tg for tg, ind, hub in targets if indicator and ind.id == indicator.id and hub_id == tg.hub_id), None

@@ -23,7 +23,12 @@ if not hubs:
 left, right = st.columns(2)
 by_id = {h.hub_id: h for h in hubs}
 hub = by_id[
-    left.selectbox(ui.t("col.hub"), list(by_id), format_func=lambda i: ui.fmt.coded(by_id[i].code, by_id[i].name))
+    left.selectbox(
+        ui.t("col.hub"),
+        list(by_id),
+        format_func=lambda i: ui.fmt.coded(by_id[i].code, by_id[i].name),
+        placeholder=ui.t("common.choose"),
+    )
 ]
 can_edit = allows(ui.actor(), Permission.EDIT_PDCA, region_id=region_id, hub_id=hub.hub_id)
 with right:

@@ -84,7 +84,7 @@ def goal_drilldown(summary: ExecutiveSummary) -> None:
             if deciding:
                 st.caption(md("rollup.deciding", count=len(deciding), status=fmt.status(goal.status)))
             others = sorted((x for x in goal.targets if x not in deciding), key=lambda x: -(x.behind or 0.0))
-            st.dataframe(
+            table(
                 pd.DataFrame(
                     {
                         t("col.hub"): [x.hub for x in deciding + others],
@@ -95,8 +95,6 @@ def goal_drilldown(summary: ExecutiveSummary) -> None:
                         t("executive.behind"): [fmt.number(x.behind) for x in deciding + others],
                     }
                 ),
-                hide_index=True,
-                width="stretch",
             )
 
 

@@ -14,6 +14,7 @@ from hubdash.models import ActionItem, PdcaCycle
 from hubdash.services import pdca
 from hubdash.ui import runtime
 from hubdash.ui.session import display, label, t
+from hubdash.ui.tables import table
 from hubdash.ui.text import flash, literal
 
 # the date pickers take any date, so that the service, not the widget, says what is wrong with one
@@ -27,6 +28,15 @@ def _day(value: object) -> date | None:
     if isinstance(value, datetime):  # Timestamp too
         return value.date()
     return value if isinstance(value, date) else None
+
+
+def default_due(cycle: PdcaCycle) -> date:
+    """The due date a new item starts with: the end of its cycle, or of the next cycle for an Act improvement
+    (which is carried into it)."""
+    last = pdca.cycle_quarters(cycle)[-1]
+    if cycle.stage is PdcaStage.ACT:
+        last = pdca.next_period(cycle) + len(pdca.cycle_quarters(cycle)) - 1
+    return last.end_date
 
 
 def _as_input(item: ActionItem, *, due: date | None) -> pdca.ActionInput:
@@ -64,7 +74,7 @@ def action_table(
         st.caption(t("pdca.no_actions"))
         return []
     if not editable:
-        st.dataframe(frame, column_config=columns, hide_index=True, width="stretch")
+        table(frame, column_config=columns)
         return []
     edited = st.data_editor(
         frame,
@@ -109,13 +119,20 @@ def add_action_form(cycle: PdcaCycle, choices: pdca.ActionChoices, *, first: boo
             key=keys["owner"],
         )
         due = right.date_input(
-            t("col.due"), value=None, min_value=EARLIEST, max_value=LATEST, format="YYYY/MM/DD", key=keys["due"]
+            t("col.due"),
+            value=default_due(cycle),  # an empty date field reads "yyyy / mm / dd" whatever the language
+            min_value=EARLIEST,
+            max_value=LATEST,
+            format="YYYY/MM/DD",
+            help=t("pdca.due_default_help"),
+            key=keys["due"],
         )
         indicators = st.multiselect(
             t("col.indicators"),
             list(choices.indicators),
             format_func=choices.indicators.__getitem__,
             placeholder=t("common.choose"),
+            select_all=False,  # its "Select all" row is Streamlit's own English
             key=keys["indicators"],
         )
         if st.form_submit_button(t(heading), icon=":material/add:"):
@@ -149,7 +166,7 @@ def carried_in(detail: pdca.CycleDetail, *, editable: bool) -> None:
         dates = {
             item.id: st.date_input(
                 literal(item.title),
-                value=None,
+                value=default_due(detail.cycle),
                 min_value=EARLIEST,
                 max_value=LATEST,
                 format="YYYY/MM/DD",
@@ -158,7 +175,7 @@ def carried_in(detail: pdca.CycleDetail, *, editable: bool) -> None:
             for item in undated
         }
         if st.form_submit_button(t("pdca.save_due_dates"), icon=":material/event:"):
-            changes = [_as_input(item, due=dates[item.id]) for item in undated if dates[item.id] is not None]
+            changes = [_as_input(item, due=dates[item.id]) for item in undated if isinstance(dates[item.id], date)]
             saved = runtime.write(pdca.update_actions, cycle_id=detail.cycle.id, actions=changes) if changes else None
             if saved:
                 flash("pdca.due_dates_saved", count=saved)

@@ -23,7 +23,7 @@ from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
 from hubdash.ui.progress_tables import notes_needed_table
 from hubdash.ui.session import display, label, t
-from hubdash.ui.tables import height
+from hubdash.ui.tables import height, table
 from hubdash.ui.text import flash, literal, md
 
 ROUND_KEY, NOTES_KEY = "progress_round", "progress_notes_needed"
@@ -120,7 +120,7 @@ def entry_table(
     notes_needed = state.get(NOTES_KEY)
     if notes_needed and notes_needed[0] == editor_key:
         st.warning(t("progress.notes_needed"))
-        st.dataframe(notes_needed_table(notes_needed[1]), hide_index=True)
+        table(notes_needed_table(notes_needed[1]))
     if st.button(t("progress.save"), type="primary", icon=":material/save:"):
         # the editor keeps the rows in order (no rows added or removed)
         typed = {
