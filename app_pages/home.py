@@ -41,10 +41,11 @@ st.altair_chart(
 )
 
 st.subheader(ui.t("home.hubs"))
-table(home_ui.hub_table(overview.hubs))
+home_ui.hubs(overview.hubs)
 
 st.subheader(ui.t("reporting.who_submitted"))
-table(reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id)))
+submissions = reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id))
+table(submissions, column_config={ui.t("col.hub"): st.column_config.Column(width=260, pinned=True)})
 st.caption(ui.t("reporting.who_submitted_help"))
 
 st.subheader(ui.t("home.goals"))

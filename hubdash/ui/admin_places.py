@@ -19,8 +19,8 @@ def _table(places: list[RegionPlaces]) -> pd.DataFrame:
     rows = []
     for p in places:
         rows.append(("region", p.region.code, p.region.name, "", p.region.archived_at))
-        rows += [("hub", h.code, h.name, p.region.code, h.archived_at) for h in p.hubs]
-        rows += [("organisation", o.code, o.name, p.region.code, o.archived_at) for o in p.organisations]
+        rows += [("hub", h.code, h.name, p.region.name, h.archived_at) for h in p.hubs]
+        rows += [("organisation", o.code, o.name, p.region.name, o.archived_at) for o in p.organisations]
     return pd.DataFrame(
         {
             t("admin.kind"): [t(f"admin.kind_{k}") for k, *_ in rows],

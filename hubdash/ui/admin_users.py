@@ -18,7 +18,7 @@ TEMPORARY_KEY = "admin_temporary_password"
 
 
 def _table(lines: list[user_service.UserLine], places: list[RegionPlaces]) -> pd.DataFrame:
-    regions = {p.region.id: p.region.code for p in places}
+    regions = {p.region.id: p.region.name for p in places}
     hubs = {h.id: h.code for p in places for h in p.hubs}
     return pd.DataFrame(
         {
@@ -93,7 +93,9 @@ def users_tab(places: list[RegionPlaces]) -> None:
         st.success(md("admin.temporary_password", username=temporary[0]))
         st.code(temporary[1], language=None)  # shown once, to be handed over
     lines = runtime.read_fresh(user_service.list_users, actor=actor())
-    table(_table(lines, places), max_rows=15)
+    frame = _table(lines, places)
+    widths = dict(zip(frame.columns, (150, 110, 150, 120, 150, 70, 50, 130), strict=True))  # in view at 1400 px
+    table(frame, max_rows=15, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
     with st.expander(t("admin.add_user"), icon=":material/person_add:"):
         data = _form("add", places, None)
         password = st.text_input(t("admin.first_password"), type="password", key="add-password")

@@ -14,7 +14,7 @@ from hubdash.models import ActionItem, PdcaCycle
 from hubdash.services import pdca
 from hubdash.ui import runtime
 from hubdash.ui.session import display, label, t
-from hubdash.ui.tables import table
+from hubdash.ui.tables import height, table
 from hubdash.ui.text import flash, literal
 
 # the date pickers take any date, so that the service, not the widget, says what is wrong with one
@@ -61,14 +61,17 @@ def action_table(
     items = [a.item for a in detail.actions]
     codes = {i: name.split(" ")[0] for i, name in choices.indicators.items()}
     frame = action_frame(detail.actions, codes, display())
+    # pixel widths that keep all seven columns in view at 1400 px
     columns = {
-        "title": st.column_config.TextColumn(t(ACTION_COLUMNS["title"]), required=True, width="large"),
-        "owner": st.column_config.SelectboxColumn(t(ACTION_COLUMNS["owner"]), options=list(owner_of)),
-        "due": st.column_config.DateColumn(t(ACTION_COLUMNS["due"]), format="YYYY/MM/DD"),
-        "status": st.column_config.SelectboxColumn(t(ACTION_COLUMNS["status"]), options=list(status_of), required=True),
-        "evidence": st.column_config.TextColumn(t(ACTION_COLUMNS["evidence"]), width="medium"),
-        "origin": st.column_config.TextColumn(t(ACTION_COLUMNS["origin"])),
-        "indicators": st.column_config.TextColumn(t(ACTION_COLUMNS["indicators"])),
+        "title": st.column_config.TextColumn(t(ACTION_COLUMNS["title"]), required=True, width=270),
+        "owner": st.column_config.SelectboxColumn(t(ACTION_COLUMNS["owner"]), options=list(owner_of), width=165),
+        "due": st.column_config.DateColumn(t(ACTION_COLUMNS["due"]), format="YYYY/MM/DD", width=100),
+        "status": st.column_config.SelectboxColumn(
+            t(ACTION_COLUMNS["status"]), options=list(status_of), required=True, width=80
+        ),
+        "evidence": st.column_config.TextColumn(t(ACTION_COLUMNS["evidence"]), width=150),
+        "origin": st.column_config.TextColumn(t(ACTION_COLUMNS["origin"]), width=85),
+        "indicators": st.column_config.TextColumn(t(ACTION_COLUMNS["indicators"]), width=75),
     }
     if not items:
         st.caption(t("pdca.no_actions"))
@@ -83,6 +86,8 @@ def action_table(
         hide_index=True,
         width="stretch",
         num_rows="fixed",
+        height=height(len(items)),
+        placeholder="–",
         key=key,
     )
     return [

@@ -55,14 +55,16 @@ def _state_text(state: QuarterState) -> str:
 
 
 def reporting_table(rows: list[HubReporting]) -> pd.DataFrame:
-    """Who has submitted: each hub and its recent quarters (submitted when and by whom, or how far entered)."""
+    """Who has submitted: each hub and its recent quarters, the newest first so that it is always in view
+    (submitted when and by whom, or how far entered)."""
     if not rows:
         return pd.DataFrame()
     periods = [state.period for state in rows[0].quarters]
+    newest_first = sorted(enumerate(periods), key=lambda pair: pair[1], reverse=True)
     return pd.DataFrame(
         {
             t("col.hub"): [fmt.coded(row.code, row.name) for row in rows],
-            **{fmt.period(p): [_state_text(row.quarters[i]) for row in rows] for i, p in enumerate(periods)},
+            **{fmt.period(p): [_state_text(row.quarters[i]) for row in rows] for i, p in newest_first},
         }
     )
 
