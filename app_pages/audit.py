@@ -15,15 +15,14 @@ ui.require_permission(Permission.READ_AUDIT)
 ui.page_title("audit.title")
 display = ui.display()
 
-where = audit_ui.filters(
-    ui.read_fresh(audit_actions, actor=ui.actor()), ui.read_fresh(audit_span, actor=ui.actor()), region_id
-)
-lines = ui.read_fresh(audit_trail, actor=ui.actor(), where=where)
+actor = ui.actor()  # named once: the file is made outside this run, where the session is not known
+where = audit_ui.filters(ui.read_fresh(audit_actions, actor=actor), ui.read_fresh(audit_span, actor=actor), region_id)
+lines = ui.read_fresh(audit_trail, actor=actor, where=where)
 st.caption(ui.t("audit.caption", count=len(lines)))
 audit_ui.trail(lines)
 st.download_button(
     ui.t("audit.export_csv"),
-    lambda: audit_file(ui.read_fresh(audit_trail, actor=ui.actor(), where=where), "csv", display),
+    lambda: audit_file(ui.read_fresh(audit_trail, actor=actor, where=where), "csv", display),
     file_name(ui.t("audit.file_name"), ext="csv"),
     on_click="ignore",
     icon=":material/download:",

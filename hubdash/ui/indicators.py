@@ -35,10 +35,19 @@ def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
             t("col.kind"): [label(e.indicator.kind) for e in entries],
             t("col.goal"): [e.goal_code or "–" for e in entries],
             t("col.targets"): [e.targets for e in entries],
-            t("col.measure"): [label(e.indicator.measure) for e in entries],
+            t("col.measure"): [t(f"indicators.measure_short_{e.indicator.measure.value}") for e in entries],
             t("col.direction"): [label(e.indicator.direction) for e in entries],
-            t("col.definition"): [e.indicator.definition for e in entries],
-            t("indicators.data_source"): [e.indicator.data_source for e in entries],
+            # one column, so that every column is in view at 1400 px; the edit tab shows both in full
+            t("indicators.definition_source"): [
+                t(
+                    "indicators.definition_with_source",
+                    definition=e.indicator.definition,
+                    source=e.indicator.data_source,
+                )
+                if e.indicator.data_source
+                else e.indicator.definition
+                for e in entries
+            ],
         }
     )
 
@@ -46,13 +55,8 @@ def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
 def catalogue(entries: list[CatalogueEntry]) -> None:
     """The catalogue with every indicator in view and the columns that say what each one is first."""
     frame = catalogue_table(entries)
-    widths = dict(zip(frame.columns, (55, 250, 70, 60, 70, 85, 190, 100), strict=False))
-    table(
-        frame,
-        max_rows=30,
-        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()}
-        | {t("col.definition"): st.column_config.Column(width="large")},
-    )
+    widths = dict(zip(frame.columns, (45, 220, 60, 45, 70, 80, 110, 95, 210), strict=True))  # 935 px
+    table(frame, max_rows=30, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
 
 
 def targets_table(targets: list[tuple[Target, Indicator, Hub | None]]) -> pd.DataFrame:
