@@ -25,7 +25,7 @@ def _start_of(day: date | None, days: int = 0) -> datetime | None:
 def filters(actions: list[str], span: tuple[datetime, datetime] | None, region_id: int) -> AuditFilter:
     """The filter row; the dates start as the whole trail (an empty date field would read yyyy/mm/dd)."""
     d = display()
-    who_col, what_col, dates_col, region_col = st.columns([2, 2, 2, 1.4], vertical_alignment="bottom")
+    who_col, what_col, dates_col, region_col = st.columns([1.5, 2, 2, 1.8], vertical_alignment="bottom")
     who = who_col.text_input(t("audit.filter_who"), max_chars=80)
     what = what_col.selectbox(
         t("audit.filter_what"),
@@ -67,7 +67,7 @@ def trail(lines: list[AuditLine]) -> None:
     headers = [t(c) for c in words.COLUMNS]
     frame = pd.DataFrame([words.row(line, d) for line in lines], columns=headers)
     # pixel widths that keep every column in view at 1400 px; the region is in the details and the file
-    widths = (125, 120, 150, 250, 260)  # with the row picker, 937 px
+    widths = (125, 120, 175, 225, 260)  # with the row picker, 937 px
     picked = st.dataframe(
         frame,
         hide_index=True,

@@ -33,7 +33,7 @@ def hub_table(hubs: list[HubSummary]) -> pd.DataFrame:
 def hubs(rows: list[HubSummary]) -> None:
     """The hubs table with every column, the status counts included, in view at 1400 px."""
     frame = hub_table(rows)
-    widths = dict(zip(frame.columns, (55, 250, 170, 200), strict=False))
+    widths = dict(zip(frame.columns, (50, 220, 140, 180), strict=False))  # the counts: the rest, 345 px
     table(frame, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
 
 

@@ -12,7 +12,7 @@ from hubdash.models import Hub, Indicator, Target
 from hubdash.services.indicators import CatalogueEntry
 from hubdash.services.targets import TargetHistoryEntry
 from hubdash.ui import fmt
-from hubdash.ui.session import label, t
+from hubdash.ui.session import display, label, t
 from hubdash.ui.tables import table
 
 HINT_TEXT = {
@@ -22,6 +22,13 @@ HINT_TEXT = {
     HintRule.TARGET_WITHOUT_DEADLINE: "indicators.hint_target_without_deadline",
     HintRule.TARGET_NOT_AHEAD: "indicators.hint_target_not_ahead",
     HintRule.HUB_ONLY_INPUTS: "indicators.hint_hub_only_inputs",
+}
+
+
+# 935 px: every column and header in view at 1400 px (labels run longer in English)
+CATALOGUE_WIDTHS = {
+    "ja": (45, 220, 60, 45, 70, 80, 110, 95, 210),
+    "en": (45, 165, 55, 70, 100, 60, 150, 115, 175),
 }
 
 
@@ -55,7 +62,7 @@ def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
 def catalogue(entries: list[CatalogueEntry]) -> None:
     """The catalogue with every indicator in view and the columns that say what each one is first."""
     frame = catalogue_table(entries)
-    widths = dict(zip(frame.columns, (45, 220, 60, 45, 70, 80, 110, 95, 210), strict=True))  # 935 px
+    widths = dict(zip(frame.columns, CATALOGUE_WIDTHS.get(display().lang, CATALOGUE_WIDTHS["en"]), strict=True))
     table(frame, max_rows=30, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
 
 

@@ -41,8 +41,8 @@ ENTRY_COLUMNS = {
 }
 # pixel widths that keep every column and header in view at 1400 px (headers run longer in English)
 ENTRY_WIDTHS = {
-    "ja": (55, 200, 78, 96, 165, 110, 66, 66, 78),
-    "en": (50, 190, 92, 100, 150, 110, 70, 70, 82),
+    "ja": (55, 200, 78, 96, 160, 120, 66, 66, 78),
+    "en": (50, 170, 90, 100, 135, 160, 70, 70, 85),
 }
 
 
