@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from hubdash.domain.enums import Measure
 from hubdash.domain.kpi_hints import HintRule
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.profiles import percents
@@ -31,6 +32,9 @@ CATALOGUE_WIDTHS = {
     "en": (45, 165, 55, 70, 100, 60, 150, 115, 175),
 }
 
+# how values add up, in the few words a table column has room for
+MEASURE_WORDS = {Measure.FLOW: "indicators.measure_short_flow", Measure.LEVEL: "indicators.measure_short_level"}
+
 
 def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
     """The indicator catalogue with translated headers and labels, what each indicator is first."""
@@ -42,7 +46,7 @@ def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
             t("col.kind"): [label(e.indicator.kind) for e in entries],
             t("col.goal"): [e.goal_code or "–" for e in entries],
             t("col.targets"): [e.targets for e in entries],
-            t("col.measure"): [t(f"indicators.measure_short_{e.indicator.measure.value}") for e in entries],
+            t("col.measure"): [t(MEASURE_WORDS[e.indicator.measure]) for e in entries],
             t("col.direction"): [label(e.indicator.direction) for e in entries],
             # one column, so that every column is in view at 1400 px; the edit tab shows both in full
             t("indicators.definition_source"): [
