@@ -94,7 +94,7 @@ def users_tab(places: list[RegionPlaces]) -> None:
         st.code(temporary[1], language=None)  # shown once, to be handed over
     lines = runtime.read_fresh(user_service.list_users, actor=actor())
     frame = _table(lines, places)
-    widths = dict(zip(frame.columns, (150, 160, 120, 115, 140, 60, 50, 130), strict=True))  # in view at 1400 px
+    widths = dict(zip(frame.columns, (150, 160, 100, 130, 140, 60, 50, 130), strict=True))  # in view at 1400 px
     table(frame, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
     with st.expander(t("admin.add_user"), icon=":material/person_add:"):
         data = _form("add", places, None)

@@ -67,7 +67,7 @@ def trail(lines: list[AuditLine]) -> None:
     headers = [t(c) for c in words.COLUMNS]
     frame = pd.DataFrame([words.row(line, d) for line in lines], columns=headers)
     # pixel widths that keep every column in view at 1400 px; the region is in the details and the file
-    widths = (125, 120, 175, 225, 260)  # with the row picker, 937 px
+    widths = (125, 140, 165, 215, 255)  # with the row picker, 932 px
     picked = st.dataframe(
         frame,
         hide_index=True,

@@ -41,7 +41,7 @@ ENTRY_COLUMNS = {
 }
 # pixel widths that keep every column and header in view at 1400 px (headers run longer in English)
 ENTRY_WIDTHS = {
-    "ja": (55, 200, 78, 96, 160, 120, 66, 66, 78),
+    "ja": (55, 250, 72, 90, 150, 115, 62, 62, 78),
     "en": (50, 170, 90, 100, 135, 160, 70, 70, 85),
 }
 
