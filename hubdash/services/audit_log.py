@@ -329,18 +329,18 @@ class _Names:
     def _targets(self, events: list[AuditEvent]) -> dict[str, Message]:
         ids = _ids(e.entity_id for e in events)
         query = (
-            select(Target.id, Indicator.code, Indicator.name, Hub.code, Hub.name)
+            select(Target, Indicator, Hub)
             .join(Indicator, col(Indicator.id) == Target.indicator_id)
             .join(Hub, col(Hub.id) == Target.hub_id, isouter=True)
             .where(col(Target.id).in_(ids))
         )
         return {
-            str(tid): _m(
+            str(target.id): _m(
                 "audit.subject_target",
-                indicator=coded(icode, iname),
-                hub=coded(hcode, hname) if hcode else _m("indicators.whole_region"),
+                indicator=coded(indicator.code, indicator.name),
+                hub=coded(hub.code, hub.name) if hub else _m("indicators.whole_region"),
             )
-            for tid, icode, iname, hcode, hname in self.session.exec(query).all()
+            for target, indicator, hub in self.session.exec(query).all()
         }
 
     def _cycles(self, events: list[AuditEvent]) -> dict[str, Message]:
@@ -377,7 +377,7 @@ class _Names:
         wanted = {e.entity_id: (e.region_id, found) for e in events if (found := _hub_period(e.entity_id))}
         codes = {code for _, (code, _) in wanted.values()}
         hubs = self.session.exec(select(Hub).where(col(Hub.code).in_(codes))).all() if codes else []
-        by_code = {(h.region_id, h.code): h for h in hubs}
+        by_code: dict[tuple[int | None, str], Hub] = {(h.region_id, h.code): h for h in hubs}
         named = {}
         for entity_id, (region_id, (code, period)) in wanted.items():
             hub = by_code.get((region_id, code))

@@ -53,9 +53,9 @@ _ID_CHUNK = 2000
 class NoteRequired(UserError):
     """A value that needs an explanation was entered without a note; nothing was saved."""
 
-    def __init__(self, reasons: dict[int, str], labels: dict[int, str]) -> None:
+    def __init__(self, reasons: dict[int, str], labels: Mapping[int, str | Message]) -> None:
         self.reasons = reasons  # indicator id (typed entries) or file row (imports) -> NOTE_JUMP or NOTE_OFF_TRACK
-        self.labels = labels  # the same keys -> "K01 name", or "H1 / K01 / FY2024Q1"
+        self.labels = labels  # the same keys -> "K01 name", or a file row named in words (hub, indicator, quarter)
         named = [labels[i] for i in list(reasons)[:LISTED_NOTES]]
         more = [f"… (+{len(reasons) - LISTED_NOTES})"] if len(reasons) > LISTED_NOTES else []
         super().__init__("progress.note_required", indicators=named + more)

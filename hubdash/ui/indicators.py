@@ -28,7 +28,7 @@ HINT_TEXT = {
 
 # 935 px: every column and header in view at 1400 px (labels run longer in English)
 CATALOGUE_WIDTHS = {
-    "ja": (50, 210, 55, 45, 70, 85, 100, 95, 225),
+    "ja": (60, 200, 55, 45, 70, 85, 100, 95, 225),
     "en": (45, 165, 55, 70, 100, 60, 150, 115, 175),
 }
 
