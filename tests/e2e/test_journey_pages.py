@@ -255,34 +255,42 @@ def _rows_in_view(grid) -> int:
     return grid.locator("[role='row']").count() - 1
 
 
-def test_the_key_columns_rows_and_legends_are_in_view_at_1400_by_1000(start_app, new_page, demo_db) -> None:
-    server = start_app(lang="ja", db_url=demo_db, env=NO_WATCHER)
-    page = new_page(locale="ja-JP")
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_key_columns_rows_and_legends_are_in_view_at_1400_by_1000(start_app, new_page, demo_db, lang) -> None:
+    from hubdash import i18n
+    from hubdash.domain.periods import FiscalQuarter
+
+    def t(*keys: str) -> list[str]:  # headers as the reader's language names them (labels run longer in English)
+        return [i18n.t(key, lang) for key in keys]
+
+    server = start_app(lang=lang, db_url=demo_db, env=NO_WATCHER)
+    page = new_page(locale="ja-JP" if lang == "ja" else "en-US")
     assert page.viewport_size == {"width": 1400, "height": 1000}
 
     _open(page, f"{server.url}progress?region={DEMO}")  # 25 indicators: every row, every column
-    entry = _grid(page, "コード")
+    entry = _grid(page, *t("col.code"))
     assert _rows_in_view(entry) == 25
-    _all_in_view(entry, "指標", "今四半期", "備考", "期待値", "進捗状況")
+    _all_in_view(entry, *t("col.indicator", "entry.value", "col.note", "entry.expected", "col.status"))
 
     _open(page, f"{server.url}indicators?region={DEMO}")
-    catalogue = _grid(page, "コード")
+    catalogue = _grid(page, *t("col.code"))
     assert _rows_in_view(catalogue) == 25
-    _all_in_view(catalogue, "指標", "単位", "種類", "戦略目標", "目標値の数", "定義（データの出所）")
+    _all_in_view(catalogue, *t("col.indicator", "col.unit", "col.kind", "col.goal", "indicators.definition_source"))
 
     _open(page, f"{server.url}executive?region={DEMO}")
-    _all_in_view(_grid(page, "遅れ（ポイント）"), "進捗状況", "指標", "拠点", "達成率 (%)")  # ranked by the first
+    _all_in_view(_grid(page, *t("executive.behind")), *t("col.status", "col.indicator", "col.hub"))  # ranked by it
 
     _open(page, f"{server.url}audit")
-    _all_in_view(_grid(page, "日時"), "実施者", "操作", "対象")
+    _all_in_view(_grid(page, *t("col.when")), *t("col.who", "audit.what", "col.entity"))
 
     _open(page, f"{server.url}pdca-overview?region={DEMO}")
-    board = _grid(page, "拠点")
+    board = _grid(page, *t("col.hub"))
     quarters = [h.strip() for h in board.locator("[role='columnheader']").all_inner_texts()[1:3]]
-    assert quarters == ["2026年度 第3四半期", "2026年度 第2四半期"]  # the latest quarters first, in view
+    assert quarters == [FiscalQuarter(2026, 3).label(lang), FiscalQuarter(2026, 2).label(lang)]  # latest first
     assert re.fullmatch(r"H1 .+", board.locator("[role='gridcell']").first.inner_text())  # named, not a code
-    _all_in_view(_grid(page, "期限"), "状態", "拠点", "アクション", "担当機関", "期間")  # the overdue actions
-    page.get_by_text("すべての地域").click()
+    overdue = _grid(page, *t("col.due"))
+    _all_in_view(overdue, *t("col.action_status", "col.hub", "col.action", "col.owner", "col.period"))
+    page.get_by_text(i18n.t("pdca_overview.all_regions", lang)).click()
     wait_for_app(page)
     names = page.locator(CELLS).all_inner_texts()  # the board and the hubs not started, by region name
     assert "北海道" in names and not [n for n in names if "demo-" in n]
