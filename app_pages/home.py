@@ -45,7 +45,14 @@ home_ui.hubs(overview.hubs)
 
 st.subheader(ui.t("reporting.who_submitted"))
 submissions = reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id))
-table(submissions, column_config={ui.t("col.hub"): st.column_config.Column(width=260, pinned=True)})
+hub_column = ui.t("col.hub")  # then the three newest quarters in view at 1400 px
+table(
+    submissions,
+    column_config={
+        c: st.column_config.Column(width=260 if c == hub_column else 220, pinned=c == hub_column)
+        for c in submissions.columns
+    },
+)
 st.caption(ui.t("reporting.who_submitted_help"))
 
 st.subheader(ui.t("home.goals"))
