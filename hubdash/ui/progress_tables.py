@@ -81,7 +81,7 @@ def plan_table(upload: UploadPlan) -> pd.DataFrame:
 def preview_widths() -> dict[str, Any]:
     """Pixel widths that keep every column of an upload's preview in view at 1400 px."""
     keys = ("progress.error_row", "col.hub", "col.indicator", "col.period", "progress.change", "progress.stored")
-    widths = dict(zip(keys, (45, 150, 240, 130, 70, 90), strict=True)) | {"col.value": 90}
+    widths = dict(zip(keys, (45, 170, 220, 130, 70, 100), strict=True)) | {"col.value": 90}
     return {t(key): st.column_config.Column(width=w) for key, w in widths.items()}
 
 

@@ -13,7 +13,7 @@ from hubdash.services.measurements import UploadPlan, apply_import, plan_upload
 from hubdash.ui import fmt, runtime
 from hubdash.ui.progress_tables import NOTE_REASONS, plan_table, preview_widths, row_errors_table, value_columns
 from hubdash.ui.session import t
-from hubdash.ui.tables import height, table
+from hubdash.ui.tables import WRAP_PX, height, table
 from hubdash.ui.text import md
 
 PLAN_KEY = "progress_plan"
@@ -43,7 +43,12 @@ def upload(round_number: int, done: Callable[..., None], region_id: int) -> None
     file_id = file.file_id
     if isinstance(problem, ImportFileError):
         st.error(md("progress.file_errors", count=problem.total))
-        table(row_errors_table(problem.errors), wide=(t("progress.error_reason"),))
+        errors = row_errors_table(problem.errors)
+        reason = t("progress.error_reason")
+        long = errors[reason].str.len().max() > 40  # e.g. the quarter formats that are understood: wrapped, not cut
+        widths = dict(zip(errors.columns, (50, 90, 170, 620), strict=True))
+        config = {c: st.column_config.Column(width=w) for c, w in widths.items()}
+        table(errors, column_config=config, row_height=WRAP_PX if long else None)
         if problem.total > len(problem.errors):
             st.caption(md("progress.more_errors", shown=len(problem.errors)))
     elif problem is not None:
@@ -102,15 +107,16 @@ def _typed_notes(upload_plan: UploadPlan, file_id: str) -> dict[int, str]:
         }
     )
     # the note to type right after the value, every column in view at 1400 px
-    widths = dict(zip(columns, (45, 150, 220, 125), strict=True)) | {col_value: 80, col_why: 140}
+    widths = dict(zip(columns, (45, 140, 190, 130), strict=True)) | {col_value: 70, col_why: 185}  # with the note: 930
     edited = st.data_editor(
         frame,
         disabled=[c for c in frame.columns if c != col_note],
         column_config={c: st.column_config.Column(width=w) for c, w in widths.items()}
-        | {col_note: st.column_config.TextColumn(col_note, max_chars=1000, width=180)},
+        | {col_note: st.column_config.TextColumn(col_note, max_chars=1000, width=170)},
         hide_index=True,
         width="stretch",
-        height=height(len(rows)),
+        height=height(len(rows), row_px=WRAP_PX),
+        row_height=WRAP_PX,  # why a note is needed, read whole
         placeholder="–",
         key=f"upload_notes_{file_id}",
     )

@@ -17,9 +17,12 @@ ROW_PX = 35  # Streamlit's row height; the header row has the same
 MAX_ROWS = 25  # rows shown before a table scrolls: a region's 25 indicators fit
 
 
-def height(rows: int, max_rows: int = MAX_ROWS) -> int:
+WRAP_PX = 84  # rows taller than 4rem wrap their text (here three lines): long sentences are read whole
+
+
+def height(rows: int, max_rows: int = MAX_ROWS, row_px: int = ROW_PX) -> int:
     """The height in pixels that shows `rows` rows (at most `max_rows`) and the header without scrolling."""
-    return ROW_PX * (min(rows, max_rows) + 1) + 3
+    return ROW_PX + row_px * min(rows, max_rows) + 3
 
 
 def table(
@@ -32,7 +35,8 @@ def table(
     container: Any = None,
     **options: Any,
 ) -> Any:
-    """A table with its rows in view (`wide`: columns given the most room); `empty`: catalogue text for no rows."""
+    """A table with its rows in view (`wide`: columns given the most room); `empty`: catalogue text for no rows;
+    `row_height=WRAP_PX` for rows whose sentences must be read whole."""
     where = st if container is None else container
     if frame.empty:
         where.caption(t(empty))
@@ -43,7 +47,7 @@ def table(
     return where.dataframe(
         frame,
         width="stretch",
-        height=height(len(frame), max_rows),
+        height=height(len(frame), max_rows, options.get("row_height") or ROW_PX),
         placeholder=DASH,
         column_config=config,
         **options,
