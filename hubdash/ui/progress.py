@@ -42,7 +42,7 @@ ENTRY_COLUMNS = {
 # pixel widths that keep every column and header in view at 1400 px (headers run longer in English)
 ENTRY_WIDTHS = {
     "ja": (55, 250, 72, 90, 150, 115, 62, 62, 78),
-    "en": (50, 170, 90, 100, 135, 160, 70, 70, 85),
+    "en": (50, 165, 88, 110, 130, 160, 70, 70, 85),
 }
 
 
