@@ -7,6 +7,7 @@ from hubdash.domain.enums import IndicatorKind, Measure
 from hubdash.domain.periods import fiscal_year_label
 from hubdash.services.dashboard import dashboard, dashboard_options, fiscal_year_paths, indicator_paths
 from hubdash.ui import reporting as reporting_ui
+from hubdash.ui.tables import table
 
 region_id = ui.require_region()
 ui.page_title("dashboard.title")
@@ -32,19 +33,25 @@ hub_id = hub_col.selectbox(
     hub_choices,
     index=_from_url("hub", hub_choices),
     format_func=lambda h: options.hubs[h] if h else ui.t("dashboard.all_hubs"),
+    placeholder=ui.t("common.choose"),
 )
 goal_code = goal_col.selectbox(
     ui.t("col.goal"),
     [None, *options.goals],
     format_func=lambda g: f"{g} {options.goals[g]}" if g else ui.t("dashboard.all_goals"),
+    placeholder=ui.t("common.choose"),
 )
 kind = kind_col.selectbox(
-    ui.t("col.kind"), [None, *IndicatorKind], format_func=lambda k: kind_names[k] if k else ui.t("dashboard.all_kinds")
+    ui.t("col.kind"),
+    [None, *IndicatorKind],
+    format_func=lambda k: kind_names[k] if k else ui.t("dashboard.all_kinds"),
+    placeholder=ui.t("common.choose"),
 )
 fiscal_year = year_col.selectbox(
     ui.t("dashboard.fiscal_year"),
     [None, *reversed(options.fiscal_years)],
     format_func=lambda y: fiscal_year_label(y, lang) if y else ui.t("dashboard.latest"),
+    placeholder=ui.t("common.choose"),
 )
 kind_value = kind.value if kind else None
 
@@ -67,6 +74,7 @@ else:
         indicators,
         index=_from_url("indicator", indicators),
         format_func=lambda o: f"{ui.fmt.coded(o.code, o.name)} ({o.unit}) · {kind_names[o.kind]}",
+        placeholder=ui.t("common.choose"),
     )
     paths = ui.read(
         indicator_paths, region_id=region_id, indicator_id=indicator.id, hub_id=hub_id, fiscal_year=fiscal_year
@@ -74,7 +82,7 @@ else:
     ui.chart_view(charts.indicator_paths(paths.frame, lang, indicator.unit))
     st.caption(ui.t("dashboard.paths_help"))
     with st.expander(ui.t("dashboard.targets_table")):
-        st.dataframe(charts.target_summary_table(paths.targets, lang), hide_index=True, width="stretch")
+        table(charts.target_summary_table(paths.targets, lang))
     if indicator.measure is Measure.FLOW:
         year = ui.read(
             fiscal_year_paths, region_id=region_id, indicator_id=indicator.id, hub_id=hub_id, fiscal_year=fiscal_year

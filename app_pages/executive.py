@@ -29,6 +29,7 @@ at = quarter_col.selectbox(
     ui.t("executive.quarter"),
     [None, *([latest - n for n in range(12)] if latest else [])],
     format_func=lambda q: ui.fmt.period(q) if q else ui.t("executive.latest_complete"),
+    placeholder=ui.t("common.choose"),
 )
 summary = ui.read(executive_summary, region_id=scope_region, at=at)
 views = executive_ui.executive_views(summary, lang)
@@ -55,7 +56,7 @@ st.subheader(ui.t("executive.top_risks"))
 if summary.risks.empty:
     st.info(ui.t("executive.no_risks"))
 else:
-    st.dataframe(charts.risk_table(summary.risks, lang), hide_index=True, width="stretch", column_config=link)
+    executive_ui.risks(charts.risk_table(summary.risks, lang, with_region=not scope_region), link)
     st.caption(ui.t("executive.behind_help"))
 
 st.subheader(ui.t("executive.by_quarter"))

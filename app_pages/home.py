@@ -10,6 +10,7 @@ from hubdash.services.reporting import region_reporting
 from hubdash.ui import home as home_ui
 from hubdash.ui import reporting as reporting_ui
 from hubdash.ui import todo as todo_ui
+from hubdash.ui.tables import table
 
 region_id = ui.require_region()
 overview = ui.read(region_overview, region_id=region_id)
@@ -42,17 +43,23 @@ st.altair_chart(
 )
 
 st.subheader(ui.t("home.hubs"))
-st.dataframe(home_ui.hub_table(overview.hubs), hide_index=True, width="stretch")
+home_ui.hubs(overview.hubs)
 
 st.subheader(ui.t("reporting.who_submitted"))
-st.dataframe(
-    reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id)), hide_index=True, width="stretch"
+submissions = reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id))
+hub_column = ui.t("col.hub")  # then the three newest quarters in view at 1400 px
+table(
+    submissions,
+    column_config={
+        c: st.column_config.Column(width=260 if c == hub_column else 220, pinned=c == hub_column)
+        for c in submissions.columns
+    },
 )
 st.caption(ui.t("reporting.who_submitted_help"))
 
 st.subheader(ui.t("home.goals"))
-st.dataframe(home_ui.goal_table(overview.goals), hide_index=True, width="stretch")
+table(home_ui.goal_table(overview.goals))
 st.caption(ui.fmt.rollup_rule())
 
 st.subheader(ui.t("home.sectors"))
-st.dataframe(home_ui.sector_table(overview.organisations_by_sector), hide_index=True, width="stretch")
+table(home_ui.sector_table(overview.organisations_by_sector))

@@ -18,6 +18,7 @@ from hubdash.services.regions import active_goals, list_hubs
 from hubdash.services.targets import TargetInput, create_target, target_history, update_target
 from hubdash.ui import indicators as indicators_ui
 from hubdash.ui import target_form
+from hubdash.ui.tables import table
 
 region_id = ui.require_region()
 ui.page_title("indicators.title")
@@ -29,11 +30,10 @@ tab_catalogue, tab_edit, tab_targets, tab_history = st.tabs(
 )
 
 with tab_catalogue:
-    table, hints_column = st.columns([3, 1])
-    table.dataframe(indicators_ui.catalogue_table(catalogue), hide_index=True, width="stretch")
+    # the whole catalogue in view (a region has up to about 25 indicators), the hints below it
+    indicators_ui.catalogue(catalogue)
     hints = ui.read(catalogue_hints, region_id=region_id)
-    with hints_column.container(border=True):
-        st.markdown(f"**{ui.t('indicators.hints', count=len(hints))}**")
+    with st.expander(ui.t("indicators.hints", count=len(hints)), expanded=bool(hints)):
         st.caption(ui.t("indicators.hints_basis"))
         for hint in hints:
             detail = hint.detail or ui.t("indicators.whole_region")
@@ -49,6 +49,7 @@ with tab_edit:
             ui.t("indicators.pick"),
             [None, *by_id],
             format_func=lambda i: ui.t("indicators.new") if i is None else ui.fmt.coded(by_id[i].code, by_id[i].name),
+            placeholder=ui.t("common.choose"),
         )
         current = by_id.get(chosen)
         with st.form(f"indicator_form_{chosen}"):
@@ -65,6 +66,7 @@ with tab_edit:
                 goal_options,
                 goal_options.index(current.goal_id) if current and current.goal_id in goals else 0,
                 lambda g: "–" if g is None else ui.fmt.coded(goals[g].code, goals[g].title),
+                placeholder=ui.t("common.choose"),
             )
             definition = st.text_area(ui.t("col.definition"), value=current.definition if current else "")
             data_source = st.text_input(ui.t("indicators.data_source"), value=current.data_source if current else "")
@@ -80,12 +82,15 @@ with tab_edit:
 
 with tab_targets:
     targets = ui.read(region_targets, region_id=region_id)
-    st.dataframe(indicators_ui.targets_table(targets), hide_index=True, width="stretch")
+    table(indicators_ui.targets_table(targets), max_rows=15)
     st.markdown(f"**{ui.t('indicators.set_target')}**")
     hubs = {h.id: h for h in ui.read(list_hubs, region_id=region_id)}
     left, right = st.columns(2)
     indicator = left.selectbox(
-        ui.t("col.indicator"), [e.indicator for e in catalogue], format_func=lambda i: ui.fmt.coded(i.code, i.name)
+        ui.t("col.indicator"),
+        [e.indicator for e in catalogue],
+        format_func=lambda i: ui.fmt.coded(i.code, i.name),
+        placeholder=ui.t("common.choose"),
     )
     hub_id = right.selectbox(
         ui.t("col.hub"),
@@ -93,6 +98,7 @@ with tab_targets:
         format_func=lambda h: (
             ui.t("indicators.whole_region") if h is None else ui.fmt.coded(hubs[h].code, hubs[h].name)
         ),
+        placeholder=ui.t("common.choose"),
     )
     existing = next(
         (tg for tg, ind, hub in targets if indicator and ind.id == indicator.id and hub_id == tg.hub_id), None
@@ -124,4 +130,5 @@ with tab_history:
     history = ui.read(target_history, region_id=region_id)
     if not history:
         st.info(ui.t("indicators.no_history"))
-    st.dataframe(indicators_ui.target_history_table(history), hide_index=True, width="stretch")
+    else:
+        table(indicators_ui.target_history_table(history), wide=(ui.t("indicators.change"),), max_rows=15)

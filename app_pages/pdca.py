@@ -23,7 +23,12 @@ if not hubs:
 left, right = st.columns(2)
 by_id = {h.hub_id: h for h in hubs}
 hub = by_id[
-    left.selectbox(ui.t("col.hub"), list(by_id), format_func=lambda i: ui.fmt.coded(by_id[i].code, by_id[i].name))
+    left.selectbox(
+        ui.t("col.hub"),
+        list(by_id),
+        format_func=lambda i: ui.fmt.coded(by_id[i].code, by_id[i].name),
+        placeholder=ui.t("common.choose"),
+    )
 ]
 can_edit = allows(ui.actor(), Permission.EDIT_PDCA, region_id=region_id, hub_id=hub.hub_id)
 with right:
@@ -56,7 +61,7 @@ if editable:
 pdca_ui.history(detail)
 st.subheader(ui.t("pdca.comments"))
 for comment in detail.comments:
-    st.caption(f"{ui.literal(comment.author_name)} · {ui.fmt.when(comment.created_at)}")
+    st.caption(f"{ui.literal(ui.fmt.person(comment.author_name))} · {ui.fmt.when(comment.created_at)}")
     ui.show(comment.body)
 if allows(ui.actor(), Permission.COMMENT, region_id=region_id):
     with st.form(f"comment_{cycle.id}", clear_on_submit=True):

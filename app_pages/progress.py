@@ -12,6 +12,7 @@ from hubdash.services.reporting import hub_quarter_state
 from hubdash.ui import progress as progress_ui
 from hubdash.ui import progress_tables, progress_upload
 from hubdash.ui import reporting as reporting_ui
+from hubdash.ui.tables import table
 
 region_id = ui.require_region()
 ui.page_title("progress.title")
@@ -25,8 +26,12 @@ latest = ui.read(latest_quarter, region_id=region_id) or current_quarter().previ
 quarters = [latest + 1 - n for n in range(0, 13)]
 
 left, right = st.columns(2)
-hub = left.selectbox(ui.t("col.hub"), hubs, format_func=lambda h: ui.fmt.coded(h.code, h.name))
-period: FiscalQuarter = right.selectbox(ui.t("col.period"), quarters, index=1, format_func=ui.fmt.period)
+hub = left.selectbox(
+    ui.t("col.hub"), hubs, format_func=lambda h: ui.fmt.coded(h.code, h.name), placeholder=ui.t("common.choose")
+)
+period: FiscalQuarter = right.selectbox(
+    ui.t("col.period"), quarters, index=1, format_func=ui.fmt.period, placeholder=ui.t("common.choose")
+)
 
 rows = ui.read(hub_quarter, hub_id=hub.id, at=period)
 stored = ui.read(entered_values, hub_id=hub.id, at=period)
@@ -41,8 +46,8 @@ if editable:
 
 corrections = ui.read(quarter_corrections, hub_id=hub.id, at=period)
 with st.expander(ui.t("progress.corrections", count=len(corrections))):
-    st.dataframe(progress_tables.corrections_table(corrections), hide_index=True, width="stretch")
+    table(progress_tables.corrections_table(corrections), empty="progress.no_corrections")
 
 if any(allows(who, Permission.ENTER_PROGRESS, region_id=region_id, hub_id=h.id) for h in hubs):
-    progress_upload.upload(st.session_state.get(progress_ui.ROUND_KEY, 0), progress_ui.next_round)
+    progress_upload.upload(st.session_state.get(progress_ui.ROUND_KEY, 0), progress_ui.next_round, region_id)
 progress_ui.downloads(ui.region_name(region_id), region_id, hub, period)

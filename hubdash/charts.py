@@ -17,6 +17,11 @@ from hubdash.domain.status import STATUS_COLORS, STATUS_SYMBOLS
 FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif'
 
 
+# Small multiples have fixed widths (Vega-Lite cannot stretch a facet): two panels of this width, their axes and
+# the gap fit the page's main column at 1400 px with the sidebar open; legends go below them, never to the right.
+PANEL_WIDTH = 330
+_BOTTOM_LEGEND = alt.Legend(orient="bottom", titleOrient="left", labelLimit=0)
+
 # What the builders return: a single chart, layers, or small multiples.
 AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart
 
@@ -204,8 +209,12 @@ def indicator_paths(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
     points = actual.mark_point(filled=True, size=70, opacity=1).encode(
         x=x,
         y="actual:Q",
-        color=alt.Color("status_label:N", scale=status_scale(labels), title=_t("col.status", lang)),
-        shape=alt.Shape("status_label:N", scale=status_shape_scale(labels), title=_t("col.status", lang)),
+        color=alt.Color(
+            "status_label:N", scale=status_scale(labels), title=_t("col.status", lang), legend=_BOTTOM_LEGEND
+        ),
+        shape=alt.Shape(
+            "status_label:N", scale=status_shape_scale(labels), title=_t("col.status", lang), legend=_BOTTOM_LEGEND
+        ),
         tooltip=[
             period_tip,
             alt.Tooltip("actual:Q", title=_t("col.compared", lang), format=",.2f"),
@@ -237,7 +246,7 @@ def indicator_paths(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
     event_text = events.mark_text(text="↻", dy=-4, fontSize=16, color=EVENT_COLOR, baseline="top", y=0).encode(x=x)
     layered = alt.layer(
         expected, actual_line, points, projection, end_marks, end_text, event_rules, event_text, data=data
-    ).properties(width=370, height=220)
+    ).properties(width=PANEL_WIDTH, height=220)
     chart = layered.facet(
         facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontSize=13)), columns=2
     ).resolve_scale(y="independent")
@@ -290,7 +299,12 @@ def achievement_heatmap(frame: pd.DataFrame, lang: str) -> ChartView:
     )
     achievement_title = f"{_t('col.achievement', lang)} (%)"
     base = alt.Chart(data).encode(
-        x=alt.X("indicator:N", title=_t("col.indicator", lang), axis=alt.Axis(labelAngle=0, orient="top")),
+        # every code readable: upright for a few indicators, turned for a region's 25
+        x=alt.X(
+            "indicator:N",
+            title=_t("col.indicator", lang),
+            axis=alt.Axis(labelAngle=0 if data["indicator"].nunique() <= 12 else -90, orient="top", labelOverlap=False),
+        ),
         y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=0)),
         tooltip=[
             alt.Tooltip("hub:N", title=_t("col.hub", lang)),
@@ -308,6 +322,7 @@ def achievement_heatmap(frame: pd.DataFrame, lang: str) -> ChartView:
             title=achievement_title,
             # viridis stays readable for the common colour-vision deficiencies
             scale=alt.Scale(scheme="viridis", domain=[0, 100], clamp=True),
+            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=240, titleLimit=0),
         )
     )
     text = base.mark_text(fontSize=13).encode(
@@ -548,8 +563,15 @@ def fiscal_year_path(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
         .encode(
             x=x,
             y="actual:Q",
-            color=alt.Color("status_label:N", scale=status_scale(labels), title=_t("col.status", lang)),
-            shape=alt.Shape("status_label:N", scale=status_shape_scale(labels), title=_t("col.status", lang)),
+            color=alt.Color(
+                "status_label:N", scale=status_scale(labels), title=_t("col.status", lang), legend=_BOTTOM_LEGEND
+            ),
+            shape=alt.Shape(
+                "status_label:N",
+                scale=status_shape_scale(labels),
+                title=_t("col.status", lang),
+                legend=_BOTTOM_LEGEND,
+            ),
             tooltip=[
                 when_tip,
                 alt.Tooltip("actual:Q", title=_t("yearpath.actual", lang), format=",.2f"),
@@ -567,9 +589,9 @@ def fiscal_year_path(frame: pd.DataFrame, lang: str, unit: str) -> ChartView:
             tooltip=[alt.Tooltip("year_total:Q", title=_t("yearpath.year_total", lang), format=",.2f")],
         )
     )
-    layered = alt.layer(total, expected, actual_line, points, data=data).properties(width=300, height=200)
+    layered = alt.layer(total, expected, actual_line, points, data=data).properties(width=PANEL_WIDTH, height=200)
     chart = layered.facet(
-        facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontSize=13)), columns=3
+        facet=alt.Facet("panel:N", title=None, header=alt.Header(labelLimit=0, labelFontSize=13)), columns=2
     ).resolve_scale(y="independent")
     rows = data[data["x"] > 0]
     table = pd.DataFrame(
@@ -595,26 +617,30 @@ def detail_link(region_id: float, hub_id: float | None = None) -> str:
     return f"dashboard?region={int(region_id)}&hub={int(hub_id)}"
 
 
-def risk_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The top risks (services.executive.ExecutiveSummary.risks) with translated headers and detail links."""
+def risk_table(frame: pd.DataFrame, lang: str, *, with_region: bool = True) -> pd.DataFrame:
+    """The top risks (services.executive.ExecutiveSummary.risks) with translated headers and detail links.
+
+    The column they are ranked by (how far behind) comes first, then what is behind and where, so that the
+    reason for the order is in view on a laptop screen; the region only when the list spans regions.
+    """
     labels = _status_labels(lang)
-    return pd.DataFrame(
-        {
-            _t("app.region", lang): frame["region"],
-            _t("col.hub", lang): [_t("indicators.whole_region", lang) if pd.isna(h) else h for h in frame["hub"]],
-            _t("col.indicator", lang): frame["indicator"],
-            _t("col.compared", lang): frame["actual"],
-            _t("col.expected", lang): frame["expected"],
-            _t("col.unit", lang): frame["unit"],
-            f"{_t('col.achievement', lang)} (%)": frame["achievement"],
-            _t("executive.behind", lang): frame["behind"],
-            _t("col.status", lang): [labels[Status(s)] for s in frame["status"]],
-            _t("executive.detail", lang): [
-                f"dashboard?region={r}" + ("" if pd.isna(h) else f"&hub={int(h)}") + f"&indicator={i}"
-                for r, h, i in zip(frame["region_id"], frame["hub_id"], frame["indicator_id"], strict=True)
-            ],
-        }
-    )
+    columns = {
+        _t("executive.behind", lang): frame["behind"],
+        _t("col.status", lang): [labels[Status(s)] for s in frame["status"]],
+        _t("col.indicator", lang): frame["indicator"],
+        _t("col.hub", lang): [_t("indicators.whole_region", lang) if pd.isna(h) else h for h in frame["hub"]],
+        f"{_t('col.achievement', lang)} (%)": frame["achievement"],
+        _t("col.compared", lang): frame["actual"],
+        _t("col.expected", lang): frame["expected"],
+        _t("col.unit", lang): frame["unit"],
+    }
+    if with_region:
+        columns[_t("app.region", lang)] = frame["region"]
+    columns[_t("executive.detail", lang)] = [
+        f"dashboard?region={r}" + ("" if pd.isna(h) else f"&hub={int(h)}") + f"&indicator={i}"
+        for r, h, i in zip(frame["region_id"], frame["hub_id"], frame["indicator_id"], strict=True)
+    ]
+    return pd.DataFrame(columns)
 
 
 def status_trend(frame: pd.DataFrame, lang: str) -> ChartView:

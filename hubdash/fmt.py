@@ -18,6 +18,7 @@ from hubdash import i18n
 from hubdash.domain.enums import Status
 from hubdash.domain.errors import Message, UserError
 from hubdash.domain.periods import FiscalQuarter, fiscal_year_label
+from hubdash.domain.permissions import OPEN_MODE_ADMIN, SYSTEM
 from hubdash.domain.rollup import DEFAULT_RULE, RollupRule
 from hubdash.domain.status import STATUS_SYMBOLS
 
@@ -96,6 +97,11 @@ class Display:
     def share(self, share: float | None) -> str:
         """A share as a whole percentage ("60 %"), a dash for none."""
         return DASH if share is None else f"{round(share * 100)} %"
+
+    def person(self, name: str | None) -> str:
+        """Who did something, as stored: the open-mode administrator and the system in the reader's language."""
+        special = {OPEN_MODE_ADMIN.name: "audit.open_mode_admin", SYSTEM.name: "audit.system"}.get(name or "")
+        return self.t(special) if special else (name or DASH)
 
     def when(self, moment: datetime | None, *, with_time: bool = True) -> str:
         """A stored time (aware: models.UTCDateTime reads every timestamp back in UTC) in the reader's time zone."""

@@ -125,7 +125,10 @@ def markdown(record: HubYearRecord, d: Display) -> str:
         lines += [f"### {d.t('pdca.check_table')}", "", _table(check_frame(detail.check, d)), ""]
         if detail.comments:
             lines += [f"### {d.t('pdca.comments')}", ""]
-            lines += [f"- {escape(c.author_name)} ({d.when(c.created_at)}): {escape(c.body)}" for c in detail.comments]
+            lines += [
+                f"- {escape(d.person(c.author_name))} ({d.when(c.created_at)}): {escape(c.body)}"
+                for c in detail.comments
+            ]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -174,7 +177,7 @@ def xlsx(record: HubYearRecord, d: Display) -> bytes:
             {
                 period_col: period_text(c, d),
                 d.t("col.when"): d.when(h.changed_at),
-                d.t("col.who"): h.changed_by_name,
+                d.t("col.who"): d.person(h.changed_by_name),
                 d.t("pdca.from_stage"): d.label(h.from_stage) if h.from_stage else "–",
                 d.t("col.stage"): d.label(h.to_stage),
                 d.t("col.reason"): h.reason,

@@ -397,8 +397,8 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
     _check_parts(data, filename)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ImportFileError([problem(0, "", filename, "progress.file_unreadable", detail=str(exc))]) from None
+    except Exception:  # openpyxl raises many types for damaged files
+        raise ImportFileError([problem(0, "", filename, "progress.file_damaged")]) from None
     try:
         sheet = workbook.worksheets[0]
         # the <dimension> the file declares (absent in some writers' files; then the rows are counted as read)
@@ -420,8 +420,8 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
         return _table(records)
     except ImportFileError:
         raise
-    except Exception as exc:  # a damaged sheet shows itself only while it is read
-        raise ImportFileError([problem(0, "", filename, "progress.file_unreadable", detail=str(exc))]) from None
+    except Exception:  # a damaged sheet shows itself only while it is read
+        raise ImportFileError([problem(0, "", filename, "progress.file_damaged")]) from None
     finally:
         workbook.close()
 
@@ -534,7 +534,7 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[Progre
         assert period is not None
         key = (region, hub, indicator, period)
         if key in first_seen:
-            what = f"{hub} / {indicator} / {period}"
+            what = Message("progress.value_name", {"what": f"{hub} / {indicator}", "period": period})
             errors.add(problem(line, PERIOD.name, period_text, "progress.twice", what=what, first=first_seen[key]))
             continue
         first_seen[key] = line

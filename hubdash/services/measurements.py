@@ -22,10 +22,11 @@ from sqlmodel import Session, col, select
 
 from hubdash import audit, db
 from hubdash.domain.enums import ComparedAs, Status
-from hubdash.domain.errors import EditConflict, NotFound, UserError
+from hubdash.domain.errors import EditConflict, Message, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.permissions import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, allows, require
 from hubdash.domain.status import assess, statuses
+from hubdash.fmt import coded
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, id_of, utcnow
 from hubdash.readers.progress_file import (
     HUB,
@@ -45,6 +46,7 @@ from hubdash.services.signoff import Correction, correct_confirmed
 # A value this many times larger (or smaller) than last quarter's needs a note before it is saved.
 JUMP_FACTOR = 3.0
 LISTED_NOTES = 10  # a message names this many of the values that need a note
+LISTED_REGIONS = 5  # a message names this many of the regions that share a hub code
 _CHUNK = 5000
 _ID_CHUNK = 2000
 
@@ -52,9 +54,9 @@ _ID_CHUNK = 2000
 class NoteRequired(UserError):
     """A value that needs an explanation was entered without a note; nothing was saved."""
 
-    def __init__(self, reasons: dict[int, str], labels: dict[int, str]) -> None:
+    def __init__(self, reasons: dict[int, str], labels: Mapping[int, str | Message]) -> None:
         self.reasons = reasons  # indicator id (typed entries) or file row (imports) -> NOTE_JUMP or NOTE_OFF_TRACK
-        self.labels = labels  # the same keys -> "K01 name", or "H1 / K01 / FY2024Q1"
+        self.labels = labels  # the same keys -> "K01 name", or a file row named in words (hub, indicator, quarter)
         named = [labels[i] for i in list(reasons)[:LISTED_NOTES]]
         more = [f"… (+{len(reasons) - LISTED_NOTES})"] if len(reasons) > LISTED_NOTES else []
         super().__init__("progress.note_required", indicators=named + more)
@@ -77,7 +79,22 @@ class PlannedValue(NamedTuple):
     existing_value: float | None = None
     existing_note: str = ""
     existing_version: int | None = None
-    label: str = ""  # "H1 / K01 / FY2024Q1", for previews and messages
+    label: str = ""  # "H1 / K01": hub and indicator codes (value_name() adds the quarter in the reader's words)
+
+
+def value_name(value: PlannedValue) -> Message:
+    """A value as messages name it: "H1 / K01 / 2026年度 第3四半期" in the reader's language."""
+    return Message("progress.value_name", {"what": value.label, "period": value.period})
+
+
+def _names(values: Sequence[PlannedValue]) -> Message:
+    """The first five values of a list, named (a dash for none)."""
+    return Message("progress.value_names", {"names": [value_name(v) for v in values[:5]] or "–"})
+
+
+def _key(value: PlannedValue) -> str:
+    """A value's key in audit events and conflicts: "H1 / K01 / FY2026Q3" (services.audit_log reads it back)."""
+    return f"{value.label} / {value.period}"
 
 
 @dataclass(frozen=True)
@@ -130,11 +147,14 @@ def plan_import(
     rows: Sequence[ProgressRow],
     known_errors: Sequence[RowError] = (),
     known_error_count: int | None = None,
+    region_id: int | None = None,
 ) -> ImportPlan:
     """Resolve a file's codes and compare with stored values; raise ImportFileError listing the bad rows.
 
     `known_errors` are the rows the file check already found bad (the first of `known_error_count`), so
     that one report lists them all; the report keeps the first MAX_LISTED_ERRORS by row and counts the rest.
+    `region_id`: the region the uploader works in, which a row without a region column means when its hub
+    code is used in several regions (an entry workbook has no region column).
     """
     if Permission.ENTER_PROGRESS not in ROLE_PERMISSIONS[actor.role]:
         raise PermissionDenied(actor, Permission.ENTER_PROGRESS)  # hub by hub is checked below
@@ -155,9 +175,12 @@ def plan_import(
             if row.region:
                 return problem(0, HUB.name, row.hub, "progress.unknown_hub_in", region=row.region)
             return problem(0, HUB.name, row.hub, "progress.unknown_hub")
+        if len(matches) > 1 and not row.region and region_id is not None:
+            matches = [(h, r) for h, r in matches if r.id == region_id] or matches
         if len(matches) > 1:
-            names = ", ".join(r.code for _, r in matches)
-            return problem(0, HUB.name, row.hub, "progress.ambiguous_hub", regions=names)
+            names = ", ".join(r.code for _, r in matches[:LISTED_REGIONS])
+            more = f" … (+{len(matches) - LISTED_REGIONS})" if len(matches) > LISTED_REGIONS else ""
+            return problem(0, HUB.name, row.hub, "progress.ambiguous_hub", regions=names + more)
         hub, region = matches[0]
         assert hub.id is not None and region.id is not None  # read from the database
         indicator = indicators.get((region.id, row.indicator))
@@ -178,11 +201,7 @@ def plan_import(
             unknown.add(replace(found, row=row.row))
             continue
         hub_id, indicator_id, label = found
-        values.append(
-            PlannedValue(
-                row.row, hub_id, indicator_id, row.period, row.value, row.note, label=f"{label} / {row.period}"
-            )
-        )
+        values.append(PlannedValue(row.row, hub_id, indicator_id, row.period, row.value, row.note, label=label))
     if known_errors or unknown:
         total = (len(known_errors) if known_error_count is None else known_error_count) + unknown.total
         listed = heapq.merge(known_errors, unknown.kept, key=lambda e: e.row)  # both are in row order
@@ -402,8 +421,8 @@ def _added_meanwhile(session: Session, chunk: Sequence[PlannedValue]) -> EditCon
     # Values someone else saved since the plan found none there.
     there = [v for v in _with_existing(chunk, _stored(session, chunk)) if v.existing_id is not None]
     return EditConflict(
-        ", ".join(v.label for v in there[:5]) or "–",
-        theirs={v.label: (v.existing_value, v.existing_note) for v in there},
+        _names(there),  # type: ignore[arg-type]  # a Message: rendered in the reader's language like any value
+        theirs={_key(v): (v.existing_value, v.existing_note) for v in there},
     )
 
 
@@ -423,8 +442,8 @@ def _conflict(session: Session, chunk: Sequence[PlannedValue]) -> EditConflict:
         if v.existing_id is not None and current.get(v.existing_id) != (v.value, v.note, (v.existing_version or 0) + 1)
     ]
     return EditConflict(
-        ", ".join(v.label for v in lost[:5]) or "–",
-        theirs={v.label: current[v.existing_id][:2] for v in lost if v.existing_id in current},
+        _names(lost),  # type: ignore[arg-type]  # a Message: rendered in the reader's language like any value
+        theirs={_key(v): current[v.existing_id][:2] for v in lost if v.existing_id in current},
     )
 
 
@@ -457,7 +476,7 @@ def _check_plan(session: Session, actor: Actor, values: Sequence[PlannedValue]) 
         # a stored value is only ever the one of the row's own hub, indicator and quarter, in the hub's region
         wrong_value = v.existing_id is not None and stored.get(v.existing_id) != (v.hub_id, v.indicator_id, v.period)
         if wrong_value or indicator_regions.get(v.indicator_id) != regions[v.hub_id]:
-            raise ImportPlanMismatch("progress.error_plan_mismatch", row=v.row, label=v.label)
+            raise ImportPlanMismatch("progress.error_plan_mismatch", row=v.row, label=value_name(v))
     return regions
 
 
@@ -498,7 +517,7 @@ def apply_import(
     """
     plan = with_notes(plan, notes or {})
     if plan.notes_needed:
-        labels = {v.row: v.label for v in [*plan.new, *plan.changed] if v.row in plan.notes_needed}
+        labels = {v.row: value_name(v) for v in [*plan.new, *plan.changed] if v.row in plan.notes_needed}
         raise NoteRequired(dict(plan.notes_needed), labels)
     db.lock_for_write(session)
     regions = _check_plan(session, actor, [*plan.new, *plan.changed])
@@ -583,7 +602,7 @@ def record_values(
             period=period,
             value=e.value,
             note=e.note.strip(),
-            label=f"{hub.code} / {indicators[e.indicator_id].code} / {period}",
+            label=f"{hub.code} / {indicators[e.indicator_id].code}",
         )
         for e in entries
     ]
@@ -599,7 +618,7 @@ def record_values(
             started_from = versions.get(v.indicator_id)
             if started_from is not None and started_from != v.existing_version:
                 raise EditConflict(
-                    v.label, current_version=v.existing_version, theirs={v.label: (v.existing_value, v.existing_note)}
+                    v.label, current_version=v.existing_version, theirs={_key(v): (v.existing_value, v.existing_note)}
                 )
             changed.append(v)
     _require_notes(session, hub_id, period, [*new, *changed], indicators)
@@ -612,8 +631,8 @@ def record_values(
         entity_type="hub_quarter",
         entity_id=f"{hub.code}:{period}",
         region_id=hub.region_id,
-        before={v.label: v.existing_value for v in changed},
-        after={v.label: v.value for v in [*new, *changed]},
+        before={_key(v): v.existing_value for v in changed},
+        after={_key(v): v.value for v in [*new, *changed]},
     )
     return result
 
@@ -655,22 +674,41 @@ def _require_notes(
 
 @dataclass(frozen=True)
 class UploadPlan:
-    """What an uploaded file would change, and the rows skipped because their value was blank."""
+    """What an uploaded file would change, the rows skipped because their value was blank, and the names of
+    the hubs and indicators in it ("H1 name", "K01 name": the preview names rows in words)."""
 
     plan: ImportPlan
     blank_rows: list[int]
+    hubs: dict[int, str] = field(default_factory=dict)
+    indicators: dict[int, str] = field(default_factory=dict)
 
 
-def plan_upload(*, session: Session, actor: Actor, data: bytes, filename: str) -> UploadPlan:
+def plan_upload(
+    *, session: Session, actor: Actor, data: bytes, filename: str, region_id: int | None = None
+) -> UploadPlan:
     """Read and validate an uploaded progress file and compare it with stored values; writes nothing.
 
-    Raises ImportFileError listing every bad row.
+    Raises ImportFileError listing every bad row. `region_id`: see plan_import.
     """
     parsed = parse_progress_file(data, filename)
     plan = plan_import(
-        session=session, actor=actor, rows=parsed.rows, known_errors=parsed.errors, known_error_count=parsed.error_count
+        session=session,
+        actor=actor,
+        rows=parsed.rows,
+        known_errors=parsed.errors,
+        known_error_count=parsed.error_count,
+        region_id=region_id,
     )
-    return UploadPlan(plan, parsed.blank_rows)
+    values = [*plan.new, *plan.changed, *plan.unchanged]
+    hub_ids, indicator_ids = list({v.hub_id for v in values}), list({v.indicator_id for v in values})
+    hubs = session.exec(select(Hub).where(col(Hub.id).in_(hub_ids))).all() if hub_ids else []
+    indicators = session.exec(select(Indicator).where(col(Indicator.id).in_(indicator_ids))).all() if values else []
+    return UploadPlan(
+        plan,
+        parsed.blank_rows,
+        {id_of(h): coded(h.code, h.name) for h in hubs},
+        {id_of(i): coded(i.code, i.name) for i in indicators},
+    )
 
 
 def _blank(value: float | None) -> bool:

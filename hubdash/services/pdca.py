@@ -315,7 +315,7 @@ class OverdueAction:
     """An open action item past its due date that has not been carried on into a later cycle."""
 
     action_id: int
-    hub_code: str
+    hub: str  # as the overview names hubs
     title: str
     owner: str
     due_date: date
@@ -325,15 +325,20 @@ class OverdueAction:
 
 @dataclass(frozen=True)
 class PdcaOverview:
-    """The council's view: stages by hub and quarter, overdue actions, hubs not started, completion rate."""
+    """The council's view: stages by hub and quarter, overdue actions, hubs not started, completion rate.
+
+    Hubs are named "H1 name", or "<region name> / H1 name" across regions; `regions` gives each hub's region.
+    """
 
     current: FiscalQuarter
     periods: list[FiscalQuarter]
-    hubs: list[str]  # "<region> / <code>" across regions, else the hub code
+    hubs: list[str]
     stages: dict[tuple[str, FiscalQuarter], PdcaStage]
     overdue: list[OverdueAction]
     not_started: list[str]
     completion: list[tuple[FiscalQuarter, int, int]]  # quarter, hubs closed, hubs
+    regions: dict[str, str] = field(default_factory=dict)  # hub (as named above) -> region name
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # hub (as named above) -> (code, "H1 name")
 
     def completion_pct(self) -> list[tuple[FiscalQuarter, float]]:
         """The completion rate (hubs whose cycle of the quarter is closed, in %) of each quarter."""
@@ -343,21 +348,26 @@ class PdcaOverview:
 def pdca_overview(*, session: Session, region_id: int | None, today: date, quarters: int = 8) -> PdcaOverview:
     """The overview of one region (or every region when None) as of `today`: the board shows `quarters` quarters."""
     current = FiscalQuarter.from_date(today)
-    hub_query = select(Hub, Region.code).join(Region, col(Region.id) == Hub.region_id)
+    hub_query = select(Hub, Region).join(Region, col(Region.id) == Hub.region_id).order_by(Region.code, Hub.code)
     cycle_query = select(PdcaCycle).join(Hub, col(Hub.id) == PdcaCycle.hub_id)
     if region_id is not None:
         hub_query = hub_query.where(Hub.region_id == region_id)
         cycle_query = cycle_query.where(Hub.region_id == region_id)
+    found = session.exec(hub_query).all()
     hubs = {
-        id_of(hub): (hub.code if region_id is not None else f"{rcode} / {hub.code}")
-        for hub, rcode in session.exec(hub_query)
+        id_of(hub): coded(hub.code, hub.name)
+        if region_id is not None
+        else f"{region.name} / {coded(hub.code, hub.name)}"
+        for hub, region in found
     }
+    regions = {hubs[id_of(hub)]: region.name for hub, region in found}
+    short = {hubs[id_of(hub)]: (hub.code, coded(hub.code, hub.name)) for hub, region in found}
     stages: dict[tuple[str, FiscalQuarter], PdcaStage] = {}
     for cycle in session.exec(cycle_query):
         first = FiscalQuarter(cycle.fiscal_year, cycle.quarter)
         for n in range(cadence_quarters(cycle.cadence)):
             stages[(hubs[cycle.hub_id], first + n)] = PdcaStage(cycle.stage)
-    names = sorted(hubs.values())
+    names = list(hubs.values())  # in order of region and hub code
     covered = {p for _, p in stages} | {current}
     first_period, last_period = min(covered), max(max(covered), current)
     periods = [first_period + n for n in range(last_period - first_period + 1)]
@@ -373,6 +383,8 @@ def pdca_overview(*, session: Session, region_id: int | None, today: date, quart
         overdue=_overdue(session, region_id, today, hubs),
         not_started=[name for name in names if (name, current) not in stages],
         completion=completion,
+        regions=regions,
+        names=short,
     )
 
 

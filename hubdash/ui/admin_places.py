@@ -10,6 +10,7 @@ from hubdash.services import places as place_service
 from hubdash.services.places import RegionPlaces
 from hubdash.ui import fmt, runtime
 from hubdash.ui.session import label, t
+from hubdash.ui.tables import table
 
 KIND_KEYS = {"region": "admin.kind_region", "hub": "admin.kind_hub", "organisation": "admin.kind_organisation"}
 
@@ -18,8 +19,8 @@ def _table(places: list[RegionPlaces]) -> pd.DataFrame:
     rows = []
     for p in places:
         rows.append(("region", p.region.code, p.region.name, "", p.region.archived_at))
-        rows += [("hub", h.code, h.name, p.region.code, h.archived_at) for h in p.hubs]
-        rows += [("organisation", o.code, o.name, p.region.code, o.archived_at) for o in p.organisations]
+        rows += [("hub", h.code, h.name, p.region.name, h.archived_at) for h in p.hubs]
+        rows += [("organisation", o.code, o.name, p.region.name, o.archived_at) for o in p.organisations]
     return pd.DataFrame(
         {
             t("admin.kind"): [t(f"admin.kind_{k}") for k, *_ in rows],
@@ -47,7 +48,7 @@ def _choices(places: list[RegionPlaces]) -> dict[tuple[str, int], str]:
 
 def places_tab(places: list[RegionPlaces]) -> None:
     """Every region with its hubs and organisations, adding one, renaming and archiving."""
-    st.dataframe(_table(places), hide_index=True, width="stretch")
+    table(_table(places), max_rows=15)
     kinds = ["region", "hub", "organisation"]
     kind = st.segmented_control(
         t("admin.add_place"), kinds, format_func=lambda k: t(KIND_KEYS[k]), default="hub", key="add-kind"
@@ -56,9 +57,15 @@ def places_tab(places: list[RegionPlaces]) -> None:
     with st.form("add-place", clear_on_submit=True):
         region_id: int | None = None
         if kind != "region":
-            region_id = st.selectbox(t("col.region"), list(regions), format_func=lambda r: regions[r])
+            region_id = st.selectbox(
+                t("col.region"), list(regions), format_func=lambda r: regions[r], placeholder=t("common.choose")
+            )
         code, name = st.text_input(t("col.code"), max_chars=40), st.text_input(t("admin.name"), max_chars=200)
-        sector = st.selectbox(t("col.sector"), list(Sector), format_func=label) if kind == "organisation" else None
+        sector = (
+            st.selectbox(t("col.sector"), list(Sector), format_func=label, placeholder=t("common.choose"))
+            if kind == "organisation"
+            else None
+        )
         if st.form_submit_button(t("admin.add_place"), type="primary"):
             added: object = None
             if kind == "region":
@@ -75,7 +82,9 @@ def places_tab(places: list[RegionPlaces]) -> None:
     if not choices:
         return
     st.subheader(t("admin.change_place"))
-    chosen = st.selectbox(t("admin.place"), list(choices), format_func=choices.__getitem__, key="place")
+    chosen = st.selectbox(
+        t("admin.place"), list(choices), format_func=choices.__getitem__, key="place", placeholder=t("common.choose")
+    )
     kind, place_id = chosen
     new_name = st.text_input(t("admin.new_name"), key=f"rename-{kind}-{place_id}", max_chars=200)
     rename, archive, restore = st.columns(3)

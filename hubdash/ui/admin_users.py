@@ -11,13 +11,14 @@ from hubdash.services.places import RegionPlaces
 from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
 from hubdash.ui.session import label, t
+from hubdash.ui.tables import table
 from hubdash.ui.text import md
 
 TEMPORARY_KEY = "admin_temporary_password"
 
 
 def _table(lines: list[user_service.UserLine], places: list[RegionPlaces]) -> pd.DataFrame:
-    regions = {p.region.id: p.region.code for p in places}
+    regions = {p.region.id: p.region.name for p in places}
     hubs = {h.id: h.code for p in places for h in p.hubs}
     return pd.DataFrame(
         {
@@ -41,7 +42,12 @@ def _form(key: str, places: list[RegionPlaces], current: user_service.UserLine |
     email = left.text_input(t("admin.email"), value=(current.email or "") if current else "", key=f"{key}-email")
     roles = list(ACCOUNT_ROLES)
     role = right.selectbox(
-        t("admin.role"), roles, roles.index(current.role) if current else 3, format_func=label, key=f"{key}-role"
+        t("admin.role"),
+        roles,
+        roles.index(current.role) if current else 3,
+        format_func=label,
+        key=f"{key}-role",
+        placeholder=t("common.choose"),
     )
     options = [None, *by_region]
     region_id = left.selectbox(
@@ -52,6 +58,7 @@ def _form(key: str, places: list[RegionPlaces], current: user_service.UserLine |
             t("admin.every_region") if r is None else fmt.coded(by_region[r].region.code, by_region[r].region.name)
         ),
         key=f"{key}-region",
+        placeholder=t("common.choose"),
     )
     place = by_region.get(region_id) if region_id is not None else None
     organisations = {o.id: o.name for o in place.organisations} if place else {}
@@ -62,6 +69,7 @@ def _form(key: str, places: list[RegionPlaces], current: user_service.UserLine |
         org_options.index(current.organisation_id) if current and current.organisation_id in organisations else 0,
         format_func=lambda o: "–" if o is None else organisations[o],
         key=f"{key}-organisation-{region_id}",
+        placeholder=t("common.choose"),
     )
     hubs = {h.id: fmt.coded(h.code, h.name) for h in place.hubs} if place else {}
     hub_ids = st.multiselect(
@@ -71,6 +79,8 @@ def _form(key: str, places: list[RegionPlaces], current: user_service.UserLine |
         format_func=hubs.__getitem__,
         key=f"{key}-hubs-{region_id}",
         help=t("admin.hubs_help"),
+        placeholder=t("common.choose"),
+        select_all=False,  # its "Select all" row is Streamlit's own English
     )
     return user_service.UserInput(
         username, name, Role(role), email, region_id, organisation_id, tuple(h for h in hub_ids if h is not None)
@@ -83,7 +93,9 @@ def users_tab(places: list[RegionPlaces]) -> None:
         st.success(md("admin.temporary_password", username=temporary[0]))
         st.code(temporary[1], language=None)  # shown once, to be handed over
     lines = runtime.read_fresh(user_service.list_users, actor=actor())
-    st.dataframe(_table(lines, places), hide_index=True, width="stretch")
+    frame = _table(lines, places)
+    widths = dict(zip(frame.columns, (150, 160, 100, 130, 140, 60, 50, 130), strict=True))  # in view at 1400 px
+    table(frame, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
     with st.expander(t("admin.add_user"), icon=":material/person_add:"):
         data = _form("add", places, None)
         password = st.text_input(t("admin.first_password"), type="password", key="add-password")
@@ -94,7 +106,13 @@ def users_tab(places: list[RegionPlaces]) -> None:
     if not by_id:
         return
     st.subheader(t("admin.change_user"))
-    chosen = st.selectbox(t("admin.username"), list(by_id), format_func=lambda u: by_id[u].username, key="edit-user")
+    chosen = st.selectbox(
+        t("admin.username"),
+        list(by_id),
+        format_func=lambda u: by_id[u].username,
+        key="edit-user",
+        placeholder=t("common.choose"),
+    )
     current = by_id[chosen]
     data = _form(f"edit-{chosen}", places, current)
     save, active, reset = st.columns(3)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +15,7 @@ from hubdash.services.executive import ExecutiveSummary, GoalStatus
 from hubdash.ui import fmt
 from hubdash.ui import reporting as reporting_ui
 from hubdash.ui.session import t
+from hubdash.ui.tables import table
 from hubdash.ui.text import literal, md
 
 
@@ -57,6 +60,16 @@ def heading(summary: ExecutiveSummary, scope: str) -> None:
     reporting_ui.newer_quarters(summary.newer)
 
 
+def risks(frame: pd.DataFrame, link: dict[str, Any]) -> None:
+    """The top risks with the column they are ranked by first, and every column in view at 1400 px."""
+    widths = dict(zip(frame.columns, (115, 80, 230, 190, 75, 65, 65, 55, 55), strict=False))
+    table(
+        frame,
+        max_rows=10,
+        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()} | link,
+    )
+
+
 def goal_label(goal: GoalStatus) -> str:
     """A goal as its drill-down names it: code, title, status and how many of its targets are on track."""
     counts = t("rollup.counts", on_track=goal.rollup.counts[Status.ON_TRACK], known=goal.rollup.known)
@@ -71,7 +84,7 @@ def goal_drilldown(summary: ExecutiveSummary) -> None:
             if deciding:
                 st.caption(md("rollup.deciding", count=len(deciding), status=fmt.status(goal.status)))
             others = sorted((x for x in goal.targets if x not in deciding), key=lambda x: -(x.behind or 0.0))
-            st.dataframe(
+            table(
                 pd.DataFrame(
                     {
                         t("col.hub"): [x.hub for x in deciding + others],
@@ -82,8 +95,6 @@ def goal_drilldown(summary: ExecutiveSummary) -> None:
                         t("executive.behind"): [fmt.number(x.behind) for x in deciding + others],
                     }
                 ),
-                hide_index=True,
-                width="stretch",
             )
 
 

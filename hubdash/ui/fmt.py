@@ -10,7 +10,7 @@ from hubdash.domain.rollup import DEFAULT_RULE, RollupRule
 from hubdash.fmt import coded, number
 from hubdash.ui.session import display
 
-__all__ = ["coded", "fiscal_year", "number", "period", "rollup_rule", "share", "status", "when"]
+__all__ = ["coded", "fiscal_year", "number", "period", "person", "rollup_rule", "share", "status", "when"]
 
 
 def period(value: FiscalQuarter | None) -> str:
@@ -31,6 +31,11 @@ def status(value: Status) -> str:
 def when(moment: datetime | None, *, with_time: bool = True) -> str:
     """A stored time in the browser's time zone (Japan's when unknown)."""
     return display().when(moment, with_time=with_time)
+
+
+def person(name: str | None) -> str:
+    """Who did something: the open-mode administrator and the system in the reader's language."""
+    return display().person(name)
 
 
 def rollup_rule(rule: RollupRule = DEFAULT_RULE) -> str:

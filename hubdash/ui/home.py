@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from hubdash.domain.enums import Sector, Status
 from hubdash.domain.status import STATUS_SYMBOLS
 from hubdash.services.regions import GoalSummary, HubSummary
 from hubdash.ui import fmt
 from hubdash.ui.session import label, t
+from hubdash.ui.tables import table
 
 
 def _counts_text(counts: dict[Status, int]) -> str:
@@ -26,6 +28,13 @@ def hub_table(hubs: list[HubSummary]) -> pd.DataFrame:
             t("col.statuses"): [_counts_text(h.statuses) for h in hubs],
         }
     )
+
+
+def hubs(rows: list[HubSummary]) -> None:
+    """The hubs table with every column, the status counts included, in view at 1400 px."""
+    frame = hub_table(rows)
+    widths = dict(zip(frame.columns, (50, 220, 140, 180), strict=False))  # the counts: the rest, 345 px
+    table(frame, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
 
 
 def hub_status_frame(hubs: list[HubSummary]) -> pd.DataFrame:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
+from hubdash.domain.enums import Measure
 from hubdash.domain.kpi_hints import HintRule
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.profiles import percents
@@ -11,7 +13,8 @@ from hubdash.models import Hub, Indicator, Target
 from hubdash.services.indicators import CatalogueEntry
 from hubdash.services.targets import TargetHistoryEntry
 from hubdash.ui import fmt
-from hubdash.ui.session import label, t
+from hubdash.ui.session import display, label, t
+from hubdash.ui.tables import table
 
 HINT_TEXT = {
     HintRule.GOAL_WITHOUT_OUTCOME: "indicators.hint_goal_without_outcome",
@@ -23,22 +26,48 @@ HINT_TEXT = {
 }
 
 
+# 935 px: every column and header in view at 1400 px (labels run longer in English)
+CATALOGUE_WIDTHS = {
+    "ja": (60, 200, 55, 45, 70, 85, 100, 95, 225),
+    "en": (45, 165, 55, 70, 100, 60, 150, 115, 175),
+}
+
+# how values add up, in the few words a table column has room for
+MEASURE_WORDS = {Measure.FLOW: "indicators.measure_short_flow", Measure.LEVEL: "indicators.measure_short_level"}
+
+
 def catalogue_table(entries: list[CatalogueEntry]) -> pd.DataFrame:
-    """The indicator catalogue with translated headers and labels."""
+    """The indicator catalogue with translated headers and labels, what each indicator is first."""
     return pd.DataFrame(
         {
             t("col.code"): [e.indicator.code for e in entries],
             t("col.indicator"): [e.indicator.name for e in entries],
             t("col.unit"): [e.indicator.unit for e in entries],
             t("col.kind"): [label(e.indicator.kind) for e in entries],
-            t("col.measure"): [label(e.indicator.measure) for e in entries],
-            t("col.direction"): [label(e.indicator.direction) for e in entries],
             t("col.goal"): [e.goal_code or "–" for e in entries],
             t("col.targets"): [e.targets for e in entries],
-            t("col.definition"): [e.indicator.definition for e in entries],
-            t("indicators.data_source"): [e.indicator.data_source for e in entries],
+            t("col.measure"): [t(MEASURE_WORDS[e.indicator.measure]) for e in entries],
+            t("col.direction"): [label(e.indicator.direction) for e in entries],
+            # one column, so that every column is in view at 1400 px; the edit tab shows both in full
+            t("indicators.definition_source"): [
+                t(
+                    "indicators.definition_with_source",
+                    definition=e.indicator.definition,
+                    source=e.indicator.data_source,
+                )
+                if e.indicator.data_source
+                else e.indicator.definition
+                for e in entries
+            ],
         }
     )
+
+
+def catalogue(entries: list[CatalogueEntry]) -> None:
+    """The catalogue with every indicator in view and the columns that say what each one is first."""
+    frame = catalogue_table(entries)
+    widths = dict(zip(frame.columns, CATALOGUE_WIDTHS.get(display().lang, CATALOGUE_WIDTHS["en"]), strict=True))
+    table(frame, max_rows=30, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
 
 
 def targets_table(targets: list[tuple[Target, Indicator, Hub | None]]) -> pd.DataFrame:
@@ -103,7 +132,7 @@ def target_history_table(history: list[TargetHistoryEntry]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("col.when"): [fmt.when(h.changed_at) for h in history],
-            t("col.who"): [h.changed_by for h in history],
+            t("col.who"): [fmt.person(h.changed_by) for h in history],
             t("col.hub"): [h.hub_code or t("indicators.whole_region") for h in history],
             t("col.indicator"): [h.indicator_code for h in history],
             t("col.reason"): [h.reason for h in history],

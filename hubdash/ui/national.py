@@ -14,6 +14,7 @@ from hubdash.services.executive import ExecutiveSummary, RegionSummary
 from hubdash.ui import fmt
 from hubdash.ui.executive import goals_most_behind
 from hubdash.ui.session import t
+from hubdash.ui.tables import table
 from hubdash.ui.text import md
 from hubdash.ui.widgets import chart_view, status_metrics
 
@@ -58,11 +59,11 @@ def national_summary(summary: ExecutiveSummary, views: dict[str, ChartView]) -> 
         st.subheader(t("national.movers"))
         up, down = st.columns(2)
         up.caption(t("national.risers"))
-        up.dataframe(_movers(changed[:MOVERS]), hide_index=True, column_config=_link_config())
+        table(_movers(changed[:MOVERS]), column_config=_link_config(), container=up)
         down.caption(t("national.fallers"))
-        down.dataframe(_movers(changed[::-1][:MOVERS]), hide_index=True, column_config=_link_config())
+        table(_movers(changed[::-1][:MOVERS]), column_config=_link_config(), container=down)
 
     st.subheader(t("national.goals_behind"))
-    st.dataframe(goals_most_behind(summary), hide_index=True, width="stretch", column_config=_link_config())
+    table(goals_most_behind(summary), column_config=_link_config(), max_rows=12)
     st.divider()
     st.header(t("national.detail"))

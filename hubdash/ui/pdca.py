@@ -12,6 +12,7 @@ from hubdash.services import pdca
 from hubdash.ui import fmt, runtime
 from hubdash.ui.pdca_actions import carried_in
 from hubdash.ui.session import display, label, t
+from hubdash.ui.tables import table
 from hubdash.ui.text import flash, literal, md, show
 
 SECTIONS: dict[PdcaStage, list[str]] = {
@@ -42,7 +43,11 @@ def cycle_picker(hub: pdca.HubCycles, *, can_edit: bool, now: FiscalQuarter) -> 
     wanted = st.session_state.get(SELECTED_KEY, {}).get(hub.hub_id)
     # no widget key: when a stage or a new cycle changes the labels, the box is rebuilt on the chosen cycle
     chosen: int = st.selectbox(
-        t("col.period"), ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.__getitem__
+        t("col.period"),
+        ids,
+        index=ids.index(wanted) if wanted in ids else 0,
+        format_func=names.__getitem__,
+        placeholder=t("common.choose"),
     )
     _select(hub.hub_id, chosen)
     return chosen
@@ -76,7 +81,7 @@ def stage_moves(cycle: PdcaCycle, following: FiscalQuarter | None) -> None:
                 st.rerun()
     if here > 0:
         with st.expander(t("pdca.move_back")), st.form("pdca_back"):
-            back = st.selectbox(t("col.stage"), stages[:here][::-1], format_func=label)
+            back = st.selectbox(t("col.stage"), stages[:here][::-1], format_func=label, placeholder=t("common.choose"))
             reason = st.text_input(t("col.reason"))
             if st.form_submit_button(t("pdca.move_back_button")):
                 _move(cycle, back, reason)
@@ -108,6 +113,7 @@ def _section_form(cycle: PdcaCycle, stage: PdcaStage) -> None:
                 index=courses.index(cycle.future_course),
                 format_func=lambda c: label(c) if c else "–",
                 key=f"course_{cycle.id}",
+                placeholder=t("common.choose"),
             )
         if st.form_submit_button(t("pdca.save"), icon=":material/save:"):
             changes = pdca.CycleChanges(**values)  # type: ignore[arg-type]  # the widgets above give each field its type
@@ -130,7 +136,7 @@ def sections(detail: pdca.CycleDetail, *, editable: bool) -> None:
             if stage is PdcaStage.PLAN:
                 carried_in(detail, editable=editable)
             if stage is PdcaStage.CHECK:
-                st.dataframe(check_frame(detail.check, display()), hide_index=True, width="stretch")
+                table(check_frame(detail.check, display()))
                 st.caption(t("pdca.check_caption", period=fmt.period(detail.last_quarter)))
             if editable:
                 _section_form(cycle, stage)
@@ -143,7 +149,7 @@ def history(detail: pdca.CycleDetail) -> None:
     with st.expander(t("pdca.history")):
         for change in detail.history:
             moved = label(change.from_stage) + " → " if change.from_stage else ""
-            who = literal(change.changed_by_name or "–")
+            who = literal(fmt.person(change.changed_by_name))
             st.markdown(f"{fmt.when(change.changed_at)} · {who} · {moved}**{label(change.to_stage)}**")
             if change.reason:
                 st.caption(literal(change.reason))

@@ -14,6 +14,7 @@ from hubdash.models import ActionItem, PdcaCycle
 from hubdash.services import pdca
 from hubdash.ui import runtime
 from hubdash.ui.session import display, label, t
+from hubdash.ui.tables import height, table
 from hubdash.ui.text import flash, literal
 
 # the date pickers take any date, so that the service, not the widget, says what is wrong with one
@@ -27,6 +28,15 @@ def _day(value: object) -> date | None:
     if isinstance(value, datetime):  # Timestamp too
         return value.date()
     return value if isinstance(value, date) else None
+
+
+def default_due(cycle: PdcaCycle) -> date:
+    """The due date a new item starts with: the end of its cycle, or of the next cycle for an Act improvement
+    (which is carried into it)."""
+    last = pdca.cycle_quarters(cycle)[-1]
+    if cycle.stage is PdcaStage.ACT:
+        last = pdca.next_period(cycle) + len(pdca.cycle_quarters(cycle)) - 1
+    return last.end_date
 
 
 def _as_input(item: ActionItem, *, due: date | None) -> pdca.ActionInput:
@@ -51,20 +61,23 @@ def action_table(
     items = [a.item for a in detail.actions]
     codes = {i: name.split(" ")[0] for i, name in choices.indicators.items()}
     frame = action_frame(detail.actions, codes, display())
+    # pixel widths that keep all seven columns in view at 1400 px
     columns = {
-        "title": st.column_config.TextColumn(t(ACTION_COLUMNS["title"]), required=True, width="large"),
-        "owner": st.column_config.SelectboxColumn(t(ACTION_COLUMNS["owner"]), options=list(owner_of)),
-        "due": st.column_config.DateColumn(t(ACTION_COLUMNS["due"]), format="YYYY/MM/DD"),
-        "status": st.column_config.SelectboxColumn(t(ACTION_COLUMNS["status"]), options=list(status_of), required=True),
-        "evidence": st.column_config.TextColumn(t(ACTION_COLUMNS["evidence"]), width="medium"),
-        "origin": st.column_config.TextColumn(t(ACTION_COLUMNS["origin"])),
-        "indicators": st.column_config.TextColumn(t(ACTION_COLUMNS["indicators"])),
+        "title": st.column_config.TextColumn(t(ACTION_COLUMNS["title"]), required=True, width=270),
+        "owner": st.column_config.SelectboxColumn(t(ACTION_COLUMNS["owner"]), options=list(owner_of), width=165),
+        "due": st.column_config.DateColumn(t(ACTION_COLUMNS["due"]), format="YYYY/MM/DD", width=100),
+        "status": st.column_config.SelectboxColumn(
+            t(ACTION_COLUMNS["status"]), options=list(status_of), required=True, width=80
+        ),
+        "evidence": st.column_config.TextColumn(t(ACTION_COLUMNS["evidence"]), width=150),
+        "origin": st.column_config.TextColumn(t(ACTION_COLUMNS["origin"]), width=85),
+        "indicators": st.column_config.TextColumn(t(ACTION_COLUMNS["indicators"]), width=75),
     }
     if not items:
         st.caption(t("pdca.no_actions"))
         return []
     if not editable:
-        st.dataframe(frame, column_config=columns, hide_index=True, width="stretch")
+        table(frame, column_config=columns)
         return []
     edited = st.data_editor(
         frame,
@@ -73,6 +86,8 @@ def action_table(
         hide_index=True,
         width="stretch",
         num_rows="fixed",
+        height=height(len(items)),
+        placeholder="–",
         key=key,
     )
     return [
@@ -109,13 +124,20 @@ def add_action_form(cycle: PdcaCycle, choices: pdca.ActionChoices, *, first: boo
             key=keys["owner"],
         )
         due = right.date_input(
-            t("col.due"), value=None, min_value=EARLIEST, max_value=LATEST, format="YYYY/MM/DD", key=keys["due"]
+            t("col.due"),
+            value=default_due(cycle),  # an empty date field reads "yyyy / mm / dd" whatever the language
+            min_value=EARLIEST,
+            max_value=LATEST,
+            format="YYYY/MM/DD",
+            help=t("pdca.due_default_help"),
+            key=keys["due"],
         )
         indicators = st.multiselect(
             t("col.indicators"),
             list(choices.indicators),
             format_func=choices.indicators.__getitem__,
             placeholder=t("common.choose"),
+            select_all=False,  # its "Select all" row is Streamlit's own English
             key=keys["indicators"],
         )
         if st.form_submit_button(t(heading), icon=":material/add:"):
@@ -149,7 +171,7 @@ def carried_in(detail: pdca.CycleDetail, *, editable: bool) -> None:
         dates = {
             item.id: st.date_input(
                 literal(item.title),
-                value=None,
+                value=default_due(detail.cycle),
                 min_value=EARLIEST,
                 max_value=LATEST,
                 format="YYYY/MM/DD",
@@ -158,7 +180,7 @@ def carried_in(detail: pdca.CycleDetail, *, editable: bool) -> None:
             for item in undated
         }
         if st.form_submit_button(t("pdca.save_due_dates"), icon=":material/event:"):
-            changes = [_as_input(item, due=dates[item.id]) for item in undated if dates[item.id] is not None]
+            changes = [_as_input(item, due=dates[item.id]) for item in undated if isinstance(dates[item.id], date)]
             saved = runtime.write(pdca.update_actions, cycle_id=detail.cycle.id, actions=changes) if changes else None
             if saved:
                 flash("pdca.due_dates_saved", count=saved)

@@ -23,14 +23,14 @@ from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
 from hubdash.ui.progress_tables import notes_needed_table
 from hubdash.ui.session import display, label, t
+from hubdash.ui.tables import height, table
 from hubdash.ui.text import flash, literal, md
 
 ROUND_KEY, NOTES_KEY = "progress_round", "progress_notes_needed"
-# the entry table's columns, in order, and the catalogue keys of their headers
+# the entry table's columns, in order, and the catalogue keys of their headers (the unit is in the indicator's)
 ENTRY_COLUMNS = {
     "code": "col.code",
     "indicator": "col.indicator",
-    "unit": "col.unit",
     "previous": "entry.previous",
     "value": "entry.value",
     "note": "col.note",
@@ -38,6 +38,11 @@ ENTRY_COLUMNS = {
     "compared": "entry.compared",
     "expected": "entry.expected",
     "status": "col.status",
+}
+# pixel widths that keep every column and header in view at 1400 px (headers run longer in English)
+ENTRY_WIDTHS = {
+    "ja": (55, 250, 72, 90, 150, 115, 62, 62, 78),
+    "en": (50, 165, 88, 110, 130, 160, 70, 70, 85),
 }
 
 
@@ -67,12 +72,20 @@ def entry_table(
     editor_key = f"progress_editor_{hub.id}_{period.index}_{state.get(ROUND_KEY, 0)}"
     names = {c: t(key) for c, key in ENTRY_COLUMNS.items()}
     col_value, col_note = names["value"], names["note"]
+    widths = dict(zip(ENTRY_COLUMNS, ENTRY_WIDTHS.get(display().lang, ENTRY_WIDTHS["en"]), strict=True))
+    helps = {
+        "previous": t("entry.previous_help"),
+        "value": t("entry.value_help"),
+        "note": t("entry.note_help"),
+        "compared": t("entry.compared_help"),
+        "expected": t("entry.expected_help"),
+    }
+    number = {"previous", "value", "compared", "expected"}
     edited = st.data_editor(
         pd.DataFrame(
             {
                 names["code"]: [r.indicator_code for r in rows],
-                names["indicator"]: [r.indicator_name for r in rows],
-                names["unit"]: [r.unit for r in rows],
+                names["indicator"]: [t("entry.with_unit", name=r.indicator_name, unit=r.unit) for r in rows],
                 names["previous"]: _numbers([r.previous for r in rows]),
                 col_value: _numbers([r.value for r in rows]),
                 col_note: [r.note for r in rows],
@@ -83,22 +96,20 @@ def entry_table(
             },
             index=[r.indicator_id for r in rows],
         ),
-        # widths that keep all ten columns in view on a laptop screen
         column_config={
-            names["code"]: st.column_config.TextColumn(width=45),
-            names["indicator"]: st.column_config.TextColumn(width=160),
-            names["unit"]: st.column_config.TextColumn(width=60),
-            names["previous"]: st.column_config.NumberColumn(help=t("entry.previous_help"), format="%g", width=95),
-            col_value: st.column_config.NumberColumn(col_value, help=t("entry.value_help"), format="%g", width=115),
-            col_note: st.column_config.TextColumn(col_note, max_chars=1000, help=t("entry.note_help"), width=100),
-            names["compared_as"]: st.column_config.TextColumn(width=110),
-            names["compared"]: st.column_config.NumberColumn(help=t("entry.compared_help"), format="%g", width=75),
-            names["expected"]: st.column_config.NumberColumn(help=t("entry.expected_help"), format="%g", width=70),
-            names["status"]: st.column_config.TextColumn(width=100),
+            names[c]: (
+                st.column_config.NumberColumn(names[c], help=helps.get(c), format="%g", width=widths[c])
+                if c in number
+                else st.column_config.TextColumn(
+                    names[c], help=helps.get(c), width=widths[c], max_chars=1000 if c == "note" else None
+                )
+            )
+            for c in ENTRY_COLUMNS
         },
         disabled=[names[c] for c in ENTRY_COLUMNS if c not in ("value", "note")] if editable else True,
         hide_index=True,
         width="stretch",
+        height=height(len(rows)),  # every indicator in view: a region has up to 25
         placeholder="–",
         key=editor_key,
     )
@@ -109,7 +120,7 @@ def entry_table(
     notes_needed = state.get(NOTES_KEY)
     if notes_needed and notes_needed[0] == editor_key:
         st.warning(t("progress.notes_needed"))
-        st.dataframe(notes_needed_table(notes_needed[1]), hide_index=True)
+        table(notes_needed_table(notes_needed[1]))
     if st.button(t("progress.save"), type="primary", icon=":material/save:"):
         # the editor keeps the rows in order (no rows added or removed)
         typed = {

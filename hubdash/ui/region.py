@@ -41,7 +41,11 @@ def region_picker() -> int | None:
     if current not in names:
         current = next(iter(names))
     chosen: int = st.sidebar.selectbox(
-        session.t("app.region"), options=list(names), format_func=names.__getitem__, index=list(names).index(current)
+        session.t("app.region"),
+        options=list(names),
+        format_func=names.__getitem__,
+        index=list(names).index(current),
+        placeholder=session.t("common.choose"),
     )
     st.session_state[REGION_KEY] = chosen
     if st.query_params.get("region") != str(chosen):

@@ -46,23 +46,29 @@ def newer_quarters(newer: Iterable[Coverage]) -> None:
 def _state_text(state: QuarterState) -> str:
     if state.status is not None and state.status is not SubmissionStatus.SUBMITTED:  # the secretariat's word
         when = fmt.when(state.submitted_at, with_time=False)
-        return f"{t('reporting.cell_submitted', when=when, who=state.submitted_by)} ({label(state.status)})"
+        return f"{t('reporting.cell_submitted', when=when, who=fmt.person(state.submitted_by))} ({label(state.status)})"
     if state.submitted:
-        return t("reporting.cell_submitted", when=fmt.when(state.submitted_at, with_time=False), who=state.submitted_by)
+        return t(
+            "reporting.cell_submitted",
+            when=fmt.when(state.submitted_at, with_time=False),
+            who=fmt.person(state.submitted_by),
+        )
     if state.entered:
         return t("reporting.cell_entered", entered=state.entered, total=state.targets)
     return "–"
 
 
 def reporting_table(rows: list[HubReporting]) -> pd.DataFrame:
-    """Who has submitted: each hub and its recent quarters (submitted when and by whom, or how far entered)."""
+    """Who has submitted: each hub and its recent quarters, the newest first so that it is always in view
+    (submitted when and by whom, or how far entered)."""
     if not rows:
         return pd.DataFrame()
     periods = [state.period for state in rows[0].quarters]
+    newest_first = sorted(enumerate(periods), key=lambda pair: pair[1], reverse=True)
     return pd.DataFrame(
         {
             t("col.hub"): [fmt.coded(row.code, row.name) for row in rows],
-            **{fmt.period(p): [_state_text(row.quarters[i]) for row in rows] for i, p in enumerate(periods)},
+            **{fmt.period(p): [_state_text(row.quarters[i]) for row in rows] for i, p in newest_first},
         }
     )
 
@@ -73,7 +79,7 @@ def submit_box(hub: Hub, period: FiscalQuarter, state: QuarterState, done: Calla
     A quarter the secretariat returned says so with its comment, and can be submitted again."""
     if state.submitted:
         when = fmt.when(state.submitted_at)
-        st.success(md("reporting.submitted", period=fmt.period(period), when=when, who=state.submitted_by))
+        st.success(md("reporting.submitted", period=fmt.period(period), when=when, who=fmt.person(state.submitted_by)))
         if state.status in (SubmissionStatus.CONFIRMED, SubmissionStatus.SUPERSEDED):
             st.caption(md("signoff.state_line", status=label(state.status), comment=state.comment or "–"))
         return

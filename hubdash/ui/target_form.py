@@ -38,6 +38,7 @@ def target_form(existing: Target | None, *, is_flow: bool, profile_key: str) -> 
             quarters,
             quarters.index(baseline) if baseline in quarters else 0,
             format_func=fmt.period,
+            placeholder=t("common.choose"),
         ),
         "target_value": left.number_input(t("col.target"), value=existing.target_value if existing else 0.0),
         "target_period": right.selectbox(
@@ -45,6 +46,7 @@ def target_form(existing: Target | None, *, is_flow: bool, profile_key: str) -> 
             quarters,
             quarters.index(deadline) if deadline in quarters else 0,
             format_func=fmt.period,
+            placeholder=t("common.choose"),
         ),
     }
     accumulation = Accumulation(existing.accumulation) if existing else Accumulation.ANNUAL
@@ -56,6 +58,7 @@ def target_form(existing: Target | None, *, is_flow: bool, profile_key: str) -> 
         format_func=label,
         disabled=not is_flow,
         help=t("indicators.accumulation_help"),
+        placeholder=t("common.choose"),
     )
     percent = right.number_input(
         t("indicators.tolerance"),

@@ -33,11 +33,17 @@ def chart_view(view: ChartView, column_config: dict[str, Any] | None = None) -> 
     """A chart with a tab holding the table of the same numbers."""
     chart_tab, table_tab = st.tabs([t("common.chart"), t("common.table")])
     chart_tab.altair_chart(view.chart, width="stretch")
-    table_tab.dataframe(view.table, hide_index=True, width="stretch", column_config=column_config)
+    table_tab.dataframe(view.table, hide_index=True, width="stretch", column_config=column_config, placeholder="–")
 
 
 def enum_select(container: Any, key: str, enum: type[E], current: E | None) -> E:
     """A selectbox over an enum's members with translated labels, starting at `current`."""
     options = list(enum)
-    chosen: E = container.selectbox(t(key), options, options.index(enum(current)) if current else 0, format_func=label)
+    chosen: E = container.selectbox(
+        t(key),
+        options,
+        options.index(enum(current)) if current else 0,
+        format_func=label,
+        placeholder=t("common.choose"),
+    )
     return chosen

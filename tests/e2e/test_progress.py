@@ -11,10 +11,10 @@ from .conftest import assert_no_exception, wait_for_app
 
 QUARTER = "2026年度 第3四半期"  # the quarter after the sample's latest: nothing entered yet
 ENTERED = QUARTER + ": 10 指標中 {n} 指標が入力済み"
-CELLS_PER_ROW = 10  # code, indicator, unit, previous, value, note, compared as, compared, expected, status
+CELLS_PER_ROW = 9  # code, indicator (unit), previous, value, note, compared as, compared, expected, status
 K04_ROW = 2  # H1's indicators: K01, K02, K04, ...
-VALUE_COLUMN = 4
-NOTE_COLUMN = 5
+VALUE_COLUMN = 3
+NOTE_COLUMN = 4
 
 
 @pytest.fixture
@@ -69,7 +69,8 @@ def test_upload_of_a_cp932_csv_with_japanese_headers(progress_page) -> None:
         )
     )
     assert metrics == {"新規": "2", "変更": "0", "変更なし": "1"}
-    expect(_cell(page, "H1 / K01 / FY2026Q3")).to_have_count(1)  # the preview table
+    expect(_cell(page, "K01 共同研究契約件数")).to_have_count(1)  # the preview table, rows in words
+    expect(_cell(page, "2026年度 第3四半期")).to_have_count(2)
 
     page.get_by_role("button", name="この内容で取り込む").click()
     wait_for_app(page)

@@ -66,8 +66,16 @@ def test_an_upload_with_a_tenfold_jump_and_no_note_is_held_at_the_preview(start_
     expect(page.get_by_text("まだ取り込んでいません：1行に備考が必要です")).to_be_visible()
     jump = "前期の値の3倍を超える、または3分の1未満です"
     cells = _cells(page)
-    at = cells.index(jump)  # the table of rows that need a note: row, hub / indicator / period, value, why, note
-    assert cells[at - 3 : at + 1] == ["2", "H1 / K01 / FY2026Q3", "120", jump]
+    at = cells.index(jump)  # the table of rows that need a note: row, hub, indicator, quarter, value, note, why
+    assert cells[at - 6 : at + 1] == [
+        "2",
+        "H1 先端素材・精密加工イノベーション拠点",
+        "K01 共同研究契約件数",
+        "2026年度 第3四半期",
+        "120",
+        "",
+        jump,
+    ]
     assert jump not in cells[at + 1 :]  # only that row
     confirm = page.get_by_role("button", name="この内容で取り込む")
     expect(confirm).to_be_disabled()

@@ -102,7 +102,7 @@ def test_non_numeric_value() -> None:
 
 def test_the_same_hub_indicator_and_period_twice() -> None:
     errors = _errors(_csv(HEADER + "H1,K01,FY2024Q1,1,\nH1,K01,2024年度第1四半期,2,\n"))
-    assert errors == [(3, "period", "H1 / K01 / FY2024Q1 appears twice (first at row 2)")]
+    assert errors == [(3, "period", "H1 / K01 / FY2024 Q1 appears twice (first at row 2)")]
 
 
 def test_every_bad_row_is_listed_not_only_the_first() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from hubdash import i18n
 from hubdash.domain.enums import Measure, Role
 from hubdash.domain.errors import EditConflict
 from hubdash.domain.periods import FiscalQuarter
@@ -63,8 +64,8 @@ def test_import_adds_then_corrects_with_history(session: Session, world: dict) -
         actor=OPEN_MODE_ADMIN,
         rows=_file("r1,H1,K01,FY2024Q1,12,", "r1,H1,K01,FY2024Q2,15,late correction"),
     )
-    assert [v.label for v in plan.changed] == ["H1 / K01 / FY2024Q2"]
-    assert [v.label for v in plan.unchanged] == ["H1 / K01 / FY2024Q1"]
+    assert [(v.label, v.period) for v in plan.changed] == [("H1 / K01", Q1 + 1)]
+    assert [(v.label, v.period) for v in plan.unchanged] == [("H1 / K01", Q1)]
     result = apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, filename="b.csv")
     session.commit()
     assert (result.added, result.corrected, result.unchanged) == (0, 1, 1)
@@ -120,7 +121,7 @@ def test_a_value_changed_between_plan_and_apply_is_a_conflict(session: Session, 
             entries=[ValueEntry(world["level"].id, 3.0, "by hand")],
         )
         other.commit()
-    with pytest.raises(EditConflict, match="H1 / K01 / FY2024Q1"):
+    with pytest.raises(EditConflict, match="H1 / K01 / FY2024 Q1"):  # the quarter as the reader writes it
         apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan)
     session.rollback()
     assert [v[3] for v in _values(session)] == [3.0]
@@ -277,8 +278,10 @@ def test_an_import_with_a_jump_and_no_note_writes_nothing_and_names_the_row(sess
     assert plan.notes_needed == {3: NOTE_JUMP}
     with pytest.raises(NoteRequired) as info:
         apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, filename="jump.csv")
-    assert info.value.labels == {3: "H1 / K01 / FY2024Q2"}
-    assert "H1 / K01 / FY2024Q2" in str(info.value)
+    assert {row: i18n.render(name, "ja") for row, name in info.value.labels.items()} == {
+        3: "H1 / K01 / 2024年度 第2四半期"
+    }
+    assert "H1 / K01 / FY2024 Q2" in str(info.value)
     session.rollback()
     assert _values(session) == []
 

@@ -451,12 +451,14 @@ def test_overview_shows_stages_overdue_actions_hubs_not_started_and_completion(s
     session.commit()
     overview = pdca.pdca_overview(session=session, region_id=world.hub.region_id, today=date(2024, 8, 15))
     assert overview.current == Q1 + 1
-    assert overview.stages[("H1", Q1)] is PdcaStage.CLOSED and overview.stages[("H2", Q1)] is PdcaStage.ACT
-    assert overview.not_started == ["H2"]
+    stages = overview.stages  # hubs by name, as the council reads them
+    assert stages[("H1 Hub H1", Q1)] is PdcaStage.CLOSED and stages[("H2 Hub H2", Q1)] is PdcaStage.ACT
+    assert overview.not_started == ["H2 Hub H2"]
     assert [(a.title, a.cycle_period) for a in overview.overdue] == [("late and unfinished", Q1 + 1)]
     assert overview.completion_pct() == [(Q1, 50.0), (Q1 + 1, 0.0)]
     everywhere = pdca.pdca_overview(session=session, region_id=None, today=date(2024, 8, 15))
-    assert everywhere.hubs == ["r1 / H1", "r1 / H2"]
+    assert everywhere.hubs == ["Region r1 / H1 Hub H1", "Region r1 / H2 Hub H2"]
+    assert everywhere.regions["Region r1 / H2 Hub H2"] == "Region r1"
 
 
 # --- export ---------------------------------------------------------------------------------------

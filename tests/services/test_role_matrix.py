@@ -73,6 +73,7 @@ READS = {
     "audit_log.recent_events",
     "audit_log.audit_trail",
     "audit_log.audit_actions",
+    "audit_log.audit_span",
     "executive.executive_report",
     "measurements.plan_import",
     "measurements.plan_upload",

@@ -78,7 +78,7 @@ def test_the_audit_trail_filters_by_who_what_when_and_region(session: Session) -
     session.commit()
     trail = lambda **kw: audit_log.audit_trail(session=session, actor=SYSTEM, where=audit_log.AuditFilter(**kw))  # noqa: E731
     assert len(trail()) == 3
-    assert [e.region for e in trail(region_id=two.id)] == ["r2"]
+    assert [e.region for e in trail(region_id=two.id)] == ["Region r2"]  # by name
     assert [e.action for e in trail(what="user")] == ["user.add"]
     assert trail(who="nobody") == [] and len(trail(who="SYSTEM")) == 3
     first = trail()[-1].occurred_at

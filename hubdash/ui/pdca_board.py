@@ -1,0 +1,80 @@
+"""The PDCA overview's tables: the stage board (the newest quarter first, hubs by name) and the hubs that have
+not started this quarter's cycle (by region when the overview covers every region)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+import streamlit as st
+
+from hubdash.services.pdca import PdcaOverview
+from hubdash.ui import fmt
+from hubdash.ui.session import display, label, t
+from hubdash.ui.tables import table
+
+BOARD_ROWS = 20  # rows in view before the board scrolls (a region has a few hubs, the country 188)
+
+
+def _names(overview: PdcaOverview, every_region: bool) -> dict[str, list[str]]:
+    """The columns that name each hub: its region (across regions) and the hub as "H1 name"."""
+    hub_names = [overview.names[name][1] for name in overview.hubs]
+    named = {t("col.hub"): hub_names}
+    return {t("col.region"): [overview.regions.get(h, "") for h in overview.hubs]} | named if every_region else named
+
+
+def stage_board(overview: PdcaOverview, every_region: bool) -> None:
+    """The stage of every hub's cycle by quarter, the newest quarter first so that it is always in view."""
+    names = _names(overview, every_region)
+    periods = sorted(overview.periods, reverse=True)
+    stages = {
+        fmt.period(p): [label(s) if (s := overview.stages.get((h, p))) else "–" for h in overview.hubs] for p in periods
+    }
+    widths = {t("col.region"): 110, t("col.hub"): 250}
+    table(
+        pd.DataFrame(names | stages),
+        max_rows=BOARD_ROWS,
+        column_config={name: st.column_config.Column(width=widths[name], pinned=True) for name in names},
+    )
+
+
+def not_started(overview: PdcaOverview, every_region: bool) -> None:
+    """The hubs without a cycle for this quarter: by name, or per region with their count across regions."""
+    if not every_region:
+        table(pd.DataFrame({t("col.hub"): overview.not_started}), max_rows=10)
+        return
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for hub in overview.not_started:
+        by_region[overview.regions.get(hub, "")].append(overview.names[hub][0])
+    table(
+        pd.DataFrame(
+            {
+                t("col.region"): list(by_region),
+                t("pdca_overview.hub_count"): [len(codes) for codes in by_region.values()],
+                t("col.hub"): [", ".join(codes) for codes in by_region.values()],
+            }
+        ),
+        max_rows=10,
+        column_config={t("col.region"): st.column_config.Column(width=140)},
+    )
+
+
+def overdue(overview: PdcaOverview) -> None:
+    """The open action items past their due date: when and how far first, then whose and what."""
+    late = overview.overdue
+    columns = {
+        t("col.due"): [a.due_date.isoformat() for a in late],
+        t("col.action_status"): [label(a.status) for a in late],
+        t("col.hub"): [a.hub for a in late],
+        t("col.action"): [a.title for a in late],
+        t("col.owner"): [a.owner for a in late],
+        t("col.period"): [fmt.period(a.cycle_period) for a in late],
+    }
+    # 935 px: every column in view at 1400 px (statuses run longer in English)
+    sizes = (95, 70, 210, 270, 170, 120) if display().lang == "ja" else (95, 95, 200, 260, 170, 115)
+    widths = dict(zip(columns, sizes, strict=True))
+    table(
+        pd.DataFrame(columns),
+        max_rows=15,
+        column_config={name: st.column_config.Column(width=w) for name, w in widths.items()},
+    )
