@@ -118,7 +118,7 @@ def test_a_jump_without_a_note_is_refused_naming_the_row(sample_engine: Engine, 
     assert dry.exit_code == 0 and "1 rows need a note first (rows 2)" in dry.output
     before = _count(sample_engine)
     result = _run(sample_engine, "import-progress", str(path))
-    assert result.exit_code == 1 and "H1 / K01 / FY2026Q3" in result.stderr and "Traceback" not in result.stderr
+    assert result.exit_code == 1 and "H1 / K01 / FY2026 Q3" in result.stderr and "Traceback" not in result.stderr
     assert _count(sample_engine) == before
 
 

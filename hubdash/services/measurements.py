@@ -344,7 +344,7 @@ def _write_values(
     progress: Callable[[float], None] | None = None,
 ) -> None:
     # a quarter the secretariat confirmed takes corrections with a note; its confirmation is then superseded
-    corrections = [Correction(v.hub_id, v.period, bool(v.note), v.label) for v in [*new, *changed]]
+    corrections = [Correction(v.hub_id, v.period, bool(v.note), value_name(v)) for v in [*new, *changed]]
     correct_confirmed(session=session, actor=actor, values=corrections)
     now = utcnow()
     total = max(1, len(new) + len(changed))

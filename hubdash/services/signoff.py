@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from hubdash import audit, db
 from hubdash.domain.enums import SubmissionStatus
-from hubdash.domain.errors import EditConflict, NotFound, UserError
+from hubdash.domain.errors import EditConflict, Message, NotFound, UserError
 from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.models import Hub, QuarterSubmission, SubmissionReview, id_of, utcnow
@@ -121,7 +121,7 @@ class Correction:
     hub_id: int
     period: FiscalQuarter
     has_note: bool
-    label: str
+    label: str | Message  # how messages name it: hub, indicator and quarter in the reader's words
 
 
 def correct_confirmed(*, session: Session, actor: Actor, values: Iterable[Correction]) -> int:

@@ -42,11 +42,11 @@ def read(version: svc.LiveVersion, fn: Callable[..., T], **kwargs: Any) -> T:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
+@runtime.guarded
 def ticker(heartbeat: Callable[[], None] | None = None) -> None:
     """Re-run the page when its region changed since this run showed it; `heartbeat` runs on every tick."""
-    with runtime.guard():
-        if heartbeat is not None:
-            heartbeat()
-        region_id, presence, seen = st.session_state.get(SEEN_KEY, (None, False, None))
-        if region_id is not None and _version(region_id).seen_by(actor().key, presence=presence) != seen:
-            st.rerun()
+    if heartbeat is not None:
+        heartbeat()
+    region_id, presence, seen = st.session_state.get(SEEN_KEY, (None, False, None))
+    if region_id is not None and _version(region_id).seen_by(actor().key, presence=presence) != seen:
+        st.rerun()

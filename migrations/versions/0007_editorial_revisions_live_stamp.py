@@ -29,5 +29,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_auditevent_region_event', table_name='auditevent')
-    with op.batch_alter_table('visionrevision', schema=None) as batch_op:
-        batch_op.drop_column('editorial')
+    op.drop_column('visionrevision', 'editorial')  # in place: rebuilding the table would cascade to its children

@@ -72,7 +72,7 @@ def test_endorsement_only_for_ones_own_organisation() -> None:
 
 def test_every_role_has_an_entry_and_viewers_only_read() -> None:
     assert set(ROLE_PERMISSIONS) == set(Role)
-    assert ROLE_PERMISSIONS[Role.VIEWER] == {Permission.READ, Permission.EXPORT_REPORTS}
+    assert ROLE_PERMISSIONS[Role.VIEWER] == {Permission.READ, Permission.EXPORT_REPORTS, Permission.READ_VERIFICATION}
 
 
 def test_refusal_message_names_actor_and_permission() -> None:

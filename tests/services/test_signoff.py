@@ -93,7 +93,7 @@ def test_a_confirmed_value_is_corrected_only_with_a_note_and_the_confirmation_is
 
     with pytest.raises(signoff.CorrectionNoteNeeded) as refused:
         record_values(session=session, actor=world["manager"], hub_id=h1, period=Q1, entries=[ValueEntry(k01, 12)])
-    assert refused.value.key == "signoff.error_note_needed" and "H1 / K01 / FY2024Q1" in str(refused.value)
+    assert refused.value.key == "signoff.error_note_needed" and "H1 / K01 / FY2024 Q1" in str(refused.value)
     session.rollback()
     assert session.exec(select(MeasurementCorrection)).all() == []
 
