@@ -22,6 +22,7 @@ scope = scope_col.segmented_control(
     ["region", "all"] if ui.actor().region_id is None else ["region"],  # a regional reader: their region only
     format_func=lambda s: ui.t("executive.this_region") if s == "region" else ui.t("executive.all_regions"),
     default="region",
+    key="executive-scope",
 )
 scope_region = None if scope == "all" and ui.actor().region_id is None else region_id
 latest = ui.read(reporting, region_id=scope_region).latest
