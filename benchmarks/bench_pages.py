@@ -227,8 +227,7 @@ def _results(page: Page, national: Timing, one: Timing, memory: tuple[float, int
         round(growth, 2),
         float("inf") if shows_all else GROWTH_LIMIT,
         "x",
-        {"cold": round(cold, 2), "warm": round(warm, 2)}
-        | ({"shows": "all regions"} if shows_all else {}),
+        {"cold": round(cold, 2), "warm": round(warm, 2)} | ({"shows": "all regions"} if shows_all else {}),
     )
     yield Measure(f"{name}: chart data", national.chart_bytes, CHART_LIMIT_BYTES, " bytes")
     megabytes, statements = memory
