@@ -147,3 +147,33 @@ def cleanup() -> None:
     if _FOLDER is not None:
         shutil.rmtree(_FOLDER, ignore_errors=True)
         _FOLDER = None
+
+
+def sqlite_file_copy(url: str, path: Path) -> None:
+    """Copy the SQLite database at `url` to the file `path` (replacing it)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with db.make_engine(url).connect() as conn:  # fold the WAL into the file before copying it
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(url.removeprefix("sqlite:///"), path)
+
+
+def sqlite_copy(url: str, name: str, tables: tuple[str, ...] = ("region", "hub", "indicator")) -> str:
+    """A SQLite database `name` with the schema and only these tables' rows of the database at `url` (PostgreSQL)."""
+    import sqlite3
+
+    import pandas as pd
+
+    path = folder() / f"{name}.db"
+    target = f"sqlite:///{path}"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = db.make_engine(target)
+    db.upgrade(engine)
+    engine.dispose()
+    source = db.make_engine(url)
+    with source.connect() as conn, sqlite3.connect(path) as out:  # foreign keys off: a plain copy
+        for table in tables:
+            pd.read_sql_table(table, conn).to_sql(table, out, if_exists="append", index=False)
+    source.dispose()
+    return target

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -76,9 +77,9 @@ class Measure:
     def line(self) -> str:
         """One line for the benchmark report."""
         verdict = "ok" if self.passed else "OVER THE LIMIT"
-        extra = ", ".join(f"{k} {_shown(v)}" for k, v in self.detail.items())
+        extra = ", ".join(f"{k} {shown(v)}" for k, v in self.detail.items())
         return (
-            f"{self.name}: {_shown(self.value)}{self.unit} (limit {_shown(self.limit)}{self.unit})"
+            f"{self.name}: {shown(self.value)}{self.unit} (limit {shown(self.limit)}{self.unit})"
             f"{f' [{extra}]' if extra else ''} {verdict}"
         )
 
@@ -95,7 +96,8 @@ class Measure:
         }
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """A number as the report prints it (thousands separated, three significant digits when small)."""
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)
@@ -103,6 +105,11 @@ def _shown(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def say(text: str) -> None:
+    """A line of progress on stderr (the long cases tell what they are doing)."""
+    print(f"  {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
 
 
 def percentile(values: Sequence[float], share: float) -> float:
