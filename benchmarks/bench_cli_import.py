@@ -89,7 +89,7 @@ def _edited(data: bytes, *, every: int, nudge: bool) -> bytes:
 def cases(words: list[str]) -> Iterator[Result]:
     """New rows, an unchanged and a 1 %-changed national export, through the CLI."""
     names = {kind: f"{NAME}: {kind}" for kind in ("new rows", "unchanged", "1 % changed")}
-    chosen = [k for k, n in names.items() if not words or any(w in n for w in words)]
+    chosen = [k for k, n in names.items() if not words or any(w in n.lower() for w in words)]
     if not chosen:
         return
     national = databases.demo(47)

@@ -20,12 +20,13 @@ from collections.abc import Iterator
 
 from benchmarks import databases, server
 from benchmarks.bench_room import region_of
-from benchmarks.harness import Measure, percentile
+from benchmarks.harness import Measure, percentile, say
 from benchmarks.streamlit_client import Tab
 
 NAME = "20 sessions"
 SESSIONS = 20
-MAIN_PAGES = ("dashboard", "executive", "indicators", "progress", "pdca", "pdca-overview", "vision", "home")
+# URL paths; the home page, the default one, is ""
+MAIN_PAGES = ("dashboard", "executive", "indicators", "progress", "pdca", "pdca-overview", "vision", "")
 THINK = (2.0, 6.0)  # seconds a person reads a page before the next click
 ARRIVALS = 10.0  # seconds over which the people come in
 LIMIT = 3.0
@@ -45,7 +46,7 @@ async def _person(url: str, query: str, n: int, rounds: int, delay: float) -> tu
     tab = Tab(url, name=f"person{n:02d}")
     times: list[float] = []
     try:
-        await tab.open("home", query)
+        await tab.open("", query)
         for done in range(rounds):
             await _round(tab, rng, times if done == rounds - 1 else [])
     finally:
@@ -54,7 +55,9 @@ async def _person(url: str, query: str, n: int, rounds: int, delay: float) -> tu
 
 
 async def _sessions(url: str, query: str) -> tuple[list[float], list[float], list[str]]:
+    say("one person alone")
     alone, errors = await _person(url, query, 0, rounds=2, delay=0)
+    say(f"{SESSIONS} people together")
     together = await asyncio.gather(
         *(_person(url, query, n, 1, ARRIVALS * n / SESSIONS) for n in range(1, SESSIONS + 1))
     )

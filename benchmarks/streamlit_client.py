@@ -111,6 +111,8 @@ class Tab:
 
         One run at a time per tab, as in a browser: a click waits for the run before it.
         """
+        if page is not None and page != self.page:
+            self._stop_refreshing()  # as the frontend: another page, none of this page's timers
         async with self._lock:
             if page is not None:
                 self.page = page
@@ -236,6 +238,13 @@ class Tab:
             key = widget_id.split("-", 2)[2]  # $$ID-<hash>-<user key>
             if key:
                 self.widgets[key] = Widget(widget_id, delta.fragment_id)
+
+    def _stop_refreshing(self) -> None:
+        self.auto_reruns.clear()
+        for timer in self._timers.values():
+            if timer is not asyncio.current_task():
+                timer.cancel()
+        self._timers.clear()
 
     def _auto_rerun(self, fragment_id: str, interval: float) -> None:
         self.auto_reruns[fragment_id] = interval
