@@ -16,10 +16,12 @@ import os
 import platform
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
 from benchmarks import databases
+from benchmarks.harness import Measure
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,11 +43,18 @@ def main(argv: list[str]) -> int:
     try:
         for path in sorted(HERE.glob("bench_*.py")):
             module = importlib.import_module(f"benchmarks.{path.stem}")
-            for result in module.cases(words):
-                print(result.line(), flush=True)
-                records.append(result.record())
-                failed += not result.passed
-                loads.append(_load())
+            try:
+                for result in module.cases(words):
+                    print(result.line(), flush=True)
+                    records.append(result.record())
+                    failed += not result.passed
+                    loads.append(_load())
+            except Exception as exc:  # noqa: BLE001 - one broken case must not hide the others' numbers
+                broken = Measure(f"{path.stem}: the case broke", 1, 0, detail={"error": repr(exc)[:300]})
+                traceback.print_exc()
+                print(broken.line(), flush=True)
+                records.append(broken.record())
+                failed += 1
     finally:
         databases.cleanup()
     seconds = time.perf_counter() - started
