@@ -78,10 +78,8 @@ class Measure:
         """One line for the benchmark report."""
         verdict = "ok" if self.passed else "OVER THE LIMIT"
         extra = ", ".join(f"{k} {shown(v)}" for k, v in self.detail.items())
-        return (
-            f"{self.name}: {shown(self.value)}{self.unit} (limit {shown(self.limit)}{self.unit})"
-            f"{f' [{extra}]' if extra else ''} {verdict}"
-        )
+        limit = f"limit {shown(self.limit)}{self.unit}" if math.isfinite(self.limit) else "no limit"
+        return f"{self.name}: {shown(self.value)}{self.unit} ({limit}){f' [{extra}]' if extra else ''} {verdict}"
 
     def record(self) -> dict[str, Any]:
         """The measure for the JSON report."""
