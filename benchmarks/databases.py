@@ -15,12 +15,14 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from hubdash import db
 from hubdash.domain.permissions import SYSTEM
@@ -61,7 +63,7 @@ def _admin_engine() -> Engine:
 
 def _pg_name(name: str) -> str:
     base = make_url(db.normalise_url(postgres_base() or "")).database or "hubdash_bench"
-    found = f"{base}_{name}".lower()
+    found = f"{base}_{name}".lower().replace("-", "_")
     if not re.fullmatch(r"[a-z0-9_]+", found):
         raise SystemExit(f"cannot make a database name from {found!r}")
     return found
@@ -69,9 +71,19 @@ def _pg_name(name: str) -> str:
 
 def _drop_pg(name: str) -> None:
     engine = _admin_engine()
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    try:
+        for attempt in range(20):
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except DBAPIError:
+                # FORCE may not end the server's own workers (autovacuum on a fresh copy): wait for them
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
+    finally:
+        engine.dispose()
 
 
 def scratch(name: str, template: str | None = None) -> str:
