@@ -58,9 +58,8 @@ def _demo(url: str, regions: int, hubs: int, indicators: int, years: int) -> str
 
 
 def _postgres_admin() -> Engine:
-    return create_engine(
-        make_url(db.normalise_url(POSTGRES_URL)).set(database="postgres"), isolation_level="AUTOCOMMIT"
-    )
+    # connected to the test database itself (as tests/e2e/test_two_servers.py): the role needs CREATEDB only
+    return create_engine(make_url(db.normalise_url(POSTGRES_URL)), isolation_level="AUTOCOMMIT")
 
 
 def _postgres(name: str) -> str:
