@@ -12,9 +12,12 @@ ui.require_region()
 ui.require_permission(Permission.MANAGE_USERS)
 ui.page_title("admin.title")
 places = ui.read_fresh(all_places, actor=ui.actor())
-users, regions = st.tabs([ui.t("admin.users"), ui.t("admin.places")])
-with users:
-    users_tab(places)
-with regions:
-    places_tab(places)
+# only the open tab is built and sent
+users, regions = st.tabs([ui.t("admin.users"), ui.t("admin.places")], key="admin-tab", on_change="rerun")
+if users.open:
+    with users:
+        users_tab(places)
+if regions.open:
+    with regions:
+        places_tab(places)
 st.caption(ui.t("admin.audit_hint"))

@@ -62,13 +62,16 @@ st.caption(ui.md("dashboard.as_of", period=ui.fmt.period(view.as_of)))
 if view.coverage is not None and not view.coverage.complete:
     st.warning(reporting_ui.coverage_text(view.coverage), icon=":material/hourglass_top:")
 
-st.subheader(ui.t("dashboard.paths"))
-indicators = [
-    o for o in options.indicators if (goal_code in (None, o.goal_code)) and (kind_value in (None, o.kind.value))
-]
-if not indicators:
-    st.info(ui.t("dashboard.no_match"))
-else:
+
+@st.fragment  # choosing another indicator redraws only this part
+@ui.guarded
+def paths_section() -> None:
+    indicators = [
+        o for o in options.indicators if (goal_code in (None, o.goal_code)) and (kind_value in (None, o.kind.value))
+    ]
+    if not indicators:
+        st.info(ui.t("dashboard.no_match"))
+        return
     indicator = st.selectbox(
         ui.t("col.indicator"),
         indicators,
@@ -76,38 +79,44 @@ else:
         format_func=lambda o: f"{ui.fmt.coded(o.code, o.name)} ({o.unit}) · {kind_names[o.kind]}",
         placeholder=ui.t("common.choose"),
     )
-    paths = ui.read(
-        indicator_paths, region_id=region_id, indicator_id=indicator.id, hub_id=hub_id, fiscal_year=fiscal_year
+    where = {"region_id": region_id, "indicator_id": indicator.id, "hub_id": hub_id, "fiscal_year": fiscal_year}
+    choices = (region_id, indicator.id, hub_id, fiscal_year)
+    ui.cached_chart(
+        "paths", choices, lambda: charts.indicator_paths(ui.read(indicator_paths, **where).frame, lang, indicator.unit)
     )
-    ui.chart_view(charts.indicator_paths(paths.frame, lang, indicator.unit))
     st.caption(ui.t("dashboard.paths_help"))
-    with st.expander(ui.t("dashboard.targets_table")):
-        table(charts.target_summary_table(paths.targets, lang))
+    targets = st.expander(ui.t("dashboard.targets_table"), key="targets-table", on_change="rerun")
+    if targets.open:
+        with targets:
+            table(charts.target_summary_table(ui.read(indicator_paths, **where).targets, lang))
     if indicator.measure is Measure.FLOW:
-        year = ui.read(
-            fiscal_year_paths, region_id=region_id, indicator_id=indicator.id, hub_id=hub_id, fiscal_year=fiscal_year
-        )
+        year = ui.read(fiscal_year_paths, **where)
         st.subheader(ui.t("yearpath.title", year=ui.fmt.fiscal_year(year.fiscal_year)))
         if year.frame.empty:
             st.info(ui.t("dashboard.no_match"))
         else:
-            ui.chart_view(charts.fiscal_year_path(year.frame, lang, indicator.unit))
+            ui.cached_chart("year", choices, lambda: charts.fiscal_year_path(year.frame, lang, indicator.unit))
             st.caption(ui.t("yearpath.help"))
+
+
+st.subheader(ui.t("dashboard.paths"))
+paths_section()
+choices = (region_id, hub_id, goal_code, kind_value, fiscal_year)
 
 st.subheader(ui.t("dashboard.heatmap"))
 if view.heatmap.empty:
     st.info(ui.t("dashboard.no_match"))
 else:
-    ui.chart_view(charts.achievement_heatmap(view.heatmap, lang))
+    ui.cached_chart("heatmap", choices, lambda: charts.achievement_heatmap(view.heatmap, lang))
     st.caption(ui.t("dashboard.heatmap_help"))
 
 st.subheader(ui.t("dashboard.pdca"))
 if view.pdca.empty:
     st.info(ui.t("dashboard.no_cycles"))
 else:
-    ui.chart_view(charts.pdca_timeline(view.pdca, lang))
+    ui.cached_chart("pdca", choices, lambda: charts.pdca_timeline(view.pdca, lang))
 
 st.subheader(ui.t("dashboard.endorsements"))
 st.metric(ui.t("dashboard.endorsed_current"), f"{view.endorsed_current} / {view.council_organisations}", border=False)
 if not view.endorsements.empty:
-    ui.chart_view(charts.endorsement_coverage(view.endorsements, lang))
+    ui.cached_chart("endorsements", (region_id,), lambda: charts.endorsement_coverage(view.endorsements, lang))

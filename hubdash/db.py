@@ -11,14 +11,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, bindparam, event, inspect, text, update
+from sqlalchemy import ClauseElement, Connection, CursorResult, Engine, Table, bindparam, event, inspect, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as DriverError
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, SQLModel, create_engine
 
 T = TypeVar("T")
@@ -491,6 +492,23 @@ def add_unique(session: Session, row: SQLModel) -> bool:
 
 
 # --- optimistic updates: the version check is part of the UPDATE ------------------------------------
+
+
+def driver_rows(session: Session, statement: ClauseElement) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT as the driver returns them: plain tuples without SQLAlchemy's per-row work or type
+    conversion (read numbers and codes this way, not JSON or times), for reads of hundreds of thousands of rows."""
+    connection = session.connection()
+    compiled = cast(SQLCompiler, statement.compile(dialect=connection.dialect))
+    params = compiled.params
+    arguments: Any = (
+        tuple(params[name] for name in compiled.positiontup or ()) if connection.dialect.positional else params
+    )
+    result = connection.exec_driver_sql(str(compiled), arguments)
+    try:
+        rows: list[tuple[Any, ...]] = list(result.cursor.fetchall())
+    finally:
+        result.close()
+    return rows
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -281,15 +281,20 @@ def standing(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> S
 
 def statuses(spec: TargetSpec, actuals: Mapping[int, float], indexes: Iterable[int]) -> dict[int, Status]:
     """The status at each of the quarters, as standing() gives it, summing a cumulative flow's values once."""
+    return {at: found.status for at, found in standings(spec, actuals, indexes).items()}
+
+
+def standings(spec: TargetSpec, actuals: Mapping[int, float], indexes: Iterable[int]) -> dict[int, Standing]:
+    """standing() at each of the quarters (the same numbers), summing a cumulative flow's values once."""
     wanted = sorted(set(indexes))
     if spec.measure == Measure.LEVEL:  # the compared value is the entered one (0.0 + value, as _compared sums)
         found = {}
         for at in wanted:
             value = _entered(actuals, at)
-            found[at] = _standing(spec, at, None if value is None else 0.0 + value, abs(value or 0.0)).status
+            found[at] = _standing(spec, at, None if value is None else 0.0 + value, abs(value or 0.0))
         return found
     if spec.is_annual or not wanted:
-        return {at: standing(spec, actuals, at).status for at in wanted}
+        return {at: standing(spec, actuals, at) for at in wanted}
     # Same summation order as _compared: the baseline, then each quarter since; magnitudes from 0.
     totals: dict[int, tuple[float, float]] = {}
     total, magnitude = spec.baseline_value, 0.0
@@ -303,7 +308,7 @@ def statuses(spec: TargetSpec, actuals: Mapping[int, float], indexes: Iterable[i
     found = {}
     for at in wanted:
         actual, size = (spec.baseline_value, 0.0) if at <= spec.baseline_index else totals.get(at, (None, 0.0))
-        found[at] = _standing(spec, at, actual, size).status
+        found[at] = _standing(spec, at, actual, size)
     return found
 
 
@@ -398,21 +403,25 @@ def _compared(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> 
     return total, sum(abs(value) for value in values)
 
 
+def _finite(actuals: Mapping[int, float]) -> dict[int, float]:
+    """The entered values as _entered reads them (floats; None, NaN and infinite left out), for reading many."""
+    found = {}
+    for index, raw in actuals.items():
+        if raw is not None and math.isfinite(value := float(raw)):
+            found[index] = value
+    return found
+
+
 def _trend_series(spec: TargetSpec, actuals: Mapping[int, float], at_index: int) -> list[tuple[int, float]]:
+    values = _finite(actuals)
     if spec.measure == Measure.LEVEL:
-        return [
-            (index, value)
-            for index in sorted(actuals)
-            if index <= at_index and (value := _entered(actuals, index)) is not None
-        ]
+        return [(index, values[index]) for index in sorted(values) if index <= at_index]
     if spec.is_annual:
         series = []
-        for index in sorted(actuals):
+        for index in sorted(values):  # a quarter without a value has no full four-quarter window
             if index > at_index:
                 break
-            window = [
-                value for quarter in range(index - 3, index + 1) if (value := _entered(actuals, quarter)) is not None
-            ]
+            window = [values[quarter] for quarter in range(index - 3, index + 1) if quarter in values]
             if len(window) == 4:
                 total = 0.0
                 for value in window:
@@ -425,10 +434,10 @@ def _trend_series(spec: TargetSpec, actuals: Mapping[int, float], at_index: int)
     total = spec.baseline_value
     series = [(spec.baseline_index, total)]
     for index in range(spec.baseline_index + 1, at_index + 1):
-        value = _entered(actuals, index)
-        if value is None:
+        found = values.get(index)
+        if found is None:
             break
-        total += value
+        total += found
         series.append((index, total))
     return series
 

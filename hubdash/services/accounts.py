@@ -242,14 +242,17 @@ def still_valid(session: Session, row: SignInSession, now: datetime) -> bool:
     """Whether a session is still open and not idle too long (an idle one is ended); refreshes its last use."""
     if row.ended_at is not None:
         return False
-    if row.last_seen_at + idle_limit() <= now:
-        row.ended_at = now
+    idle = row.last_seen_at + idle_limit() <= now
+    if idle or (now - row.last_seen_at).total_seconds() > _TOUCH_SECONDS:
+        # a write after this transaction's read: on SQLite it must take the write lock first, or it fails at once
+        # ("database is locked") when another tab wrote since the read (30 people in one workshop room)
+        db.lock_for_write(session)
+        if idle:
+            row.ended_at = now
+        else:
+            row.last_seen_at = now
         session.add(row)
-        return False
-    if (now - row.last_seen_at).total_seconds() > _TOUCH_SECONDS:
-        row.last_seen_at = now
-        session.add(row)
-    return True
+    return not idle
 
 
 def session_actor(*, session: Session, token: str) -> Actor | None:

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from hubdash.domain.enums import IndicatorKind, Measure, PdcaStage, Sector, Status
@@ -18,19 +19,19 @@ from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import JST, FiscalQuarter, cadence_quarters, quarter_index
 from hubdash.domain.status import TargetSpec, compared_value, expected_value, position, standing
 from hubdash.fmt import coded
-from hubdash.models import Hub, Indicator, Measurement, PdcaCycle, StrategicGoal, TargetChange, id_of
-from hubdash.services.indicators import region_targets
+from hubdash.models import Hub, Indicator, Measurement, PdcaCycle, StrategicGoal, Target, TargetChange, id_of
 from hubdash.services.pdca import latest_cycle_period
 from hubdash.services.progress import (
     IndicatorProgress,
     SeriesPoint,
     as_of_quarter,
+    judged,
     latest_quarter,
+    path_points,
     region_actuals,
     region_progress,
     series_of,
-    target_series,
-    target_spec,
+    target_lines,
 )
 from hubdash.services.regions import active_goals
 from hubdash.services.reporting import Coverage, coverage
@@ -86,10 +87,24 @@ def dashboard_options(*, session: Session, region_id: int) -> DashboardOptions:
     """Hubs, goals, indicators with targets, and the fiscal years with measurements of a region."""
     hubs = {id_of(h): coded(h.code, h.name) for h in session.exec(select(Hub).where(Hub.region_id == region_id)).all()}
     goals = {g.code: g.title for g in active_goals(session=session, region_id=region_id)}
-    seen: dict[int, IndicatorOption] = {}
-    for _, indicator, _ in region_targets(session=session, region_id=region_id):
-        option = _option(session, indicator)
-        seen.setdefault(option.id, option)
+    with_targets = select(Target.indicator_id).where(Target.region_id == region_id)
+    indicators = [
+        IndicatorOption(indicator_id, code, name, unit, IndicatorKind(kind), Measure(measure), goal_code)
+        for indicator_id, code, name, unit, kind, measure, goal_code in session.execute(
+            sa_select(
+                col(Indicator.id),
+                col(Indicator.code),
+                col(Indicator.name),
+                col(Indicator.unit),
+                col(Indicator.kind),
+                col(Indicator.measure),
+                col(StrategicGoal.code),
+            )
+            .join(StrategicGoal, col(StrategicGoal.id) == Indicator.goal_id, isouter=True)
+            .where(col(Indicator.id).in_(with_targets))
+            .order_by(col(Indicator.code))
+        ).all()
+    ]
     years = session.exec(
         select(Measurement.fiscal_year)
         .join(Hub, col(Hub.id) == Measurement.hub_id)
@@ -100,7 +115,7 @@ def dashboard_options(*, session: Session, region_id: int) -> DashboardOptions:
     return DashboardOptions(
         hubs=dict(sorted(hubs.items(), key=lambda item: item[1])),
         goals=goals,
-        indicators=sorted(seen.values(), key=lambda o: o.code),
+        indicators=indicators,
         fiscal_years=list(years),
         latest=latest_quarter(session=session, region_id=region_id),
     )
@@ -255,11 +270,13 @@ def indicator_paths(
         raise NotFound("indicators.error_no_indicator", indicator=indicator_id)
     option = _option(session, indicator)
     at = as_of_quarter(latest_quarter(session=session, region_id=region_id), fiscal_year)
-    assessed = {
-        p.target_id: p
-        for p in region_progress(session=session, region_id=region_id, at=at)
-        if p.indicator_id == indicator_id and (hub_id is None or p.hub_id in (None, hub_id))
+    actuals = region_actuals(session=session, region_id=region_id)  # read once, for every target drawn
+    lines = {
+        line.target_id: line
+        for line in target_lines(session=session, region_id=region_id)
+        if line.indicator_id == indicator_id and (hub_id is None or line.hub_id in (None, hub_id))
     }
+    assessed = {target_id: judged(line, actuals, at) for target_id, line in lines.items()}
     changes: dict[int, list[TargetChange]] = defaultdict(list)
     if assessed:
         for change in session.exec(
@@ -272,7 +289,8 @@ def indicator_paths(
     table = []
     for target_id, item in assessed.items():
         panel = coded(item.hub_code or "", item.hub_name or "") if item.hub_id is not None else ""
-        spec, points = target_series(session=session, target_id=target_id)
+        spec = lines[target_id].spec
+        points = path_points(spec, series_of(actuals, item.hub_id, indicator_id))
         rows.extend(_path_rows(panel, spec, points, at))
         rows.extend(_projection_rows(panel, spec, points, item, at))
         rows.extend(_event_rows(panel, changes[target_id]))
@@ -417,15 +435,11 @@ def fiscal_year_paths(
     rows: list[dict[str, object]] = []
     if indicator.measure == Measure.FLOW and at is not None:
         actuals = region_actuals(session=session, region_id=region_id)
-        for target, _, hub in region_targets(session=session, region_id=region_id):
-            if target.indicator_id != indicator_id or (hub_id is not None and target.hub_id not in (None, hub_id)):
+        for line in target_lines(session=session, region_id=region_id):
+            if line.indicator_id != indicator_id or (hub_id is not None and line.hub_id not in (None, hub_id)):
                 continue
-            panel = coded(hub.code, hub.name) if hub else ""
-            rows.extend(
-                _year_rows(
-                    panel, target_spec(target, indicator), series_of(actuals, target.hub_id, indicator_id), year, at
-                )
-            )
+            panel = coded(line.hub_code or "", line.hub_name or "") if line.hub_id is not None else ""
+            rows.extend(_year_rows(panel, line.spec, series_of(actuals, line.hub_id, indicator_id), year, at))
     return YearPaths(_option(session, indicator), year, at, pd.DataFrame(rows, columns=YEAR_COLUMNS))
 
 

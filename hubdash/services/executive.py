@@ -15,20 +15,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from hubdash.domain.enums import IndicatorKind, PdcaStage, Status
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.rollup import DEFAULT_RULE, Rollup, RollupRule, behind_order, roll_up
-from hubdash.domain.status import TargetSpec, path_distance, standing
+from hubdash.domain.status import TargetSpec, path_distance, standings
 from hubdash.fmt import coded
-from hubdash.models import Hub, PdcaCycle, Region, Target, id_of
-from hubdash.services import progress as progress_service
+from hubdash.models import Hub, PdcaCycle, Region, StrategicGoal, id_of
 from hubdash.services.dashboard import rounded
-from hubdash.services.indicators import region_targets
-from hubdash.services.progress import IndicatorProgress, as_of_quarter, region_progress, status_counts
-from hubdash.services.regions import active_goals
+from hubdash.services.progress import (
+    Actuals,
+    IndicatorProgress,
+    TargetLine,
+    as_of_quarter,
+    judged,
+    scope_actuals,
+    status_counts,
+    target_lines,
+)
 from hubdash.services.reporting import Coverage, coverage, reporting
 
 TREND_QUARTERS = 8
@@ -171,13 +179,14 @@ def executive_summary(
         query = query.where(Region.id == region_id)
     regions = list(session.exec(query).all())
     single = region_id is not None
+    scope = _Scope.read(session, region_id, at)
     summaries: list[RegionSummary] = []
     lights, risks, pdca = [], [], []
     trend: Counter[tuple[int, Status]] = Counter()
     achievements: dict[int, list[float]] = defaultdict(list)
     goal_titles: dict[str, str] = {}
     for region in regions:
-        view = _region_view(session, region, at)
+        view = _region_view(region, scope, at)
         summaries.append(view.summary)
         risks.extend(view.risks)
         for index, statuses in view.trend.items():
@@ -323,36 +332,75 @@ class _RegionView:
     pdca: list[dict[str, Any]]
 
 
-def _region_view(session: Session, region: Region, at: FiscalQuarter | None) -> _RegionView:
+@dataclass
+class _Scope:
+    """Everything the summary of one region or of every region reads, in a few queries for the whole scope."""
+
+    targets: dict[int, list[TargetLine]]
+    actuals: dict[int, Actuals]
+    goals: dict[int, list[tuple[str, str]]]  # region -> active goals (code, title), in the vision's order
+    cycles: dict[int, list[tuple[int, str, str, int, int]]]  # region -> (hub id, code, name, cycles, closed)
+
+    @classmethod
+    def read(cls, session: Session, region_id: int | None, at: FiscalQuarter | None) -> _Scope:
+        targets: dict[int, list[TargetLine]] = defaultdict(list)
+        for line in target_lines(session=session, region_id=region_id):
+            targets[line.region_id].append(line)
+        goals: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        query = select(StrategicGoal.region_id, StrategicGoal.code, StrategicGoal.title).where(
+            col(StrategicGoal.is_active).is_(True)
+        )
+        if region_id is not None:
+            query = query.where(StrategicGoal.region_id == region_id)
+        for region, code, title in session.exec(
+            query.order_by(col(StrategicGoal.region_id), col(StrategicGoal.position), col(StrategicGoal.code))
+        ).all():
+            goals[region].append((code, title))
+        return cls(
+            targets,
+            scope_actuals(session=session, region_id=region_id),
+            goals,
+            _pdca_completion(session, region_id, at),
+        )
+
+
+def _region_view(region: Region, scope: _Scope, at: FiscalQuarter | None) -> _RegionView:
     region_id = id_of(region)
-    actuals = progress_service.region_actuals(session=session, region_id=region_id)  # read once, judged twice
-    assessed = region_progress(session=session, region_id=region_id, at=at, actuals=actuals)
-    specs = {
-        target.id: (progress_service.target_spec(target, indicator), target)
-        for target, indicator, _ in region_targets(session=session, region_id=region_id)
-    }
-    rows = [_target_row(region, p, specs[p.target_id][0], at) for p in assessed]
+    actuals = scope.actuals.get(region_id, {})
+    lines = scope.targets.get(region_id, [])
+    if at is None:  # no quarter for the whole scope: each region as of its own latest values
+        latest = max((index for values in actuals.values() for index in values), default=None)
+        at = FiscalQuarter.from_index(latest) if latest is not None else None
+        trend_at = None
+    else:
+        trend_at = at
+    assessed = [judged(line, actuals, at) for line in lines]
+    specs = {line.target_id: line.spec for line in lines}
+    rows = [_target_row(region, p, specs[p.target_id], trend_at) for p in assessed]
     hub_rows = [r for r in rows if r.hub_id is not None]
     counts = status_counts([p for p in assessed if p.hub_id is not None])
     goals = []
-    for goal in active_goals(session=session, region_id=region_id):
-        mine = [r for r in hub_rows if r.goal_code == goal.code]
-        goals.append(GoalStatus(goal.code, goal.title, roll_up(r.status for r in mine), mine))
+    for code, title in scope.goals.get(region_id, []):
+        mine = [r for r in hub_rows if r.goal_code == code]
+        goals.append(GoalStatus(code, title, roll_up(r.status for r in mine), mine))
     hub_lights: dict[tuple[int, str, str], list[Status]] = defaultdict(list)
     for p in assessed:
         if p.hub_id is not None and p.goal_code is not None:
             hub_lights[(p.hub_id, coded(p.hub_code or "", p.hub_name or ""), p.goal_code)].append(p.status)
     risks = [r for r in rows if r.kind is IndicatorKind.OUTCOME and r.behind is not None and r.behind > 0]
-    trend, achievements = _trend(actuals, specs, at)
-    previous = roll_up(trend[at.index - 1]) if at is not None and trend.get(at.index - 1) else None
+    trend, achievements = _trend(actuals, lines, trend_at)
+    previous = roll_up(trend[trend_at.index - 1]) if trend_at is not None and trend.get(trend_at.index - 1) else None
     rollup = roll_up(r.status for r in hub_rows)
     return _RegionView(
-        summary=RegionSummary(region_id, region.code, region.name, at, counts, goals, rollup, previous),
+        summary=RegionSummary(region_id, region.code, region.name, trend_at, counts, goals, rollup, previous),
         hub_lights={key: roll_up(statuses) for key, statuses in sorted(hub_lights.items())},
         risks=risks,
         trend=trend,
         achievements=achievements,
-        pdca=_pdca_completion(session, region_id, at),
+        pdca=[
+            _completion(coded(code, name), region_id, hub_id, cycles, closed)
+            for hub_id, code, name, cycles, closed in scope.cycles.get(region_id, [])
+        ],
     )
 
 
@@ -381,50 +429,47 @@ def _target_row(region: Region, p: IndicatorProgress, spec: TargetSpec, at: Fisc
 
 
 def _trend(
-    actuals: dict[tuple[int, int], dict[int, float]],
-    specs: dict[int | None, tuple[TargetSpec, Target]],
-    at: FiscalQuarter | None,
+    actuals: Actuals, lines: list[TargetLine], at: FiscalQuarter | None
 ) -> tuple[dict[int, list[Status]], dict[int, list[float]]]:
     """The status and achievement of every hub target at each of the last quarters up to `at`."""
     if at is None:
         return {}, {}
     statuses: dict[int, list[Status]] = defaultdict(list)
     achievements: dict[int, list[float]] = defaultdict(list)
-    for spec, target in specs.values():
-        if target.hub_id is None:
+    quarters = range(at.index - TREND_QUARTERS + 1, at.index + 1)
+    for line in lines:
+        if line.hub_id is None:
             continue
-        series = actuals.get((target.hub_id, target.indicator_id), {})
-        for index in range(at.index - TREND_QUARTERS + 1, at.index + 1):
-            a = standing(spec, series, index)  # no projection: the trend only counts statuses
+        series = actuals.get((line.hub_id, line.indicator_id), {})
+        # no projection: the trend only counts statuses
+        for index, a in standings(line.spec, series, quarters).items():
             statuses[index].append(a.status)
             if a.achievement_pct is not None:
                 achievements[index].append(a.achievement_pct)
     return statuses, achievements
 
 
-def _pdca_completion(session: Session, region_id: int, at: FiscalQuarter | None) -> list[dict[str, Any]]:
-    """Per hub: cycles started in the as-of fiscal year up to `at`, and how many are closed."""
+def _pdca_completion(
+    session: Session, region_id: int | None, at: FiscalQuarter | None
+) -> dict[int, list[tuple[int, str, str, int, int]]]:
+    """Region -> per hub (by its label): cycles started in the as-of fiscal year up to `at`, and how many are closed."""
     if at is None:
-        return []
-    rows = session.exec(
-        select(Hub, PdcaCycle.stage)
+        return {}
+    closed = func.sum(case((col(PdcaCycle.stage) == PdcaStage.CLOSED, 1), else_=0))
+    query = (
+        sa_select(col(Hub.region_id), col(Hub.id), col(Hub.code), col(Hub.name), func.count(), closed)
         .join(PdcaCycle, col(PdcaCycle.hub_id) == Hub.id)
-        .where(
-            Hub.region_id == region_id,
-            PdcaCycle.fiscal_year == at.fiscal_year,
-            PdcaCycle.quarter <= at.quarter,
-        )
-    ).all()
-    cycles: Counter[tuple[int, str]] = Counter()
-    closed: Counter[tuple[int, str]] = Counter()
-    for hub, stage in rows:
-        key = (id_of(hub), coded(hub.code, hub.name))
-        cycles[key] += 1
-        closed[key] += PdcaStage(stage) is PdcaStage.CLOSED
-    return [
-        _completion(name, region_id, hub_id, n, closed[(hub_id, name)])
-        for (hub_id, name), n in sorted(cycles.items(), key=lambda kv: kv[0][1])
-    ]
+        .where(col(PdcaCycle.fiscal_year) == at.fiscal_year, col(PdcaCycle.quarter) <= at.quarter)
+        .group_by(col(Hub.region_id), col(Hub.id), col(Hub.code), col(Hub.name))
+    )
+    if region_id is not None:
+        query = query.where(col(Hub.region_id) == region_id)
+    found: dict[int, list[tuple[int, str, str, int, int]]] = defaultdict(list)
+    for region, hub_id, code, name, cycles, done in session.execute(query).all():
+        found[region].append((hub_id, code, name, int(cycles), int(done or 0)))
+    for rows in found.values():
+        rows.sort(key=lambda row: coded(row[1], row[2]))
+    return found
 
 
 def executive_report(

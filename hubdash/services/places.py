@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlmodel import Session, SQLModel, col, select
@@ -10,7 +11,7 @@ from hubdash import audit, db
 from hubdash.domain.enums import Sector
 from hubdash.domain.errors import NotFound, UserError
 from hubdash.domain.permissions import Actor, Permission, require
-from hubdash.models import Hub, Organisation, Region, utcnow
+from hubdash.models import Hub, Organisation, Region, id_of, utcnow
 
 KINDS: dict[str, type[Region] | type[Hub] | type[Organisation]] = {
     "region": Region,
@@ -141,13 +142,13 @@ class RegionPlaces:
 def all_places(*, session: Session, actor: Actor) -> list[RegionPlaces]:
     """Every region with its hubs and organisations, for the administration page."""
     require(actor, Permission.MANAGE_REGIONS)
-    hubs = session.exec(select(Hub).order_by(col(Hub.code))).all()
-    organisations = session.exec(select(Organisation).order_by(col(Organisation.code))).all()
+    hubs: dict[int, list[Hub]] = defaultdict(list)
+    for hub in session.exec(select(Hub).order_by(col(Hub.code))).all():
+        hubs[hub.region_id].append(hub)
+    organisations: dict[int, list[Organisation]] = defaultdict(list)
+    for organisation in session.exec(select(Organisation).order_by(col(Organisation.code))).all():
+        organisations[organisation.region_id].append(organisation)
     return [
-        RegionPlaces(
-            region,
-            [h for h in hubs if h.region_id == region.id],
-            [o for o in organisations if o.region_id == region.id],
-        )
+        RegionPlaces(region, hubs[id_of(region)], organisations[id_of(region)])
         for region in session.exec(select(Region).order_by(col(Region.code))).all()
     ]

@@ -5,17 +5,30 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from hubdash import db
 from hubdash.domain.enums import ComparedAs, IndicatorKind, Status
 from hubdash.domain.errors import NotFound
 from hubdash.domain.periods import FiscalQuarter, quarter_index
 from hubdash.domain.profiles import ProfileProposal, propose_profile
-from hubdash.domain.status import Assessment, TargetSpec, assess, compared_as, expected_value, on_track_from
+from hubdash.domain.status import (
+    Assessment,
+    TargetSpec,
+    assess,
+    compared_as,
+    expected_value,
+    on_track_from,
+    standings,
+)
 from hubdash.fmt import decimals_of
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, StrategicGoal, Target, id_of
+
+# (hub id, indicator id) -> {quarter index: value}
+Actuals = dict[tuple[int, int], dict[int, float]]
 
 
 @dataclass(frozen=True)
@@ -75,33 +88,37 @@ def latest_quarter(*, session: Session, region_id: int) -> FiscalQuarter | None:
     return FiscalQuarter(row[0], row[1]) if row else None
 
 
-def region_actuals(*, session: Session, region_id: int) -> dict[tuple[int, int], dict[int, float]]:
+def scope_actuals(*, session: Session, region_id: int | None = None) -> dict[int, Actuals]:
+    """Quarterly values of one region (or of every region), by region id, then as region_actuals; one query."""
+    statement = sa_select(
+        col(Hub.region_id),
+        col(Measurement.hub_id),
+        col(Measurement.indicator_id),
+        col(Measurement.fiscal_year),
+        col(Measurement.quarter),
+        col(Measurement.value),
+    ).join(Hub, col(Hub.id) == Measurement.hub_id)
+    if region_id is not None:
+        statement = statement.where(col(Hub.region_id) == region_id)
+    found: dict[int, Actuals] = defaultdict(lambda: defaultdict(dict))
+    # plain numbers, many of them: read as the driver returns them
+    for region, hub_id, indicator_id, fy, q, value in db.driver_rows(session, statement):
+        found[region][(hub_id, indicator_id)][quarter_index(fy, q)] = value
+    return found
+
+
+def region_actuals(*, session: Session, region_id: int) -> Actuals:
     """Quarterly values by (hub id, indicator id) -> {quarter index: value}, in one query."""
-    rows = session.execute(
-        sa_select(
-            col(Measurement.hub_id),
-            col(Measurement.indicator_id),
-            col(Measurement.fiscal_year),
-            col(Measurement.quarter),
-            col(Measurement.value),
-        )
-        .join(Hub, col(Hub.id) == Measurement.hub_id)
-        .where(col(Hub.region_id) == region_id)
-    ).all()
-    actuals: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
-    for hub_id, indicator_id, fy, q, value in rows:
-        actuals[(hub_id, indicator_id)][quarter_index(fy, q)] = value
+    actuals: Actuals = scope_actuals(session=session, region_id=region_id).get(region_id) or defaultdict(dict)
     return actuals
 
 
-def series_of(
-    actuals: dict[tuple[int, int], dict[int, float]], hub_id: int | None, indicator_id: int
-) -> dict[int, float]:
+def series_of(actuals: Actuals, hub_id: int | None, indicator_id: int) -> dict[int, float]:
     """The quarterly values a target is judged on: the hub's, or for a region-wide target the sum over its hubs."""
     return actuals.get((hub_id, indicator_id), {}) if hub_id is not None else _region_series(actuals, indicator_id)
 
 
-def _region_series(actuals: dict[tuple[int, int], dict[int, float]], indicator_id: int) -> dict[int, float]:
+def _region_series(actuals: Actuals, indicator_id: int) -> dict[int, float]:
     # A region-wide value is the sum over its hubs: flows add up, and the level indicators the
     # councils set region targets for are stocks (people, companies) that add up too.
     series: dict[int, float] = defaultdict(float)
@@ -112,49 +129,150 @@ def _region_series(actuals: dict[tuple[int, int], dict[int, float]], indicator_i
     return dict(series)
 
 
+class TargetLine(NamedTuple):
+    """A target as the summaries show it: its hub and indicator by name, its goal, and the status engine's view."""
+
+    target_id: int
+    region_id: int
+    hub_id: int | None
+    hub_code: str | None
+    hub_name: str | None
+    indicator_id: int
+    indicator_code: str
+    indicator_name: str
+    unit: str
+    kind: IndicatorKind
+    goal_code: str | None
+    spec: TargetSpec
+
+
+def target_lines(*, session: Session, region_id: int | None = None) -> list[TargetLine]:
+    """Every target of one region (or of every region) in one query: by region, then hub (the region first),
+    then indicator, as the pages list them."""
+    statement = (
+        sa_select(
+            col(Target.id),
+            col(Target.region_id),
+            col(Target.hub_id),
+            col(Hub.code),
+            col(Hub.name),
+            col(Indicator.id),
+            col(Indicator.code),
+            col(Indicator.name),
+            col(Indicator.unit),
+            col(Indicator.kind),
+            col(StrategicGoal.code),
+            col(Target.baseline_value),
+            col(Target.baseline_fy),
+            col(Target.baseline_quarter),
+            col(Target.target_value),
+            col(Target.target_fy),
+            col(Target.target_quarter),
+            col(Indicator.measure),
+            col(Indicator.direction),
+            col(Target.accumulation),
+            col(Target.tolerance),
+            col(Target.profile),
+        )
+        .join(Indicator, col(Indicator.id) == Target.indicator_id)
+        .join(Hub, col(Hub.id) == Target.hub_id, isouter=True)
+        .join(StrategicGoal, col(StrategicGoal.id) == Indicator.goal_id, isouter=True)
+    )
+    if region_id is not None:
+        statement = statement.where(col(Target.region_id) == region_id)
+    statement = statement.order_by(
+        col(Target.region_id), col(Hub.code).nulls_first(), col(Indicator.position), col(Indicator.code)
+    )
+    lines = []
+    for (
+        target_id,
+        region,
+        hub_id,
+        hub_code,
+        hub_name,
+        indicator_id,
+        indicator_code,
+        indicator_name,
+        unit,
+        kind,
+        goal_code,
+        baseline_value,
+        baseline_fy,
+        baseline_quarter,
+        target_value,
+        target_fy,
+        target_quarter,
+        measure,
+        direction,
+        accumulation,
+        tolerance,
+        profile,
+    ) in session.execute(statement).all():
+        spec = TargetSpec(
+            baseline_value=baseline_value,
+            baseline_index=quarter_index(baseline_fy, baseline_quarter),
+            target_value=target_value,
+            target_index=quarter_index(target_fy, target_quarter),
+            measure=measure,
+            direction=direction,
+            accumulation=accumulation,
+            tolerance=tolerance,
+            profile=tuple(profile) if profile else None,
+        )
+        lines.append(
+            TargetLine(
+                target_id,
+                region,
+                hub_id,
+                hub_code,
+                hub_name,
+                indicator_id,
+                indicator_code,
+                indicator_name,
+                unit,
+                IndicatorKind(kind),
+                goal_code,
+                spec,
+            )
+        )
+    return lines
+
+
+def judged(line: TargetLine, actuals: Actuals, at: FiscalQuarter | None) -> IndicatorProgress:
+    """A target assessed at `at` (none: at its baseline) on the values of its region."""
+    series = (
+        _region_series(actuals, line.indicator_id)
+        if line.hub_id is None
+        else actuals.get((line.hub_id, line.indicator_id), {})
+    )
+    return IndicatorProgress(
+        target_id=line.target_id,
+        hub_id=line.hub_id,
+        hub_code=line.hub_code,
+        hub_name=line.hub_name,
+        indicator_id=line.indicator_id,
+        indicator_code=line.indicator_code,
+        indicator_name=line.indicator_name,
+        unit=line.unit,
+        kind=line.kind,
+        goal_code=line.goal_code,
+        assessment=assess(line.spec, series, at.index if at else line.spec.baseline_index),
+    )
+
+
 def region_progress(
     *,
     session: Session,
     region_id: int,
     at: FiscalQuarter | None = None,
-    actuals: dict[tuple[int, int], dict[int, float]] | None = None,
+    actuals: Actuals | None = None,
 ) -> list[IndicatorProgress]:
     """Every target of the region assessed at `at` (default: the latest quarter with data)."""
     at = at or latest_quarter(session=session, region_id=region_id)
-    rows = session.exec(
-        select(Target, Indicator, Hub, StrategicGoal)
-        .join(Indicator, col(Indicator.id) == Target.indicator_id)
-        .join(Hub, col(Hub.id) == Target.hub_id, isouter=True)
-        .join(StrategicGoal, col(StrategicGoal.id) == Indicator.goal_id, isouter=True)
-        .where(Target.region_id == region_id)
-        .order_by(col(Hub.code).nulls_first(), col(Indicator.position), col(Indicator.code))
-    ).all()
+    lines = target_lines(session=session, region_id=region_id)
     if actuals is None:
         actuals = region_actuals(session=session, region_id=region_id)
-    result = []
-    for target, indicator, hub, goal in rows:
-        spec = target_spec(target, indicator)
-        if hub is None:
-            series = _region_series(actuals, id_of(indicator))
-        else:
-            series = actuals.get((id_of(hub), id_of(indicator)), {})
-        at_index = at.index if at else spec.baseline_index
-        result.append(
-            IndicatorProgress(
-                target_id=id_of(target),
-                hub_id=hub.id if hub else None,
-                hub_code=hub.code if hub else None,
-                hub_name=hub.name if hub else None,
-                indicator_id=id_of(indicator),
-                indicator_code=indicator.code,
-                indicator_name=indicator.name,
-                unit=indicator.unit,
-                kind=indicator.kind,
-                goal_code=goal.code if goal else None,
-                assessment=assess(spec, series, at_index),
-            )
-        )
-    return result
+    return [judged(line, actuals, at) for line in lines]
 
 
 def status_counts(progress: list[IndicatorProgress]) -> dict[Status, int]:
@@ -258,17 +376,18 @@ def target_series(*, session: Session, target_id: int) -> tuple[TargetSpec, list
     assert indicator is not None
     spec = target_spec(target, indicator)
     actuals = region_actuals(session=session, region_id=target.region_id)
-    values = (
-        actuals.get((target.hub_id, id_of(indicator)), {})
-        if target.hub_id is not None
-        else _region_series(actuals, id_of(indicator))
-    )
+    return spec, path_points(spec, series_of(actuals, target.hub_id, id_of(indicator)))
+
+
+def path_points(spec: TargetSpec, values: dict[int, float]) -> list[SeriesPoint]:
+    """The compared value, expected value and status of a target at every quarter from its baseline to its
+    target (or its latest value)."""
     last = max([spec.target_index, *values])
-    points = []
-    for index in range(spec.baseline_index + 1, last + 1):
-        a = assess(spec, values, index)
-        points.append(SeriesPoint(FiscalQuarter.from_index(index), a.actual, expected_value(spec, index), a.status))
-    return spec, points
+    found = standings(spec, values, range(spec.baseline_index + 1, last + 1))
+    return [
+        SeriesPoint(FiscalQuarter.from_index(index), a.actual, expected_value(spec, index), a.status)
+        for index, a in found.items()
+    ]
 
 
 @dataclass(frozen=True)

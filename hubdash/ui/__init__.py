@@ -4,16 +4,17 @@ identity), region, fmt (the one formatter bound to the session), widgets, and on
 from hubdash.ui import fmt
 from hubdash.ui.identity import actor, actor_badge
 from hubdash.ui.region import region_name, region_picker, require_permission, require_region
-from hubdash.ui.runtime import attempt, guard, guarded, read, read_fresh, show_error, start, write
+from hubdash.ui.runtime import attempt, guard, guarded, read, read_fresh, read_shared, show_error, start, write
 from hubdash.ui.session import display, label, language, language_switch, t
 from hubdash.ui.text import flash, literal, md, message, show, show_flash
-from hubdash.ui.widgets import FAVICON, chart_view, enum_select, page_title, status_metrics
+from hubdash.ui.widgets import FAVICON, cached_chart, chart_view, enum_select, page_title, status_metrics
 
 __all__ = [
     "FAVICON",
     "actor",
     "actor_badge",
     "attempt",
+    "cached_chart",
     "chart_view",
     "display",
     "enum_select",
@@ -30,6 +31,7 @@ __all__ = [
     "page_title",
     "read",
     "read_fresh",
+    "read_shared",
     "region_name",
     "region_picker",
     "require_permission",

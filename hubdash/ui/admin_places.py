@@ -21,9 +21,10 @@ def _table(places: list[RegionPlaces]) -> pd.DataFrame:
         rows.append(("region", p.region.code, p.region.name, "", p.region.archived_at))
         rows += [("hub", h.code, h.name, p.region.name, h.archived_at) for h in p.hubs]
         rows += [("organisation", o.code, o.name, p.region.name, o.archived_at) for o in p.organisations]
+    kinds = {kind: t(key) for kind, key in KIND_KEYS.items()}
     return pd.DataFrame(
         {
-            t("admin.kind"): [t(f"admin.kind_{k}") for k, *_ in rows],
+            t("admin.kind"): [kinds[k] for k, *_ in rows],
             t("col.code"): [r[1] for r in rows],
             t("admin.name"): [r[2] for r in rows],
             t("col.region"): [r[3] for r in rows],
@@ -34,15 +35,14 @@ def _table(places: list[RegionPlaces]) -> pd.DataFrame:
 
 def _choices(places: list[RegionPlaces]) -> dict[tuple[str, int], str]:
     found: dict[tuple[str, int], str] = {}
+    region, hub, organisation = (t(key) for key in KIND_KEYS.values())
     for p in places:
         assert p.region.id is not None  # read from the database
-        found[("region", p.region.id)] = f"{t('admin.kind_region')}: {fmt.coded(p.region.code, p.region.name)}"
+        found[("region", p.region.id)] = f"{region}: {fmt.coded(p.region.code, p.region.name)}"
         for h in p.hubs:
-            found[("hub", h.id or 0)] = f"{t('admin.kind_hub')}: {p.region.code} / {fmt.coded(h.code, h.name)}"
+            found[("hub", h.id or 0)] = f"{hub}: {p.region.code} / {fmt.coded(h.code, h.name)}"
         for o in p.organisations:
-            found[("organisation", o.id or 0)] = (
-                f"{t('admin.kind_organisation')}: {p.region.code} / {fmt.coded(o.code, o.name)}"
-            )
+            found[("organisation", o.id or 0)] = f"{organisation}: {p.region.code} / {fmt.coded(o.code, o.name)}"
     return found
 
 

@@ -20,13 +20,14 @@ TEMPORARY_KEY = "admin_temporary_password"
 def _table(lines: list[user_service.UserLine], places: list[RegionPlaces]) -> pd.DataFrame:
     regions = {p.region.id: p.region.name for p in places}
     hubs = {h.id: h.code for p in places for h in p.hubs}
+    roles, every = {r: label(r) for r in Role}, t("admin.every_region")
     return pd.DataFrame(
         {
             t("admin.username"): [u.username for u in lines],
             t("admin.display_name"): [u.display_name for u in lines],
             t("admin.email"): [u.email or "" for u in lines],
-            t("admin.role"): [label(u.role) for u in lines],
-            t("col.region"): [regions.get(u.region_id, "–") if u.region_id else t("admin.every_region") for u in lines],
+            t("admin.role"): [roles[Role(u.role)] for u in lines],
+            t("col.region"): [regions.get(u.region_id, "–") if u.region_id else every for u in lines],
             t("col.hub"): [", ".join(hubs.get(h, "?") for h in u.hub_ids) for u in lines],
             t("admin.active"): [u.is_active for u in lines],
             t("admin.last_sign_in"): [fmt.when(u.last_sign_in_at) if u.last_sign_in_at else "" for u in lines],

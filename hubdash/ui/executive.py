@@ -10,11 +10,14 @@ import streamlit as st
 from hubdash import charts, i18n
 from hubdash.charts import ChartView
 from hubdash.domain.enums import Status
+from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.rollup import behind_order
 from hubdash.services.executive import ExecutiveSummary, GoalStatus
 from hubdash.ui import fmt
 from hubdash.ui import reporting as reporting_ui
-from hubdash.ui.session import t
+from hubdash.ui.chart_cache import ChartSpec
+from hubdash.ui.chart_cache import cached_views as cached
+from hubdash.ui.session import language, t
 from hubdash.ui.tables import table
 from hubdash.ui.text import literal, md
 
@@ -32,6 +35,12 @@ def executive_views(summary: ExecutiveSummary, lang: str) -> dict[str, ChartView
     if summary.national is not None:
         views["ranking"] = charts.region_ranking(ranking_frame(summary), lang)
     return views
+
+
+def cached_views(summary: ExecutiveSummary, region_id: int | None, at: FiscalQuarter | None) -> dict[str, ChartSpec]:
+    """executive_views of the summary of this scope and quarter, built once per data version and language."""
+    lang = language()
+    return cached(("executive", lang, region_id, at), lambda: executive_views(summary, lang))
 
 
 def ranking_frame(summary: ExecutiveSummary) -> pd.DataFrame:
@@ -79,7 +88,11 @@ def goal_label(goal: GoalStatus) -> str:
 def goal_drilldown(summary: ExecutiveSummary) -> None:
     """Each goal of the region with the targets that make its colour first, then the others."""
     for goal in (g for region in summary.regions for g in region.goals):
-        with st.expander(literal(goal_label(goal))):
+        # only an opened goal's table is built and sent
+        expander = st.expander(literal(goal_label(goal)), key=f"goal-{goal.code}", on_change="rerun")
+        if not expander.open:
+            continue
+        with expander:
             deciding = goal.deciding()
             if deciding:
                 st.caption(md("rollup.deciding", count=len(deciding), status=fmt.status(goal.status)))

@@ -3,6 +3,7 @@ on track and by change since the quarter before, and the goals most behind acros
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -12,6 +13,7 @@ from hubdash.charts import ChartView, detail_link
 from hubdash.domain.enums import Status
 from hubdash.services.executive import ExecutiveSummary, RegionSummary
 from hubdash.ui import fmt
+from hubdash.ui.chart_cache import ChartSpec
 from hubdash.ui.executive import goals_most_behind
 from hubdash.ui.session import t
 from hubdash.ui.tables import table
@@ -38,7 +40,7 @@ def _movers(regions: list[RegionSummary]) -> pd.DataFrame:
     )
 
 
-def national_summary(summary: ExecutiveSummary, views: dict[str, ChartView]) -> None:
+def national_summary(summary: ExecutiveSummary, views: Mapping[str, ChartView | ChartSpec]) -> None:
     """The national summary: target statuses, regions by roll-up, the rankings and the goals most behind."""
     national = summary.national
     if national is None:
@@ -53,7 +55,7 @@ def national_summary(summary: ExecutiveSummary, views: dict[str, ChartView]) -> 
     st.caption(fmt.rollup_rule())
 
     st.subheader(t("national.ranking"))
-    chart_view(views["ranking"], column_config=_link_config())
+    chart_view(views["ranking"], column_config=_link_config(), key="chart-ranking")
     changed = [r for r in national.by_change if r.change is not None]
     if changed:
         st.subheader(t("national.movers"))

@@ -76,6 +76,7 @@ def _ensure_some_region(eng: Engine, lang: str) -> None:
 def clear_caches() -> None:
     """Forget cached reads after a write."""
     st.cache_data.clear()
+    _shared_read.clear()
 
 
 @st.cache_data(show_spinner=False, ttl=CHANGE_CHECK_SECONDS)
@@ -91,6 +92,11 @@ def _cached_read(module: str, name: str, kwargs: dict[str, Any], stamp: object) 
         return fn(session=s, **kwargs)
 
 
+def data_version() -> int:
+    """The change stamp cached reads are keyed on: it moves with every change (on any server, within seconds)."""
+    return _change_stamp()
+
+
 def read(fn: Callable[..., T], **kwargs: Any) -> T:
     """Run a read service (keyword arguments: scalars, periods) in its own session, cached until a change."""
     result: T = _cached_read(fn.__module__, fn.__qualname__, kwargs, _change_stamp())
@@ -100,6 +106,19 @@ def read(fn: Callable[..., T], **kwargs: Any) -> T:
 def read_at(version: object, fn: Callable[..., T], **kwargs: Any) -> T:
     """A read service cached until `version` moves: a live page's own change stamp (ui.vision_live)."""
     result: T = _cached_read(fn.__module__, fn.__qualname__, kwargs, version)
+    return result
+
+
+@st.cache_resource(show_spinner=False, ttl=READ_TTL_SECONDS, max_entries=100)
+def _shared_read(module: str, name: str, kwargs: dict[str, Any], stamp: int) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    with Session(engine()) as s:
+        return fn(session=s, **kwargs)
+
+
+def read_shared(fn: Callable[..., T], **kwargs: Any) -> T:
+    """read(), for a large read model every session shares as is (not copied on each run): never change it."""
+    result: T = _shared_read(fn.__module__, fn.__qualname__, kwargs, _change_stamp())
     return result
 
 

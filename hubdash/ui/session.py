@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 import streamlit as st
 
@@ -19,14 +20,24 @@ def language() -> str:
     return str(st.session_state[LANG_KEY])
 
 
+@lru_cache(maxsize=64)
+def _display(lang: str, timezone: str | None) -> Display:
+    return Display(lang, zone(timezone))
+
+
 def display() -> Display:
     """How this session reads: its language and the browser's time zone (Japan's when unknown)."""
-    return Display(language(), zone(st.context.timezone))
+    return _display(language(), st.context.timezone)
+
+
+@lru_cache(maxsize=len(i18n.LANGUAGES))
+def _reader(lang: str) -> Display:
+    return Display(lang)  # catalogue text depends on the language only, not the time zone
 
 
 def t(key: str, **values: object) -> str:
     """Translated UI text in the session's language."""
-    return display().t(key, **values)
+    return _reader(language()).t(key, **values)
 
 
 def label(member: StrEnum) -> str:

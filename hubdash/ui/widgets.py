@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,7 +12,8 @@ import streamlit as st
 from hubdash.charts import ChartView
 from hubdash.domain.enums import Status
 from hubdash.ui import fmt
-from hubdash.ui.session import label, t
+from hubdash.ui.chart_cache import ChartSpec, cached_view
+from hubdash.ui.session import label, language, t
 
 E = TypeVar("E", bound=StrEnum)
 # Served by the app itself: a Material icon as page icon would make every browser fetch it from Google.
@@ -29,11 +31,28 @@ def status_metrics(counts: dict[Status, int]) -> None:
         column.metric(fmt.status(status), counts.get(status, 0))
 
 
-def chart_view(view: ChartView, column_config: dict[str, Any] | None = None) -> None:
-    """A chart with a tab holding the table of the same numbers."""
-    chart_tab, table_tab = st.tabs([t("common.chart"), t("common.table")])
-    chart_tab.altair_chart(view.chart, width="stretch")
-    table_tab.dataframe(view.table, hide_index=True, width="stretch", column_config=column_config, placeholder="–")
+def chart_view(view: ChartView | ChartSpec, column_config: dict[str, Any] | None = None, *, key: str = "") -> None:
+    """A chart with a tab holding the table of the same numbers.
+
+    With a `key` the tabs are built lazily: only the open one runs and is sent (switching reruns the page).
+    """
+    chart_tab, table_tab = st.tabs(
+        [t("common.chart"), t("common.table")], key=key or None, on_change="rerun" if key else "ignore"
+    )
+    if chart_tab.open is not False:
+        if isinstance(view, ChartSpec):
+            chart_tab.vega_lite_chart(view.spec, width="stretch")
+        else:
+            chart_tab.altair_chart(view.chart, width="stretch")
+    if table_tab.open is not False:
+        table_tab.dataframe(view.table, hide_index=True, width="stretch", column_config=column_config, placeholder="–")
+
+
+def cached_chart(
+    name: str, choices: tuple[object, ...], build: Callable[[], ChartView], column_config: dict[str, Any] | None = None
+) -> None:
+    """chart_view of a chart built once per data version for these choices (all `build` depends on) and language."""
+    chart_view(cached_view((name, language(), *choices), build), column_config, key=f"chart-{name}")
 
 
 def enum_select(container: Any, key: str, enum: type[E], current: E | None) -> E:

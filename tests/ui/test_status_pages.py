@@ -25,9 +25,11 @@ def fresh_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     st.cache_data.clear()
 
 
-def _run(page: str, lang: str = "en") -> AppTest:
+def _run(page: str, lang: str = "en", **state: object) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=90)
     at.session_state["lang"] = lang
+    for key, value in state.items():
+        at.session_state[key] = value
     return at.run()
 
 
@@ -46,7 +48,7 @@ def test_the_progress_page_says_who_submitted_the_quarter_and_offers_the_next_on
 
 
 def test_the_indicators_page_proposes_a_profile_from_past_years_and_fills_it_in() -> None:
-    at = _run("indicators.py", "ja")
+    at = _run("indicators.py", "ja", **{"indicators-tab": i18n.t("indicators.targets", "ja")})  # the open tab
     assert not at.exception, at.exception
     # K01 for the whole region: the sum of H1 and H2, FY2023 to FY2025
     [proposal] = [i.value for i in at.info if "過去の実績からの提案" in i.value]
