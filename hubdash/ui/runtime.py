@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,27 +19,23 @@ from hubdash.domain.errors import UserError
 from hubdash.domain.permissions import SYSTEM
 from hubdash.seed.sample import load_sample_if_empty
 from hubdash.services import regions as region_service
-from hubdash.services.audit_log import change_stamp
 from hubdash.ui import identity, session, text
+from hubdash.ui.reads import (  # re-exported: runtime.read() and friends are how pages and ui modules read
+    CHANGE_CHECK_SECONDS as CHANGE_CHECK_SECONDS,
+)
+from hubdash.ui.reads import READ_TTL_SECONDS as READ_TTL_SECONDS
+from hubdash.ui.reads import clear_caches as clear_caches
+from hubdash.ui.reads import data_version as data_version
+from hubdash.ui.reads import engine as engine
+from hubdash.ui.reads import read as read
+from hubdash.ui.reads import read_at as read_at
+from hubdash.ui.reads import read_fresh as read_fresh
+from hubdash.ui.reads import read_shared as read_shared
 
 T = TypeVar("T")
 E = TypeVar("E", bound=UserError)
 P = ParamSpec("P")
 LOG = logging.getLogger("hubdash")
-
-# Cached reads are shared by every session of this server; its own writes clear them (clear_caches),
-# and another app server's writes show within CHANGE_CHECK_SECONDS: each cached read is keyed on the
-# newest audit event, which every change writes.
-READ_TTL_SECONDS = 30
-CHANGE_CHECK_SECONDS = 2
-
-
-@st.cache_resource(show_spinner=False)
-def engine() -> Engine:
-    """The process-wide engine, created once, with the schema upgraded to the newest migration."""
-    eng = db.make_engine()
-    db.upgrade(eng)
-    return eng
 
 
 def start() -> Engine:
@@ -71,61 +66,6 @@ def _ensure_some_region(eng: Engine, lang: str) -> None:
             db.run_in_transaction(eng, lambda s: load_sample_if_empty(session=s, actor=SYSTEM, lang=lang))
         clear_caches()
     st.session_state["regions_checked"] = True
-
-
-def clear_caches() -> None:
-    """Forget cached reads after a write."""
-    st.cache_data.clear()
-    _shared_read.clear()
-
-
-@st.cache_data(show_spinner=False, ttl=CHANGE_CHECK_SECONDS)
-def _change_stamp() -> int:
-    with Session(engine()) as s:
-        return change_stamp(session=s)
-
-
-@st.cache_data(show_spinner=False, ttl=READ_TTL_SECONDS, max_entries=1000)
-def _cached_read(module: str, name: str, kwargs: dict[str, Any], stamp: object) -> Any:
-    fn = getattr(importlib.import_module(module), name)
-    with Session(engine()) as s:
-        return fn(session=s, **kwargs)
-
-
-def data_version() -> int:
-    """The change stamp cached reads are keyed on: it moves with every change (on any server, within seconds)."""
-    return _change_stamp()
-
-
-def read(fn: Callable[..., T], **kwargs: Any) -> T:
-    """Run a read service (keyword arguments: scalars, periods) in its own session, cached until a change."""
-    result: T = _cached_read(fn.__module__, fn.__qualname__, kwargs, _change_stamp())
-    return result
-
-
-def read_at(version: object, fn: Callable[..., T], **kwargs: Any) -> T:
-    """A read service cached until `version` moves: a live page's own change stamp (ui.vision_live)."""
-    result: T = _cached_read(fn.__module__, fn.__qualname__, kwargs, version)
-    return result
-
-
-@st.cache_resource(show_spinner=False, ttl=READ_TTL_SECONDS, max_entries=100)
-def _shared_read(module: str, name: str, kwargs: dict[str, Any], stamp: int) -> Any:
-    fn = getattr(importlib.import_module(module), name)
-    with Session(engine()) as s:
-        return fn(session=s, **kwargs)
-
-
-def read_shared(fn: Callable[..., T], **kwargs: Any) -> T:
-    """read(), for a large read model every session shares as is (not copied on each run): never change it."""
-    result: T = _shared_read(fn.__module__, fn.__qualname__, kwargs, _change_stamp())
-    return result
-
-
-def read_fresh(fn: Callable[..., T], **kwargs: Any) -> T:
-    """Run a read service without the cache (for live views that must show others' changes at once)."""
-    with Session(engine()) as s:
-        return fn(session=s, **kwargs)
 
 
 def attempt(fn: Callable[..., T], *, keep_cache: bool = False, **kwargs: Any) -> tuple[T | None, UserError | None]:
