@@ -117,7 +117,8 @@ async def _save_loop(tab: Tab, part: str, room: Room, until: float, rng: random.
         marker = f"roomsave{saves:03d}x{tab.name[-1]}{rng.randrange(10**6):06d}"
         room.saved[marker] = (time.perf_counter(), tab.name)
         room.seen[marker] = {}
-        values = {f"body-{part}": f"ワークショップで書き直した文 {marker}", f"reason-{part}": "ワークショップ"}
+        body = f"ワークショップで書き直した文 {marker}"  # the draft field is a custom component: its state, as JSON
+        values = {f"editor-{part}": {"text": {"body": body, "title": ""}}, f"reason-{part}": "ワークショップ"}
         await tab.click(f"save-{part}", values)
         saves += 1
     return saves

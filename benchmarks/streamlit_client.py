@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,9 +155,10 @@ class Tab:
             self.runs += 1
             return time.perf_counter() - started
 
-    async def click(self, key: str, values: dict[str, str] | None = None, timeout: float = 120) -> float:
+    async def click(self, key: str, values: dict[str, Any] | None = None, timeout: float = 120) -> float:
         """Click the button with this key (with text typed into the widgets keyed in `values`), as a browser
-        sends it: the button's trigger and the new values in one run, of the button's fragment."""
+        sends it: the button's trigger and the new values in one run, of the button's fragment. A dict value is
+        the state of a custom component (v2), sent as JSON."""
         button = self.widgets.get(key)
         if button is None:
             self.errors.append(f"{self.name}: no button {key!r} on {self.page!r}")
@@ -167,7 +169,10 @@ class Tab:
             if widget is None:
                 self.errors.append(f"{self.name}: no field {name!r} on {self.page!r}")
                 return float("inf")
-            states.append(WidgetState(id=widget.id, string_value=text))
+            if isinstance(text, dict):
+                states.append(WidgetState(id=widget.id, json_value=json.dumps(text)))
+            else:
+                states.append(WidgetState(id=widget.id, string_value=text))
         states.append(WidgetState(id=button.id, trigger_value=True))
         return await self.rerun(widgets=states, fragment_id=button.fragment_id, timeout=timeout)
 
