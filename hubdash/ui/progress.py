@@ -42,7 +42,7 @@ ENTRY_COLUMNS = {
 # pixel widths that keep every column and header in view at 1400 px (headers run longer in English)
 ENTRY_WIDTHS = {
     "ja": (55, 270, 72, 90, 130, 115, 62, 62, 78),
-    "en": (50, 165, 88, 110, 130, 160, 70, 70, 85),
+    "en": (50, 210, 88, 105, 110, 130, 70, 70, 85),
 }
 
 

@@ -81,9 +81,11 @@ def test_a_cp932_upload_with_japanese_headers_is_planned_then_applied(
     upload = plan_upload(session=session, actor=SYSTEM, data=data, filename="進捗.csv")
     assert [(v.label, v.value, v.note) for v in upload.plan.new] == [("H1 / K01", 12.0, "年度初め")]
     assert upload.blank_rows == [3]
-    apply_import(session=session, actor=SYSTEM, plan=upload.plan, filename="進捗.csv")
+    shares: list[float] = []  # what the page's progress bar shows while the values are written
+    apply_import(session=session, actor=SYSTEM, plan=upload.plan, filename="進捗.csv", progress=shares.append)
     session.commit()
     assert entered_values(session=session, hub_id=hub.id, at=Q)[k1.id].value == 12.0
+    assert shares and shares == sorted(shares) and shares[-1] == 1.0
 
 
 def test_a_bad_upload_lists_every_bad_row(session: Session, hub_with_two_indicators) -> None:
