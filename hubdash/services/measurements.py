@@ -666,7 +666,7 @@ def _require_notes(
         if reason:
             reasons[v.indicator_id] = reason
     if reasons:
-        raise NoteRequired(reasons, {i: f"{indicators[i].code} {indicators[i].name}" for i in reasons})
+        raise NoteRequired(reasons, {i: coded(indicators[i].code, indicators[i].name) for i in reasons})
 
 
 # --- uploads and the entry table -------------------------------------------------------------

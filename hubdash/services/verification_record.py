@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from hubdash.domain.enums import EffectRating, ExpertSector, FutureCourse, IndicatorKind, Status, VerificationStage
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.rating import RatingScale, percent
+from hubdash.fmt import coded
 from hubdash.models import (
     ActionItem,
     Hub,
@@ -395,7 +396,7 @@ def _opinions(session: Session, verification: Verification, kpis: list[KpiRow]) 
 
 def subject_of(row: KpiRow) -> str:
     """A target as opinions and files name it: "K02 スタートアップ設立数 (H1)", the region's without a hub."""
-    name = f"{row.indicator_code} {row.indicator_name}"
+    name = coded(row.indicator_code, row.indicator_name)
     return f"{name} ({row.hub_code})" if row.hub_code else name
 
 

@@ -13,6 +13,7 @@ from hubdash.exports import verification as export
 from hubdash.services import verification as service
 from hubdash.services.verification_record import HubRow, KpiRow, VerificationRecord, subject_of
 from hubdash.ui import runtime
+from hubdash.ui.fmt import coded
 from hubdash.ui.session import display, label, t
 from hubdash.ui.text import flash, md
 
@@ -110,7 +111,7 @@ def hub_form(record: VerificationRecord) -> None:
         t("verification.pick_hub"),
         list(by_id),
         index=None,
-        format_func=lambda i: f"{by_id[i].hub_code} {by_id[i].hub_name}",
+        format_func=lambda i: coded(by_id[i].hub_code, by_id[i].hub_name),
         placeholder=t("common.choose"),
         key="verification_hub",
     )
@@ -125,5 +126,5 @@ def hub_form(record: VerificationRecord) -> None:
             if runtime.write(
                 service.decide_hub, verification_id=record.verification_id, hub_id=hub_id, decision=decision
             ):
-                flash("verification.decision_saved", subject=f"{row.hub_code} {row.hub_name}")
+                flash("verification.decision_saved", subject=coded(row.hub_code, row.hub_name))
                 st.rerun()
