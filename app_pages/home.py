@@ -46,19 +46,11 @@ st.subheader(ui.t("home.hubs"))
 home_ui.hubs(overview.hubs)
 
 st.subheader(ui.t("reporting.who_submitted"))
-submissions = reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id))
-hub_column = ui.t("col.hub")  # then the three newest quarters in view at 1400 px
-table(
-    submissions,
-    column_config={
-        c: st.column_config.Column(width=260 if c == hub_column else 220, pinned=c == hub_column)
-        for c in submissions.columns
-    },
-)
+reporting_ui.reporting_table_view(reporting_ui.reporting_table(ui.read(region_reporting, region_id=region_id)))
 st.caption(ui.t("reporting.who_submitted_help"))
 
 st.subheader(ui.t("home.goals"))
-table(home_ui.goal_table(overview.goals))
+table(home_ui.goal_table(overview.goals), column_config=home_ui.statuses_column())
 st.caption(ui.fmt.rollup_rule())
 
 st.subheader(ui.t("home.sectors"))

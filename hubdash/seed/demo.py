@@ -56,7 +56,7 @@ from hubdash.models import (
 
 CODE_PREFIX = "demo-"
 CHUNK_ROWS = 10_000
-DESCRIPTION = "合成デモデータ（架空）/ Synthetic demo data: every organisation, person and number is made up."
+DESCRIPTION = "合成デモデータ（架空）：組織・人物・数値はすべて架空のものです。"  # Japanese, as the names in it
 
 PREFECTURES: tuple[str, ...] = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県",

@@ -18,7 +18,7 @@ from hubdash.ui import reporting as reporting_ui
 from hubdash.ui.chart_cache import ChartSpec
 from hubdash.ui.chart_cache import cached_views as cached
 from hubdash.ui.session import language, t
-from hubdash.ui.tables import table
+from hubdash.ui.tables import row_px_to_fit, table
 from hubdash.ui.text import literal, md
 
 
@@ -71,11 +71,12 @@ def heading(summary: ExecutiveSummary, scope: str) -> None:
 
 def risks(frame: pd.DataFrame, link: dict[str, Any]) -> None:
     """The top risks with the column they are ranked by first, and every column in view at 1400 px."""
-    widths = dict(zip(frame.columns, (115, 80, 230, 190, 75, 65, 65, 55, 55), strict=False))
+    widths = dict(zip(frame.columns, (115, 80, 215, 205, 75, 65, 65, 62, 48), strict=False))
     table(
         frame,
         max_rows=10,
         column_config={c: st.column_config.Column(width=w) for c, w in widths.items()} | link,
+        row_height=row_px_to_fit(frame, {c: w for c, w in widths.items() if c not in link}),  # a link reads 'open'
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +12,7 @@ from hubdash.domain.status import STATUS_SYMBOLS
 from hubdash.services.regions import GoalSummary, HubSummary
 from hubdash.ui import fmt
 from hubdash.ui.session import label, t
-from hubdash.ui.tables import table
+from hubdash.ui.tables import row_px_to_fit, table
 
 
 def _counts_text(counts: dict[Status, int]) -> str:
@@ -33,8 +35,17 @@ def hub_table(hubs: list[HubSummary]) -> pd.DataFrame:
 def hubs(rows: list[HubSummary]) -> None:
     """The hubs table with every column, the status counts included, in view at 1400 px."""
     frame = hub_table(rows)
-    widths = dict(zip(frame.columns, (50, 220, 140, 180), strict=False))  # the counts: the rest, 345 px
-    table(frame, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
+    widths = dict(zip(frame.columns, (50, 265, 210, 230), strict=False))  # the counts: the rest, about 180 px
+    table(
+        frame,
+        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()} | statuses_column(),
+        row_height=row_px_to_fit(frame, widths),
+    )
+
+
+def statuses_column() -> dict[str, Any]:
+    """The status counts' column: its symbols explained when the header is pointed at."""
+    return {t("col.statuses"): st.column_config.Column(help=t("col.statuses_help"))}
 
 
 def hub_status_frame(hubs: list[HubSummary]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import streamlit as st
 from hubdash.services.pdca import PdcaOverview
 from hubdash.ui import fmt
 from hubdash.ui.session import display, label, t
-from hubdash.ui.tables import table
+from hubdash.ui.tables import row_px_to_fit, table
 
 BOARD_ROWS = 20  # rows in view before the board scrolls (a region has a few hubs, the country 188)
 
@@ -30,11 +30,15 @@ def stage_board(overview: PdcaOverview, every_region: bool) -> None:
     stages = {
         fmt.period(p): [label(s) if (s := overview.stages.get((h, p))) else "–" for h in overview.hubs] for p in periods
     }
-    widths = {t("col.region"): 110, t("col.hub"): 250}
+    # the names pinned, then the five newest quarters in view at 1400 px (older ones to the right)
+    widths = {t("col.region"): 110, t("col.hub"): 280}
+    frame = pd.DataFrame(names | stages)
     table(
-        pd.DataFrame(names | stages),
+        frame,
         max_rows=BOARD_ROWS,
-        column_config={name: st.column_config.Column(width=widths[name], pinned=True) for name in names},
+        column_config={name: st.column_config.Column(width=widths[name], pinned=True) for name in names}
+        | {name: st.column_config.Column(width=116) for name in stages},
+        row_height=row_px_to_fit(frame, {name: widths[name] for name in names}),
     )
 
 
@@ -71,10 +75,12 @@ def overdue(overview: PdcaOverview) -> None:
         t("col.period"): [fmt.period(a.cycle_period) for a in late],
     }
     # 935 px: every column in view at 1400 px (statuses run longer in English)
-    sizes = (95, 70, 210, 270, 170, 120) if display().lang == "ja" else (95, 95, 200, 260, 170, 115)
+    sizes = (95, 65, 270, 235, 135, 135) if display().lang == "ja" else (95, 95, 220, 250, 160, 115)
     widths = dict(zip(columns, sizes, strict=True))
+    frame = pd.DataFrame(columns)
     table(
-        pd.DataFrame(columns),
+        frame,
         max_rows=15,
         column_config={name: st.column_config.Column(width=w) for name, w in widths.items()},
+        row_height=row_px_to_fit(frame, widths),
     )

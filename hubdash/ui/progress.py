@@ -23,7 +23,7 @@ from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
 from hubdash.ui.progress_tables import notes_needed_table
 from hubdash.ui.session import display, label, t
-from hubdash.ui.tables import height, table
+from hubdash.ui.tables import ROW_PX, height, row_px_to_fit, table
 from hubdash.ui.text import flash, literal, md
 
 ROUND_KEY, NOTES_KEY = "progress_round", "progress_notes_needed"
@@ -81,21 +81,24 @@ def entry_table(
         "expected": t("entry.expected_help"),
     }
     number = {"previous", "value", "compared", "expected"}
+    frame = pd.DataFrame(
+        {
+            names["code"]: [r.indicator_code for r in rows],
+            names["indicator"]: [t("entry.with_unit", name=r.indicator_name, unit=r.unit) for r in rows],
+            names["previous"]: _numbers([r.previous for r in rows]),
+            col_value: _numbers([r.value for r in rows]),
+            col_note: [r.note for r in rows],
+            names["compared_as"]: [label(r.compared_as) for r in rows],
+            names["compared"]: _numbers([r.compared for r in rows]),
+            names["expected"]: _numbers([r.on_track_from for r in rows]),
+            names["status"]: [fmt.status(r.assessment.status) if r.assessment else "–" for r in rows],
+        },
+        index=[r.indicator_id for r in rows],
+    )
+    # long names (English ones, with their unit) wrap onto a second line instead of being cut
+    row_px = row_px_to_fit(frame, {names["indicator"]: widths["indicator"]})
     edited = st.data_editor(
-        pd.DataFrame(
-            {
-                names["code"]: [r.indicator_code for r in rows],
-                names["indicator"]: [t("entry.with_unit", name=r.indicator_name, unit=r.unit) for r in rows],
-                names["previous"]: _numbers([r.previous for r in rows]),
-                col_value: _numbers([r.value for r in rows]),
-                col_note: [r.note for r in rows],
-                names["compared_as"]: [label(r.compared_as) for r in rows],
-                names["compared"]: _numbers([r.compared for r in rows]),
-                names["expected"]: _numbers([r.on_track_from for r in rows]),
-                names["status"]: [fmt.status(r.assessment.status) if r.assessment else "–" for r in rows],
-            },
-            index=[r.indicator_id for r in rows],
-        ),
+        frame,
         column_config={
             names[c]: (
                 st.column_config.NumberColumn(names[c], help=helps.get(c), format="%g", width=widths[c])
@@ -109,7 +112,8 @@ def entry_table(
         disabled=[names[c] for c in ENTRY_COLUMNS if c not in ("value", "note")] if editable else True,
         hide_index=True,
         width="stretch",
-        height=height(len(rows)),  # every indicator in view: a region has up to 25
+        height=height(len(rows), row_px=row_px or ROW_PX),  # every indicator in view: a region has up to 25
+        row_height=row_px,
         placeholder="–",
         key=editor_key,
     )
@@ -162,7 +166,7 @@ def downloads(region_name: str, region_id: int, hub: Hub, period: FiscalQuarter)
 
     values_name = [region_name, *([hub.code] if scope else []), t("files.values")]
 
-    buttons = st.columns(3)
+    buttons = st.columns([1, 1, 2])  # the workbook button names its hub and quarter: room to read it
     for column, file_format in zip(buttons, progress_files.FORMATS, strict=False):
         column.download_button(
             md("progress.export", format=file_format.upper()),

@@ -3,10 +3,7 @@ preview and the correction history."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
-import streamlit as st
 
 from hubdash.domain.errors import Message
 from hubdash.readers.progress_file import COLUMNS, RowError
@@ -78,11 +75,11 @@ def plan_table(upload: UploadPlan) -> pd.DataFrame:
     )
 
 
-def preview_widths() -> dict[str, Any]:
+def preview_widths() -> dict[str, int]:
     """Pixel widths that keep every column of an upload's preview in view at 1400 px."""
     keys = ("progress.error_row", "col.hub", "col.indicator", "col.period", "progress.change", "progress.stored")
-    widths = dict(zip(keys, (45, 170, 220, 130, 70, 100), strict=True)) | {"col.value": 90}
-    return {t(key): st.column_config.Column(width=w) for key, w in widths.items()}
+    widths = dict(zip(keys, (45, 275, 220, 130, 70, 100), strict=True)) | {"col.value": 90}
+    return {t(key): w for key, w in widths.items()}
 
 
 def corrections_table(rows: list[CorrectionRow]) -> pd.DataFrame:

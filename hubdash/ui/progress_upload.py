@@ -10,10 +10,10 @@ import streamlit as st
 
 from hubdash.readers.progress_file import MAX_BYTES, ImportFileError
 from hubdash.services.measurements import UploadPlan, apply_import, plan_upload
-from hubdash.ui import fmt, runtime
+from hubdash.ui import fmt, runtime, widgets
 from hubdash.ui.progress_tables import NOTE_REASONS, plan_table, preview_widths, row_errors_table, value_columns
 from hubdash.ui.session import t
-from hubdash.ui.tables import WRAP_PX, height, table
+from hubdash.ui.tables import WRAP_PX, height, row_px_to_fit, table
 from hubdash.ui.text import md
 
 PLAN_KEY = "progress_plan"
@@ -27,10 +27,10 @@ def upload(round_number: int, done: Callable[..., None], region_id: int) -> None
     state = st.session_state
     st.subheader(t("progress.upload"))
     st.caption(md("progress.upload_help", mb=MAX_BYTES // (1024 * 1024)))
-    file = st.file_uploader(
-        t("progress.upload"),
-        type=["csv", "xlsx"],
-        max_upload_size=MAX_BYTES // (1024 * 1024),  # the product's limit, whatever server.maxUploadSize says
+    file = widgets.file_uploader(
+        "progress.upload",
+        types=["csv", "xlsx"],
+        max_mb=MAX_BYTES // (1024 * 1024),  # the product's limit, whatever server.maxUploadSize says
         key=f"progress_upload_{round_number}",
     )
     if file is None:
@@ -65,7 +65,9 @@ def _preview(upload_plan: UploadPlan, filename: str, file_id: str, done: Callabl
     counts[2].metric(t("progress.unchanged"), len(plan.unchanged))
     if upload_plan.blank_rows:
         st.caption(md("progress.blank_rows", rows=", ".join(map(str, upload_plan.blank_rows[:20]))))
-    table(plan_table(upload_plan), column_config=preview_widths())
+    preview, widths = plan_table(upload_plan), preview_widths()
+    config = {c: st.column_config.Column(width=w) for c, w in widths.items()}
+    table(preview, column_config=config, row_height=row_px_to_fit(preview, widths))  # names read whole
     notes = _typed_notes(upload_plan, file_id)
     missing = [row for row in plan.notes_needed if not notes.get(row)]
     quarters = ", ".join(f"{hub} {fmt.period(period)}" for hub, period in plan.hub_quarters)

@@ -17,6 +17,7 @@ from hubdash.services.reporting import Coverage, HubReporting, QuarterState, sub
 from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
 from hubdash.ui.session import display, label, t
+from hubdash.ui.tables import row_px_to_fit, table
 from hubdash.ui.text import md
 
 
@@ -70,6 +71,18 @@ def reporting_table(rows: list[HubReporting]) -> pd.DataFrame:
             t("col.hub"): [fmt.coded(row.code, row.name) for row in rows],
             **{fmt.period(p): [_state_text(row.quarters[i]) for row in rows] for i, p in newest_first},
         }
+    )
+
+
+def reporting_table_view(frame: pd.DataFrame) -> None:
+    """Who has submitted, the hub pinned and the three newest quarters in view at 1400 px (older ones to the right),
+    each name and cell read whole."""
+    hub = t("col.hub")
+    widths = {c: 275 if c == hub else 220 for c in frame.columns}
+    table(
+        frame,
+        column_config={c: st.column_config.Column(width=w, pinned=c == hub) for c, w in widths.items()},
+        row_height=row_px_to_fit(frame, widths),
     )
 
 

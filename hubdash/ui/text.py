@@ -82,3 +82,10 @@ def show_flash() -> None:
     """The success message a write before the last rerun left, if any."""
     if done := st.session_state.pop(FLASH_KEY, None):
         st.success(done, icon=":material/check_circle:")
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string literal for a style's `content` (quoted; its quotes, backslashes and angle brackets
+    escaped, so that it cannot end the string or the style)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ").replace(">", "\\3E ")
+    return f'"{escaped}"'

@@ -14,6 +14,7 @@ from hubdash.domain.enums import Status
 from hubdash.ui import fmt
 from hubdash.ui.chart_cache import ChartSpec, cached_view
 from hubdash.ui.session import label, language, t
+from hubdash.ui.text import css_string
 
 E = TypeVar("E", bound=StrEnum)
 # Served by the app itself: a Material icon as page icon would make every browser fetch it from Google.
@@ -53,6 +54,26 @@ def cached_chart(
 ) -> None:
     """chart_view of a chart built once per data version for these choices (all `build` depends on) and language."""
     chart_view(cached_view((name, language(), *choices), build), column_config, key=f"chart-{name}")
+
+
+def file_uploader(label_key: str, *, types: list[str], max_mb: int, key: str) -> Any:
+    """st.file_uploader (labelled with catalogue text) whose own words read in the user's language: Streamlit
+    draws its button ("Upload") and its size line ("200MB per file") in English only, so a style puts catalogue
+    text in their place."""
+    box = "hd-upload"
+    button = f'.st-key-{box} [data-testid="stFileUploaderDropzone"] button p'
+    limit = f'.st-key-{box} [data-testid="stFileUploaderDropzoneInstructions"] span'
+    kinds = ", ".join(x.upper() for x in types)
+    st.html(
+        f"""<style>
+{button}, {limit} {{ font-size: 0; }}
+{button}::after, {limit}::after {{ font-size: 0.875rem; }}
+{button}::after {{ content: {css_string(t("common.upload_button"))}; }}
+{limit}::after {{ content: {css_string(t("common.upload_limit", mb=max_mb, types=kinds))}; }}
+</style>"""
+    )
+    with st.container(key=box):
+        return st.file_uploader(t(label_key), type=types, max_upload_size=max_mb, key=key)
 
 
 def enum_select(container: Any, key: str, enum: type[E], current: E | None) -> E:

@@ -78,7 +78,14 @@ def test_a_japanese_user_reads_no_streamlit_english_on_any_page(start_app, new_p
                 seen[f"{path or 'home'} (region {region})"] = left
     uploader = page.locator("[data-testid='stFileUploaderDropzone']")
     _open(page, f"{server.url}progress?region=1")
-    assert "10MB" in uploader.inner_text()  # the product's limit, not Streamlit's default
+    # Streamlit draws the uploader's button and size line in English only: what shows is the catalogue's words
+    for part, shown in (
+        ("button p", "ファイルを選ぶ"),
+        ("[data-testid='stFileUploaderDropzoneInstructions'] span", "1ファイル 10 MB まで・CSV, XLSX"),
+    ):
+        element = uploader.locator(part)
+        assert element.evaluate("e => getComputedStyle(e).fontSize") == "0px"  # Streamlit's English, not drawn
+        assert element.evaluate("e => getComputedStyle(e, '::after').content") == f'"{shown}"'
     assert seen == {}, f"Streamlit's own English in the Japanese UI: {seen}"
 
 
@@ -96,7 +103,8 @@ def _table_of(page, heading: str, *, rows: int | None = None, columns: int | Non
         for grid in page.locator("[data-testid='stDataFrame']").all():
             headers = grid.locator("[role='columnheader']").all_inner_texts()
             if headers and headers[0].strip() == heading:
-                cells = grid.locator("[role='gridcell']").all_inner_texts()
+                # a row that wraps keeps "H1 name" together with a no-break space: it reads as a space
+                cells = [c.replace("\xa0", " ") for c in grid.locator("[role='gridcell']").all_inner_texts()]
                 width = len(headers)
                 found = len(cells) // max(1, width)
                 if cells and (rows is None or found == rows) and (columns is None or width == columns):
@@ -258,6 +266,7 @@ def _rows_in_view(grid) -> int:
 def test_the_key_columns_rows_and_legends_are_in_view_at_1400_by_1000(start_app, new_page, demo_db, lang) -> None:
     from hubdash import i18n
     from hubdash.domain.periods import FiscalQuarter
+    from hubdash.ui.tables import ROW_PX, TWO_LINES_PX
 
     def t(*keys: str) -> list[str]:  # headers as the reader's language names them (labels run longer in English)
         return [i18n.t(key, lang) for key in keys]
@@ -265,6 +274,15 @@ def test_the_key_columns_rows_and_legends_are_in_view_at_1400_by_1000(start_app,
     server = start_app(lang=lang, db_url=demo_db, env=NO_WATCHER)
     page = new_page(locale="ja-JP" if lang == "ja" else "en-US")
     assert page.viewport_size == {"width": 1400, "height": 1000}
+
+    _open(page, f"{server.url}?region=1")  # who has submitted: each hub and its three newest quarters
+    submitted = _grid(page, *t("col.hub"))
+    box, one_line = submitted.bounding_box(), ROW_PX * 4 + 3  # the header and three hubs
+    assert box is not None
+    if lang == "en":  # the long English hub names and cells wrap onto a second line instead of being cut
+        assert box["height"] >= ROW_PX + 3 * TWO_LINES_PX
+    else:  # the Japanese ones fit on one
+        assert box["height"] <= one_line + 1
 
     _open(page, f"{server.url}progress?region={DEMO}")  # 25 indicators: every row, every column
     entry = _grid(page, *t("col.code"))
@@ -286,7 +304,7 @@ def test_the_key_columns_rows_and_legends_are_in_view_at_1400_by_1000(start_app,
     board = _grid(page, *t("col.hub"))
     quarters = [h.strip() for h in board.locator("[role='columnheader']").all_inner_texts()[1:3]]
     assert quarters == [FiscalQuarter(2026, 3).label(lang), FiscalQuarter(2026, 2).label(lang)]  # latest first
-    assert re.fullmatch(r"H1 .+", board.locator("[role='gridcell']").first.inner_text())  # named, not a code
+    assert re.fullmatch(r"H1\s.+", board.locator("[role='gridcell']").first.inner_text())  # named, not a code
     overdue = _grid(page, *t("col.due"))
     _all_in_view(overdue, *t("col.action_status", "col.hub", "col.action", "col.owner", "col.period"))
     page.get_by_text(i18n.t("pdca_overview.all_regions", lang)).click()

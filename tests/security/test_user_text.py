@@ -49,6 +49,7 @@ SAFE_CALLS = {
 }
 SAFE_CALLS |= {"diff_markdown", "to_html", "escape", "page_title"}
 SAFE_CALLS |= {"share", "rollup_rule", "coverage_text"}  # percentages, the roll-up rule, counts of hubs by quarter
+SAFE_CALLS |= {"css_string"}  # text quoted for a style's content: it cannot end the string or the style
 SAFE_NAMES = {"LANGUAGE_NAMES.__getitem__", "label"}  # format_func values that map to our own text
 # receivers that are not Streamlit: hubdash's own write(), loggers, a progress file Column's header()
 NOT_STREAMLIT = {"logger", "logging", "LOG", "_log", "runtime", "ui", "c", "pdca_export", "export"}
