@@ -11,7 +11,7 @@ from hubdash.services.places import RegionPlaces
 from hubdash.ui import fmt, runtime
 from hubdash.ui.identity import actor
 from hubdash.ui.session import label, t
-from hubdash.ui.tables import table
+from hubdash.ui.tables import row_px_to_fit, table
 from hubdash.ui.text import md
 
 TEMPORARY_KEY = "admin_temporary_password"
@@ -95,8 +95,13 @@ def users_tab(places: list[RegionPlaces]) -> None:
         st.code(temporary[1], language=None)  # shown once, to be handed over
     lines = runtime.read_fresh(user_service.list_users, actor=actor())
     frame = _table(lines, places)
-    widths = dict(zip(frame.columns, (150, 160, 100, 130, 140, 60, 50, 130), strict=True))  # in view at 1400 px
-    table(frame, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
+    widths = dict(zip(frame.columns, (165, 140, 135, 130, 150, 50, 50, 110), strict=True))  # in view at 1400 px
+    names = {c: widths[c] for c in list(frame.columns)[:5]}  # read whole, on two lines if need be
+    table(
+        frame,
+        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()},
+        row_height=row_px_to_fit(frame, names),
+    )
     with st.expander(t("admin.add_user"), icon=":material/person_add:"):
         data = _form("add", places, None)
         password = st.text_input(t("admin.first_password"), type="password", key="add-password")

@@ -12,6 +12,7 @@ from hubdash.domain.permissions import OPEN_MODE_ADMIN, SYSTEM
 from hubdash.exports import audit as words
 from hubdash.services.audit_log import AuditFilter, AuditLine
 from hubdash.ui.session import display, t
+from hubdash.ui.tables import ROW_PX, height, row_px_to_fit
 from hubdash.ui.text import literal, md
 
 DATE_FORMAT = "YYYY/MM/DD"
@@ -68,11 +69,14 @@ def trail(lines: list[AuditLine]) -> None:
     frame = pd.DataFrame([words.row(line, d) for line in lines], columns=headers)
     # pixel widths that keep every column in view at 1400 px; the region is in the details and the file
     widths = (125, 140, 165, 215, 255)  # with the row picker, 932 px
+    # who, what and which object read whole (on two lines if need be); what changed is read whole below
+    row_px = row_px_to_fit(frame, dict(zip(headers[1:4], widths[1:4], strict=True))) or ROW_PX
     picked = st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
-        height=min(35 * (len(lines) + 1) + 3, 490),
+        height=min(height(len(lines), row_px=row_px), 490),
+        row_height=row_px,
         column_order=headers[: len(widths)],
         column_config={h: st.column_config.TextColumn(width=w) for h, w in zip(headers, widths, strict=False)},
         on_select="rerun",

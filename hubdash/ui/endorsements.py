@@ -8,8 +8,7 @@ import streamlit as st
 from hubdash.services import vision as svc
 from hubdash.ui import fmt
 from hubdash.ui.session import label, t
-
-ROW_PX = 35
+from hubdash.ui.tables import row_px_to_fit, table
 
 
 def coverage_frame(coverage: list[svc.SectorCoverage]) -> pd.DataFrame:
@@ -47,17 +46,11 @@ def endorsement_table(coverage: svc.Coverage) -> None:
             t("vision.endorse_comment"): [r.comment for r in rows],
         }
     )
-    st.dataframe(
+    # every column in view at 1400 px; names and comments read whole, on more lines if need be
+    widths = dict(zip(frame.columns, (215, 115, 150, 150, 85, 225), strict=True))
+    table(
         frame,
-        hide_index=True,
-        width="stretch",
-        height=ROW_PX * (min(len(rows), 20) + 1) + 3,
-        column_config={
-            t("col.organisation"): st.column_config.TextColumn(width=230),
-            t("col.sector"): st.column_config.TextColumn(width=130),
-            t("col.endorsement"): st.column_config.TextColumn(width=190),
-            t("col.person"): st.column_config.TextColumn(width=150),
-            t("col.when"): st.column_config.TextColumn(width=100),
-            t("vision.endorse_comment"): st.column_config.TextColumn(width="large"),
-        },
+        max_rows=20,
+        column_config={c: st.column_config.TextColumn(width=w) for c, w in widths.items()},
+        row_height=row_px_to_fit(frame, widths),
     )

@@ -14,7 +14,7 @@ from hubdash.services.indicators import CatalogueEntry
 from hubdash.services.targets import TargetHistoryEntry
 from hubdash.ui import fmt
 from hubdash.ui.session import display, label, t
-from hubdash.ui.tables import table
+from hubdash.ui.tables import row_px_to_fit, table
 
 HINT_TEXT = {
     HintRule.GOAL_WITHOUT_OUTCOME: "indicators.hint_goal_without_outcome",
@@ -28,8 +28,8 @@ HINT_TEXT = {
 
 # 935 px: every column and header in view at 1400 px (labels run longer in English)
 CATALOGUE_WIDTHS = {
-    "ja": (60, 200, 55, 45, 70, 85, 100, 95, 225),
-    "en": (45, 165, 55, 70, 100, 60, 150, 115, 175),
+    "ja": (60, 200, 60, 45, 70, 85, 100, 100, 215),
+    "en": (45, 150, 80, 70, 95, 60, 135, 120, 180),
 }
 
 # how values add up, in the few words a table column has room for
@@ -67,7 +67,13 @@ def catalogue(entries: list[CatalogueEntry]) -> None:
     """The catalogue with every indicator in view and the columns that say what each one is first."""
     frame = catalogue_table(entries)
     widths = dict(zip(frame.columns, CATALOGUE_WIDTHS.get(display().lang, CATALOGUE_WIDTHS["en"]), strict=True))
-    table(frame, max_rows=30, column_config={c: st.column_config.Column(width=w) for c, w in widths.items()})
+    names = {c: widths[c] for c in (t("col.indicator"), t("col.unit"))}  # read whole, on two lines if need be
+    table(
+        frame,
+        max_rows=30,
+        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()},
+        row_height=row_px_to_fit(frame, names),
+    )
 
 
 def targets_table(targets: list[tuple[Target, Indicator, Hub | None]]) -> pd.DataFrame:

@@ -37,7 +37,7 @@ def stage_board(overview: PdcaOverview, every_region: bool) -> None:
         frame,
         max_rows=BOARD_ROWS,
         column_config={name: st.column_config.Column(width=widths[name], pinned=True) for name in names}
-        | {name: st.column_config.Column(width=116) for name in stages},
+        | {name: st.column_config.Column(width=124) for name in stages},
         row_height=row_px_to_fit(frame, {name: widths[name] for name in names}),
     )
 
@@ -75,7 +75,7 @@ def overdue(overview: PdcaOverview) -> None:
         t("col.period"): [fmt.period(a.cycle_period) for a in late],
     }
     # 935 px: every column in view at 1400 px (statuses run longer in English)
-    sizes = (95, 65, 270, 235, 135, 135) if display().lang == "ja" else (95, 95, 220, 250, 160, 115)
+    sizes = (95, 60, 280, 230, 130, 135) if display().lang == "ja" else (95, 95, 220, 250, 160, 115)
     widths = dict(zip(columns, sizes, strict=True))
     frame = pd.DataFrame(columns)
     table(

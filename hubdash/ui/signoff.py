@@ -11,6 +11,7 @@ from hubdash.services import signoff
 from hubdash.services.region_settings import RegionSettings, set_confirmed_only
 from hubdash.ui import fmt, runtime
 from hubdash.ui.session import label, t
+from hubdash.ui.tables import row_px_to_fit, table
 from hubdash.ui.text import flash, literal, md
 
 
@@ -33,7 +34,7 @@ def waiting(lines: list[signoff.SubmissionLine], *, editable: bool) -> None:
     if not lines:
         st.success(t("signoff.nothing_waiting"), icon=":material/task_alt:")
         return
-    st.dataframe(table(lines), hide_index=True, width="stretch")
+    submissions(lines)
     if not editable:
         return
     by_id = {line.submission_id: line for line in lines}
@@ -65,7 +66,7 @@ def waiting(lines: list[signoff.SubmissionLine], *, editable: bool) -> None:
                 st.rerun()
 
 
-def table(lines: list[signoff.SubmissionLine]) -> pd.DataFrame:
+def submissions_frame(lines: list[signoff.SubmissionLine]) -> pd.DataFrame:
     """Submissions with their status, who submitted and who reviewed them."""
     return pd.DataFrame(
         {
@@ -81,9 +82,20 @@ def table(lines: list[signoff.SubmissionLine]) -> pd.DataFrame:
     )
 
 
+def submissions(lines: list[signoff.SubmissionLine]) -> None:
+    """The submissions with every column in view at 1400 px, names and comments read whole."""
+    frame = submissions_frame(lines)
+    widths = dict(zip(frame.columns, (275, 125, 80, 200, 150, 110), strict=True))
+    table(
+        frame,
+        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()},
+        row_height=row_px_to_fit(frame, widths),
+    )
+
+
 def history(lines: list[signoff.SubmissionLine]) -> None:
     """Every submission of the region and, opened, its steps."""
-    st.dataframe(table(lines), hide_index=True, width="stretch")
+    submissions(lines)
     with st.expander(t("signoff.history")):
         for line in lines:
             if len(line.history) < 2 and line.status is SubmissionStatus.SUBMITTED:

@@ -7,12 +7,12 @@ import streamlit as st
 
 from hubdash.domain.vision_parts import PartKey
 from hubdash.services import vision as svc
-from hubdash.ui import fmt
+from hubdash.ui import fmt, tables
 from hubdash.ui.session import t
 from hubdash.ui.text import literal, md, show_diff
 from hubdash.ui.vision import part_name
 
-ROW_PX, MOST_ROWS = 35, 15  # the table shows up to MOST_ROWS revisions before it scrolls
+MOST_ROWS = 15  # the table shows up to MOST_ROWS revisions before it scrolls
 REASON_SHOWN = 40  # characters of the reason in a picker
 
 
@@ -39,19 +39,13 @@ def table(revisions: list[svc.RevisionLine]) -> None:
             t("col.reason"): [r.reason for r in revisions],  # last: the longest, it takes the rest of the width
         }
     )
-    st.dataframe(
+    # in view at 1400 px; the author, the parts and the reason read whole, on more lines if need be
+    widths = dict(zip(frame.columns, (70, 130, 120, 200, 160, 250), strict=True))
+    tables.table(
         frame,
-        hide_index=True,
-        width="stretch",
-        height=ROW_PX * (min(len(revisions), MOST_ROWS) + 1) + 3,
-        column_config={
-            t("col.revision"): st.column_config.NumberColumn(width=70),
-            t("col.when"): st.column_config.TextColumn(width=140),
-            t("col.author"): st.column_config.TextColumn(width=120),
-            t("vision_history.note"): st.column_config.TextColumn(width=235),
-            t("vision_history.changed"): st.column_config.TextColumn(width=160),
-            t("col.reason"): st.column_config.TextColumn(width=600),
-        },
+        max_rows=MOST_ROWS,
+        column_config={c: st.column_config.Column(width=w) for c, w in widths.items()},
+        row_height=tables.row_px_to_fit(frame, {c: widths[c] for c in list(frame.columns)[2:]}),
     )
 
 
