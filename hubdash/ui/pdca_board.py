@@ -30,14 +30,14 @@ def stage_board(overview: PdcaOverview, every_region: bool) -> None:
     stages = {
         fmt.period(p): [label(s) if (s := overview.stages.get((h, p))) else "–" for h in overview.hubs] for p in periods
     }
-    # the names pinned, then the five newest quarters in view at 1400 px (older ones to the right)
+    # the names pinned, then the five (Japanese) or six newest quarters in view at 1400 px, older ones to the right
     widths = {t("col.region"): 110, t("col.hub"): 280}
     frame = pd.DataFrame(names | stages)
     table(
         frame,
         max_rows=BOARD_ROWS,
         column_config={name: st.column_config.Column(width=widths[name], pinned=True) for name in names}
-        | {name: st.column_config.Column(width=124) for name in stages},
+        | {name: st.column_config.Column(width=124 if display().lang == "ja" else 95) for name in stages},
         row_height=row_px_to_fit(frame, {name: widths[name] for name in names}),
     )
 
@@ -75,7 +75,7 @@ def overdue(overview: PdcaOverview) -> None:
         t("col.period"): [fmt.period(a.cycle_period) for a in late],
     }
     # 935 px: every column in view at 1400 px (statuses run longer in English)
-    sizes = (95, 60, 280, 230, 130, 135) if display().lang == "ja" else (95, 95, 220, 250, 160, 115)
+    sizes = (95, 60, 280, 230, 130, 135) if display().lang == "ja" else (95, 95, 250, 250, 155, 85)
     widths = dict(zip(columns, sizes, strict=True))
     frame = pd.DataFrame(columns)
     table(
