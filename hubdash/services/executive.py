@@ -401,10 +401,10 @@ def _region_view(region: Region, scope: _Scope, at: FiscalQuarter | None, *, sin
         else:
             found = standings(line.spec, series_of(actuals, line.hub_id, line.indicator_id), [*quarters, at_index])
             now = found[at_index]
-            for index in quarters:  # the trend counts statuses only
-                if (a := found[index]).achievement_pct is not None:
-                    achievements[index].append(a.achievement_pct)
+            for index in quarters:
                 trend[index].append(found[index].status)
+                if (achieved := found[index].achievement_pct) is not None:
+                    achievements[index].append(achieved)
             counts[now.status] += 1
             if single and line.goal_code is not None:
                 hub_lights[(line.hub_id, coded(line.hub_code or "", line.hub_name or ""), line.goal_code)].append(
