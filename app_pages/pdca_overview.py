@@ -2,10 +2,9 @@
 
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 
-from hubdash import charts, ui
+from hubdash import ui
 from hubdash.services.pdca import pdca_overview
 from hubdash.ui import pdca_board
 
@@ -14,7 +13,7 @@ ui.page_title("pdca_overview.title")
 
 every_region = ui.actor().region_id is None and st.toggle(ui.t("pdca_overview.all_regions"), key="pdca_all_regions")
 today = datetime.now(ui.display().tz).date()  # the reader's day, wherever the server runs
-overview = ui.read(pdca_overview, region_id=None if every_region else region_id, today=today)
+overview = ui.read_shared(pdca_overview, region_id=None if every_region else region_id, today=today)
 if not overview.stages:
     st.info(ui.t("pdca_overview.empty"))
     st.stop()
@@ -45,6 +44,4 @@ else:
     st.success(ui.t("pdca_overview.no_overdue"))
 
 st.subheader(ui.t("pdca_overview.completion"))
-frame = pd.DataFrame({"period": [ui.fmt.period(p) for p, _ in rates], "rate": [r for _, r in rates]})
-titles = {"period": ui.t("col.period"), "rate": ui.t("pdca_overview.completion_axis")}
-st.altair_chart(charts.completion_rate(frame, titles), width="stretch")
+pdca_board.completion_chart(overview, None if every_region else region_id, today)

@@ -497,6 +497,12 @@ def add_unique(session: Session, row: SQLModel) -> bool:
 def driver_rows(session: Session, statement: ClauseElement) -> list[tuple[Any, ...]]:
     """The rows of a SELECT as the driver returns them: plain tuples without SQLAlchemy's per-row work or type
     conversion (read numbers and codes this way, not JSON or times), for reads of hundreds of thousands of rows."""
+    return list(driver_stream(session, statement))
+
+
+def driver_stream(session: Session, statement: ClauseElement) -> Iterator[tuple[Any, ...]]:
+    """driver_rows one row at a time: for a loop that folds many rows into fewer objects, so that each row is
+    freed as soon as it is read (a list of every row would live through, and set off, the garbage collector)."""
     connection = session.connection()
     compiled = cast(SQLCompiler, statement.compile(dialect=connection.dialect))
     params = compiled.params
@@ -505,10 +511,9 @@ def driver_rows(session: Session, statement: ClauseElement) -> list[tuple[Any, .
     )
     result = connection.exec_driver_sql(str(compiled), arguments)
     try:
-        rows: list[tuple[Any, ...]] = list(result.cursor.fetchall())
+        yield from cast(Iterator[tuple[Any, ...]], result.cursor)
     finally:
         result.close()
-    return rows
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -471,6 +471,7 @@ class Measurement(SQLModel, table=True):
         UniqueConstraint("hub_id", "indicator_id", "fiscal_year", "quarter"),
         Index("ix_measurement_indicator_period", "indicator_id", "fiscal_year", "quarter"),
         Index("ix_measurement_hub_period", "hub_id", "fiscal_year", "quarter"),
+        Index("ix_measurement_period_hub", "fiscal_year", "quarter", "hub_id"),  # who reported the recent quarters
     )
     id: int | None = Field(default=None, primary_key=True)
     hub_id: int = Field(foreign_key="hub.id", ondelete="CASCADE")

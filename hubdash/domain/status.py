@@ -293,8 +293,11 @@ def standings(spec: TargetSpec, actuals: Mapping[int, float], indexes: Iterable[
             value = _entered(actuals, at)
             found[at] = _standing(spec, at, None if value is None else 0.0 + value, abs(value or 0.0))
         return found
-    if spec.is_annual or not wanted:
-        return {at: standing(spec, actuals, at) for at in wanted}
+    if not wanted:
+        return {}
+    if spec.is_annual:  # each fiscal year's running total summed once, in _compared's order
+        years: dict[int, list[tuple[float, float]]] = {}
+        return {at: _standing(spec, at, *_year_to_date(actuals, at, years)) for at in wanted}
     # Same summation order as _compared: the baseline, then each quarter since; magnitudes from 0.
     totals: dict[int, tuple[float, float]] = {}
     total, magnitude = spec.baseline_value, 0.0
@@ -310,6 +313,27 @@ def standings(spec: TargetSpec, actuals: Mapping[int, float], indexes: Iterable[
         actual, size = (spec.baseline_value, 0.0) if at <= spec.baseline_index else totals.get(at, (None, 0.0))
         found[at] = _standing(spec, at, actual, size)
     return found
+
+
+def _year_to_date(
+    actuals: Mapping[int, float], at_index: int, years: dict[int, list[tuple[float, float]]]
+) -> tuple[float | None, float]:
+    """An annual flow's compared value at a quarter and the size of its entries, as _compared sums them; `years`
+    keeps each fiscal year's running totals (up to its first missing quarter) for the next quarter asked."""
+    start = at_index - at_index % 4
+    sums = years.get(start)
+    if sums is None:
+        sums, total, magnitude = [], 0.0, 0.0
+        for index in range(start, start + 4):
+            value = _entered(actuals, index)
+            if value is None:
+                break
+            total += value
+            magnitude += abs(value)
+            sums.append((total, magnitude))
+        years[start] = sums
+    offset = at_index % 4
+    return sums[offset] if offset < len(sums) else (None, 0.0)
 
 
 def _standing(spec: TargetSpec, at_index: int, actual: float | None, magnitude: float) -> Standing:

@@ -23,18 +23,16 @@ from hubdash.domain.enums import IndicatorKind, PdcaStage, Status
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import Actor, Permission, require
 from hubdash.domain.rollup import DEFAULT_RULE, Rollup, RollupRule, behind_order, roll_up
-from hubdash.domain.status import TargetSpec, path_distance, standings
+from hubdash.domain.status import Standing, path_distance, standing, standings
 from hubdash.fmt import coded
 from hubdash.models import Hub, PdcaCycle, Region, StrategicGoal, id_of
 from hubdash.services.dashboard import rounded
 from hubdash.services.progress import (
     Actuals,
-    IndicatorProgress,
     TargetLine,
     as_of_quarter,
-    judged,
     scope_actuals,
-    status_counts,
+    series_of,
     target_lines,
 )
 from hubdash.services.reporting import Coverage, coverage, reporting
@@ -186,7 +184,7 @@ def executive_summary(
     achievements: dict[int, list[float]] = defaultdict(list)
     goal_titles: dict[str, str] = {}
     for region in regions:
-        view = _region_view(region, scope, at)
+        view = _region_view(region, scope, at, single=single)
         summaries.append(view.summary)
         risks.extend(view.risks)
         for index, statuses in view.trend.items():
@@ -358,13 +356,27 @@ class _Scope:
             goals[region].append((code, title))
         return cls(
             targets,
-            scope_actuals(session=session, region_id=region_id),
+            scope_actuals(session=session, region_id=region_id, quarters=_window(targets, at)),
             goals,
             _pdca_completion(session, region_id, at),
         )
 
 
-def _region_view(region: Region, scope: _Scope, at: FiscalQuarter | None) -> _RegionView:
+def _window(targets: dict[int, list[TargetLine]], at: FiscalQuarter | None) -> tuple[int, int] | None:
+    """The quarters whose values the summary as of `at` reads (None: every quarter, for each region's latest).
+
+    A status at a quarter reads a level's value of that quarter, an annual flow's values of its fiscal year so far,
+    a cumulative flow's values since its baseline; the trend does so at each of its quarters up to `at`.
+    """
+    if at is None:
+        return None
+    first = at.index - TREND_QUARTERS + 1
+    first -= first % 4  # the fiscal year of the trend's first quarter
+    baselines = [line.spec.baseline_index + 1 for lines in targets.values() for line in lines]
+    return min([first, *baselines]), at.index
+
+
+def _region_view(region: Region, scope: _Scope, at: FiscalQuarter | None, *, single: bool) -> _RegionView:
     region_id = id_of(region)
     actuals = scope.actuals.get(region_id, {})
     lines = scope.targets.get(region_id, [])
@@ -374,21 +386,37 @@ def _region_view(region: Region, scope: _Scope, at: FiscalQuarter | None) -> _Re
         trend_at = None
     else:
         trend_at = at
-    assessed = [judged(line, actuals, at) for line in lines]
-    specs = {line.target_id: line.spec for line in lines}
-    rows = [_target_row(region, p, specs[p.target_id], trend_at) for p in assessed]
+    # Each target's standing at the quarter and, for hub targets, at each quarter of the trend, in one pass over
+    # its values (standings); the summary shows no projection, so none is made.
+    trend: dict[int, list[Status]] = defaultdict(list)
+    achievements: dict[int, list[float]] = defaultdict(list)
+    quarters = range(trend_at.index - TREND_QUARTERS + 1, trend_at.index + 1) if trend_at is not None else range(0)
+    rows: list[TargetRow] = []
+    counts = dict.fromkeys(Status, 0)
+    hub_lights: dict[tuple[int, str, str], list[Status]] = defaultdict(list)
+    for line in lines:
+        at_index = at.index if at else line.spec.baseline_index
+        if line.hub_id is None:
+            now = standing(line.spec, series_of(actuals, None, line.indicator_id), at_index)
+        else:
+            found = standings(line.spec, series_of(actuals, line.hub_id, line.indicator_id), [*quarters, at_index])
+            now = found[at_index]
+            for index in quarters:
+                trend[index].append(found[index].status)
+                if (achieved := found[index].achievement_pct) is not None:
+                    achievements[index].append(achieved)
+            counts[now.status] += 1
+            if single and line.goal_code is not None:
+                hub_lights[(line.hub_id, coded(line.hub_code or "", line.hub_name or ""), line.goal_code)].append(
+                    now.status
+                )
+        rows.append(_target_row(region, line, now, trend_at))
     hub_rows = [r for r in rows if r.hub_id is not None]
-    counts = status_counts([p for p in assessed if p.hub_id is not None])
     goals = []
     for code, title in scope.goals.get(region_id, []):
         mine = [r for r in hub_rows if r.goal_code == code]
         goals.append(GoalStatus(code, title, roll_up(r.status for r in mine), mine))
-    hub_lights: dict[tuple[int, str, str], list[Status]] = defaultdict(list)
-    for p in assessed:
-        if p.hub_id is not None and p.goal_code is not None:
-            hub_lights[(p.hub_id, coded(p.hub_code or "", p.hub_name or ""), p.goal_code)].append(p.status)
     risks = [r for r in rows if r.kind is IndicatorKind.OUTCOME and r.behind is not None and r.behind > 0]
-    trend, achievements = _trend(actuals, lines, trend_at)
     previous = roll_up(trend[trend_at.index - 1]) if trend_at is not None and trend.get(trend_at.index - 1) else None
     rollup = roll_up(r.status for r in hub_rows)
     return _RegionView(
@@ -404,49 +432,27 @@ def _region_view(region: Region, scope: _Scope, at: FiscalQuarter | None) -> _Re
     )
 
 
-def _target_row(region: Region, p: IndicatorProgress, spec: TargetSpec, at: FiscalQuarter | None) -> TargetRow:
-    a = p.assessment
+def _target_row(region: Region, line: TargetLine, now: Standing, at: FiscalQuarter | None) -> TargetRow:
     behind = None
-    if a.gap is not None and at is not None:
-        distance = path_distance(spec, at.index)  # pro-rated by the target's profile for annual flows
-        behind = -a.gap / distance * 100 if distance else (0.0 if a.gap >= 0 else float("inf"))
+    if now.gap is not None and at is not None:
+        distance = path_distance(line.spec, at.index)  # pro-rated by the target's profile for annual flows
+        behind = -now.gap / distance * 100 if distance else (0.0 if now.gap >= 0 else float("inf"))
     return TargetRow(
         region_id=id_of(region),
         region=region.name,
-        hub_id=p.hub_id,
-        hub=coded(p.hub_code or "", p.hub_name or "") if p.hub_id is not None else None,
-        indicator_id=p.indicator_id,
-        indicator=coded(p.indicator_code, p.indicator_name),
-        unit=p.unit,
-        kind=IndicatorKind(p.kind),
-        goal_code=p.goal_code,
-        status=p.status,
-        actual=a.actual,
-        expected=a.expected,
-        achievement=a.achievement_pct,
+        hub_id=line.hub_id,
+        hub=coded(line.hub_code or "", line.hub_name or "") if line.hub_id is not None else None,
+        indicator_id=line.indicator_id,
+        indicator=coded(line.indicator_code, line.indicator_name),
+        unit=line.unit,
+        kind=IndicatorKind(line.kind),
+        goal_code=line.goal_code,
+        status=now.status,
+        actual=now.actual,
+        expected=now.expected,
+        achievement=now.achievement_pct,
         behind=behind,
     )
-
-
-def _trend(
-    actuals: Actuals, lines: list[TargetLine], at: FiscalQuarter | None
-) -> tuple[dict[int, list[Status]], dict[int, list[float]]]:
-    """The status and achievement of every hub target at each of the last quarters up to `at`."""
-    if at is None:
-        return {}, {}
-    statuses: dict[int, list[Status]] = defaultdict(list)
-    achievements: dict[int, list[float]] = defaultdict(list)
-    quarters = range(at.index - TREND_QUARTERS + 1, at.index + 1)
-    for line in lines:
-        if line.hub_id is None:
-            continue
-        series = actuals.get((line.hub_id, line.indicator_id), {})
-        # no projection: the trend only counts statuses
-        for index, a in standings(line.spec, series, quarters).items():
-            statuses[index].append(a.status)
-            if a.achievement_pct is not None:
-                achievements[index].append(a.achievement_pct)
-    return statuses, achievements
 
 
 def _pdca_completion(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from hubdash import audit, db
@@ -348,25 +349,34 @@ class PdcaOverview:
 def pdca_overview(*, session: Session, region_id: int | None, today: date, quarters: int = 8) -> PdcaOverview:
     """The overview of one region (or every region when None) as of `today`: the board shows `quarters` quarters."""
     current = FiscalQuarter.from_date(today)
-    hub_query = select(Hub, Region).join(Region, col(Region.id) == Hub.region_id).order_by(Region.code, Hub.code)
-    cycle_query = select(PdcaCycle).join(Hub, col(Hub.id) == PdcaCycle.hub_id)
+    hub_query = (
+        sa_select(col(Hub.id), col(Hub.code), col(Hub.name), col(Region.name))
+        .join(Region, col(Region.id) == Hub.region_id)
+        .order_by(col(Region.code), col(Hub.code))
+    )
+    # the few columns the board shows, not whole cycles (their texts): the country has thousands of cycles
+    cycle_query = sa_select(
+        col(PdcaCycle.hub_id),
+        col(PdcaCycle.fiscal_year),
+        col(PdcaCycle.quarter),
+        col(PdcaCycle.cadence),
+        col(PdcaCycle.stage),
+    ).join(Hub, col(Hub.id) == PdcaCycle.hub_id)
     if region_id is not None:
-        hub_query = hub_query.where(Hub.region_id == region_id)
-        cycle_query = cycle_query.where(Hub.region_id == region_id)
-    found = session.exec(hub_query).all()
+        hub_query = hub_query.where(col(Hub.region_id) == region_id)
+        cycle_query = cycle_query.where(col(Hub.region_id) == region_id)
+    found = session.execute(hub_query).all()
     hubs = {
-        id_of(hub): coded(hub.code, hub.name)
-        if region_id is not None
-        else f"{region.name} / {coded(hub.code, hub.name)}"
-        for hub, region in found
+        hub_id: coded(code, name) if region_id is not None else f"{region} / {coded(code, name)}"
+        for hub_id, code, name, region in found
     }
-    regions = {hubs[id_of(hub)]: region.name for hub, region in found}
-    short = {hubs[id_of(hub)]: (hub.code, coded(hub.code, hub.name)) for hub, region in found}
+    regions = {hubs[hub_id]: region for hub_id, _, _, region in found}
+    short = {hubs[hub_id]: (code, coded(code, name)) for hub_id, code, name, _ in found}
     stages: dict[tuple[str, FiscalQuarter], PdcaStage] = {}
-    for cycle in session.exec(cycle_query):
-        first = FiscalQuarter(cycle.fiscal_year, cycle.quarter)
-        for n in range(cadence_quarters(cycle.cadence)):
-            stages[(hubs[cycle.hub_id], first + n)] = PdcaStage(cycle.stage)
+    for hub_id, fiscal_year, quarter, cadence, stage in session.execute(cycle_query):
+        first = FiscalQuarter(fiscal_year, quarter)
+        for n in range(cadence_quarters(cadence)):
+            stages[(hubs[hub_id], first + n)] = PdcaStage(stage)
     names = list(hubs.values())  # in order of region and hub code
     covered = {p for _, p in stages} | {current}
     first_period, last_period = min(covered), max(max(covered), current)
@@ -390,7 +400,16 @@ def pdca_overview(*, session: Session, region_id: int | None, today: date, quart
 
 def _overdue(session: Session, region_id: int | None, today: date, hubs: dict[int, str]) -> list[OverdueAction]:
     query = (
-        select(ActionItem, Organisation.name, PdcaCycle.fiscal_year, PdcaCycle.quarter)
+        sa_select(
+            col(ActionItem.id),
+            col(ActionItem.hub_id),
+            col(ActionItem.title),
+            col(Organisation.name),
+            col(ActionItem.due_date),
+            col(ActionItem.status),
+            col(PdcaCycle.fiscal_year),
+            col(PdcaCycle.quarter),
+        )
         .join(Organisation, col(Organisation.id) == ActionItem.owner_organisation_id)
         .join(PdcaCycle, col(PdcaCycle.id) == ActionItem.cycle_id)
         .join(Hub, col(Hub.id) == ActionItem.hub_id)
@@ -401,21 +420,21 @@ def _overdue(session: Session, region_id: int | None, today: date, hubs: dict[in
     # scan for all of them beats a NOT EXISTS per candidate.
     carried = select(ActionItem.carried_from_id).where(col(ActionItem.carried_from_id).is_not(None))
     if region_id is not None:
-        query = query.where(Hub.region_id == region_id)
+        query = query.where(col(Hub.region_id) == region_id)
         carried = carried.where(col(ActionItem.hub_id).in_(list(hubs)))
     carried_on = set(session.exec(carried).all())
     return [
         OverdueAction(
-            id_of(a),
-            hubs[a.hub_id],
-            a.title,
+            action_id,
+            hubs[hub_id],
+            title,
             owner,
-            a.due_date or today,  # due_date < today was the query's condition
-            a.status,
+            due or today,  # due_date < today was the query's condition
+            ActionStatus(status),
             FiscalQuarter(fy, q),
         )
-        for a, owner, fy, q in session.exec(query)
-        if a.id not in carried_on
+        for action_id, hub_id, title, owner, due, status, fy, q in session.execute(query)
+        if action_id not in carried_on
     ]
 
 

@@ -88,22 +88,36 @@ def latest_quarter(*, session: Session, region_id: int) -> FiscalQuarter | None:
     return FiscalQuarter(row[0], row[1]) if row else None
 
 
-def scope_actuals(*, session: Session, region_id: int | None = None) -> dict[int, Actuals]:
-    """Quarterly values of one region (or of every region), by region id, then as region_actuals; one query."""
-    statement = sa_select(
-        col(Hub.region_id),
-        col(Measurement.hub_id),
-        col(Measurement.indicator_id),
-        col(Measurement.fiscal_year),
-        col(Measurement.quarter),
-        col(Measurement.value),
-    ).join(Hub, col(Hub.id) == Measurement.hub_id)
+def scope_actuals(
+    *, session: Session, region_id: int | None = None, quarters: tuple[int, int] | None = None
+) -> dict[int, Actuals]:
+    """Quarterly values of one region (or of every region), by region id, then as region_actuals; one query.
+
+    `quarters`: only the values of the quarters from the first to the last index given (both included).
+    """
+    index = quarter_index(col(Measurement.fiscal_year), col(Measurement.quarter))
+    statement = sa_select(col(Measurement.hub_id), col(Measurement.indicator_id), index, col(Measurement.value))
+    hubs = sa_select(col(Hub.id), col(Hub.region_id))
     if region_id is not None:
-        statement = statement.where(col(Hub.region_id) == region_id)
+        statement = statement.join(Hub, col(Hub.id) == Measurement.hub_id).where(col(Hub.region_id) == region_id)
+        hubs = hubs.where(col(Hub.region_id) == region_id)
+    if quarters is not None:
+        first, last = quarters
+        # by year first, so that an index on the periods serves it: years around the window, then the quarters
+        statement = statement.where(
+            col(Measurement.fiscal_year).between(first // 4, last // 4), index.between(first, last)
+        )
+    series: Actuals = {}
+    # plain numbers, many of them: read as the driver returns them, each row freed once folded in
+    for hub_id, indicator_id, quarter, value in db.driver_stream(session, statement):
+        key = (hub_id, indicator_id)
+        if (values := series.get(key)) is None:
+            values = series[key] = {}
+        values[quarter] = value
+    region_of: dict[int, int] = dict(session.execute(hubs).all())
     found: dict[int, Actuals] = defaultdict(lambda: defaultdict(dict))
-    # plain numbers, many of them: read as the driver returns them
-    for region, hub_id, indicator_id, fy, q, value in db.driver_rows(session, statement):
-        found[region][(hub_id, indicator_id)][quarter_index(fy, q)] = value
+    for key, values in series.items():
+        found[region_of[key[0]]][key] = values
     return found
 
 

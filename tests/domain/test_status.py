@@ -835,3 +835,14 @@ def test_statuses_of_many_quarters_are_those_of_standing(case, data):
         del actuals[data.draw(st.sampled_from(sorted(actuals)))]  # a gap stops a running total
     wanted = data.draw(st.lists(st.integers(spec.baseline_index - 6, at_index + 2), max_size=12))
     assert statuses(spec, actuals, wanted) == {at: standing(spec, actuals, at).status for at in wanted}
+
+
+@given(cases(), st.data())
+def test_standings_of_many_quarters_are_those_of_standing(case, data):
+    from hubdash.domain.status import standings
+
+    spec, actuals, at_index = case
+    if data.draw(st.booleans()) and actuals:
+        del actuals[data.draw(st.sampled_from(sorted(actuals)))]  # a gap stops a running total
+    wanted = data.draw(st.lists(st.integers(spec.baseline_index - 6, at_index + 2), max_size=12))
+    assert standings(spec, actuals, wanted) == {at: standing(spec, actuals, at) for at in sorted(set(wanted))}

@@ -214,3 +214,23 @@ def test_the_entry_workbook_labels_last_quarter_and_the_compared_basis(session: 
         "expected, compared as (on track from)",
     )
     assert rows[1][7:] == (12, "Quarter-end value", 15)  # 15 expected by FY2024Q2 on the way from 10 to 50
+
+
+def test_the_values_of_a_window_of_quarters_are_those_quarters_of_every_region(session: Session) -> None:
+    from hubdash.services.progress import scope_actuals
+
+    values = {"FY2023Q3": 1.0, "FY2023Q4": 2.0, "FY2024Q1": 3.0, "FY2024Q4": 4.0, "FY2025Q1": 5.0}
+    hubs = []
+    for code in ("r1", "r2"):
+        region = factories.region(session, code)
+        hubs.append(factories.hub(session, region.id))
+        factories.quarterly_values(session, hubs[-1], factories.indicator(session, region.id), values)
+    every = scope_actuals(session=session)
+    first, last = FiscalQuarter(2023, 4).index, FiscalQuarter(2024, 4).index
+
+    window = scope_actuals(session=session, quarters=(first, last))
+
+    assert {r: {k: dict(v) for k, v in a.items()} for r, a in window.items()} == {
+        r: {k: {i: x for i, x in v.items() if first <= i <= last} for k, v in a.items()} for r, a in every.items()
+    }
+    assert sorted(next(iter(window[hubs[0].region_id].values())).values()) == [2.0, 3.0, 4.0]
