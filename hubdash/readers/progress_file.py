@@ -599,10 +599,14 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRow
     bad_value = np.zeros(len(lines), dtype=bool)
     bad_value[bad_values] = True
     bad = hub_empty | indicator_empty | bad_period | bad_value
-    found: list[RowError] = []
     texts = period_text.tolist()
     value_texts = value_text[filled].tolist()
+    # every problem is counted; only the first MAX_LISTED_ERRORS (by row) are described
+    counts = hub_empty.astype(np.int64) + indicator_empty + bad_period + bad_value
+    found: list[RowError] = []
     for at in np.flatnonzero(bad).tolist():
+        if len(found) >= MAX_LISTED_ERRORS:
+            break
         line = int(lines[at])
         if hub_empty[at]:
             found.append(problem(line, HUB.name, "", "progress.hub_empty"))
@@ -614,6 +618,7 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRow
             found.append(RowError(line, PERIOD.name, texts[at], reason.message))
         if bad_value[at]:
             found.append(problem(line, VALUE.name, value_texts[at], "progress.not_a_number"))
+    total = int(counts.sum())
     good = ~bad
     note = column(NOTE)[filled].str.strip()
     quoted = note.str.startswith("'").to_numpy(dtype=bool)
@@ -635,17 +640,16 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRow
         keys = ["region", "hub", "indicator", "period"]
         first_seen = {tuple(k[:-1]): k[-1] for k in frame.loc[~twice, [*keys, "row"]].itertuples(index=False)}
         shown = dict(zip(lines.tolist(), texts, strict=True))
-        for r, h, i, p, line in frame.loc[twice, [*keys, "row"]].itertuples(index=False):
+        repeated = frame.loc[twice, [*keys, "row"]]
+        for r, h, i, p, line in repeated.head(MAX_LISTED_ERRORS).itertuples(index=False):
             period = FiscalQuarter.from_index(int(p))
             what = Message("progress.value_name", {"what": f"{h} / {i}", "period": period})
-            found.append(
-                problem(
-                    int(line), PERIOD.name, shown[line], "progress.twice", what=what, first=first_seen[(r, h, i, p)]
-                )
-            )
+            first = first_seen[(r, h, i, p)]
+            found.append(problem(int(line), PERIOD.name, shown[line], "progress.twice", what=what, first=first))
+        total += len(repeated)
         found.sort(key=lambda e: e.row)  # stable: a row's own problems keep their order
         frame = frame.loc[~twice]
     errors = RowErrors()
-    for error in found:
-        errors.add(error)
+    errors.kept = found[:MAX_LISTED_ERRORS]
+    errors.total = total
     return ProgressRows(frame), blank, errors
