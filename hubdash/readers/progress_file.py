@@ -537,10 +537,17 @@ class ProgressRows(Sequence[ProgressRow]):
     __hash__ = None  # type: ignore[assignment]  # mutable like a list: no hash
 
 
-def _unique_map(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
+def _unique_map(values: np.ndarray, func: Callable[[str], object]) -> np.ndarray:
     """`func` of each cell, called once per distinct text (a file repeats its codes and quarters)."""
-    found = {text: func(text) for text in pd.unique(values.to_numpy(dtype=object))}
-    return values.map(found)
+    codes, uniques = pd.factorize(values)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(text) for text in uniques]
+    return mapped[codes]
+
+
+def _objects(values: np.ndarray) -> pd.Series:
+    """Python strings as a column of Python objects (pandas would convert them to Arrow strings and back)."""
+    return pd.Series(values, dtype=object)
 
 
 def _numbers(texts: list[str]) -> tuple[np.ndarray, list[int]]:
@@ -569,6 +576,12 @@ def _period_or_error(text: str) -> FiscalQuarter | PeriodError:
         return exc
 
 
+def _period_index(text: str) -> int:
+    """The quarter index of a period's text, or -1 when it names none (a quarter index is never negative)."""
+    found = _period_or_error(text)
+    return -1 if isinstance(found, PeriodError) else found.index
+
+
 def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRows, list[int], RowErrors]:
     """Check every row, column by column (a file may hold hundreds of thousands of rows)."""
     lines = np.asarray(body.index, dtype=np.int64)
@@ -586,16 +599,15 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRow
         has_text = unfilled.apply(lambda c: c.astype(str).str.strip() != "").any(axis=1)
         blank = [int(line) for line in unfilled.index[has_text.to_numpy(dtype=bool)]]
     lines = lines[filled]
-    hub = _unique_map(column(HUB)[filled], _text)
-    indicator = _unique_map(column(INDICATOR)[filled], _text)
-    region = _unique_map(column(REGION)[filled], _text)
-    period_text = _unique_map(column(PERIOD)[filled], clean_text)
-    parsed = {text: _period_or_error(text) for text in pd.unique(period_text.to_numpy(dtype=object))}
-    period_index = period_text.map({t: p.index if isinstance(p, FiscalQuarter) else -1 for t, p in parsed.items()})
-    bad_period = period_text.map({t: isinstance(p, PeriodError) for t, p in parsed.items()}).to_numpy(dtype=bool)
+    hub = _unique_map(column(HUB).to_numpy(dtype=object)[filled], _text)
+    indicator = _unique_map(column(INDICATOR).to_numpy(dtype=object)[filled], _text)
+    region = _unique_map(column(REGION).to_numpy(dtype=object)[filled], _text)
+    period_text = _unique_map(column(PERIOD).to_numpy(dtype=object)[filled], clean_text)
+    period_index = _unique_map(period_text, _period_index).astype(np.int64)
+    bad_period = period_index < 0
     values, bad_values = _numbers(value_text[filled].tolist())
-    hub_empty = (hub == "").to_numpy(dtype=bool)
-    indicator_empty = (indicator == "").to_numpy(dtype=bool)
+    hub_empty = hub == ""
+    indicator_empty = indicator == ""
     bad_value = np.zeros(len(lines), dtype=bool)
     bad_value[bad_values] = True
     bad = hub_empty | indicator_empty | bad_period | bad_value
@@ -613,7 +625,7 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRow
         if indicator_empty[at]:
             found.append(problem(line, INDICATOR.name, "", "progress.indicator_empty"))
         if bad_period[at]:
-            reason = parsed[texts[at]]
+            reason = _period_or_error(texts[at])
             assert isinstance(reason, PeriodError)
             found.append(RowError(line, PERIOD.name, texts[at], reason.message))
         if bad_value[at]:
@@ -627,12 +639,12 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRow
     frame = pd.DataFrame(
         {
             "row": lines[good],
-            "region": region.to_numpy(dtype=object)[good],
-            "hub": hub.to_numpy(dtype=object)[good],
-            "indicator": indicator.to_numpy(dtype=object)[good],
-            "period": period_index.to_numpy(dtype=np.int64)[good],
+            "region": _objects(region[good]),
+            "hub": _objects(hub[good]),
+            "indicator": _objects(indicator[good]),
+            "period": period_index[good],
             "value": values[good],
-            "note": note.to_numpy(dtype=object)[good],
+            "note": _objects(note.to_numpy(dtype=object)[good]),
         }
     )
     twice = frame.duplicated(["region", "hub", "indicator", "period"], keep="first").to_numpy(dtype=bool)

@@ -364,13 +364,13 @@ def plan_import(
             "indicator_id": ids[codes, 1],
             "period": file["period"].to_numpy(),
             "value": file["value"].to_numpy(),
-            "note": file["note"].to_numpy(dtype=object),
+            "note": pd.Series(file["note"].to_numpy(dtype=object), dtype=object),
         }
     )
     stored = _stored_frame(session, sorted(set(ids[:, 0].tolist())))
     planned = values.merge(stored, how="left", on=["hub_id", "indicator_id", "period"], sort=False)
     planned["existing_note"] = planned["existing_note"].fillna("")
-    planned["label"] = labels[codes]
+    planned["label"] = pd.Series(labels[codes], dtype=object)
     planned = planned[list(_PLAN_COLUMNS)]
     there = planned["existing_id"].notna().to_numpy(dtype=bool)
     same = (
