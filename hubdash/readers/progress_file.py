@@ -576,6 +576,12 @@ def _period_or_error(text: str) -> FiscalQuarter | PeriodError:
         return exc
 
 
+def _note(text: str) -> str:
+    """A note as written (free text: no NFKC), without surrounding spaces or a formula's apostrophe."""
+    note = text.strip()
+    return unquote_formula(note) if note.startswith("'") else note
+
+
 def _period_index(text: str) -> int:
     """The quarter index of a period's text, or -1 when it names none (a quarter index is never negative)."""
     found = _period_or_error(text)
@@ -632,10 +638,7 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRow
             found.append(problem(line, VALUE.name, value_texts[at], "progress.not_a_number"))
     total = int(counts.sum())
     good = ~bad
-    note = column(NOTE)[filled].str.strip()
-    quoted = note.str.startswith("'").to_numpy(dtype=bool)
-    if quoted.any():
-        note = note.where(~quoted, note.map(unquote_formula))  # free text: kept as written, no NFKC
+    note = _unique_map(column(NOTE).to_numpy(dtype=object)[filled], _note)
     frame = pd.DataFrame(
         {
             "row": lines[good],
@@ -644,7 +647,7 @@ def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRow
             "indicator": _objects(indicator[good]),
             "period": period_index[good],
             "value": values[good],
-            "note": _objects(note.to_numpy(dtype=object)[good]),
+            "note": _objects(note[good]),
         }
     )
     twice = frame.duplicated(["region", "hub", "indicator", "period"], keep="first").to_numpy(dtype=bool)

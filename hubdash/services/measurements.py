@@ -300,9 +300,13 @@ def plan_import(
     file = ProgressRows.of(rows).frame
     hubs = _hubs_by_code(session, set(pd.unique(file["hub"].to_numpy(dtype=object)).tolist()))
     region_ids = {region.id for matches in hubs.values() for _, region in matches}
-    indicators: dict[tuple[int, str], Indicator] = {
-        (i.region_id, i.code): i
-        for i in session.exec(select(Indicator).where(col(Indicator.region_id).in_(region_ids))).all()
+    indicators: dict[tuple[int, str], int] = {
+        (region, code): indicator_id
+        for indicator_id, region, code in session.execute(
+            sa_select(col(Indicator.id), col(Indicator.region_id), col(Indicator.code)).where(
+                col(Indicator.region_id).in_(region_ids)
+            )
+        ).all()
     }
 
     def find_hub(region: str, hub_code: str) -> tuple[Hub, Region, bool] | RowError:
@@ -333,12 +337,12 @@ def plan_import(
             return found
         hub, found_region, mine = found
         assert hub.id is not None and found_region.id is not None  # read from the database
-        indicator = indicators.get((found_region.id, indicator_code))
-        if indicator is None or indicator.id is None:
+        indicator_id = indicators.get((found_region.id, indicator_code))
+        if indicator_id is None:
             return problem(0, INDICATOR.name, indicator_code, "progress.unknown_indicator", region=found_region.name)
         if not mine:
             return problem(0, HUB.name, hub_code, "progress.hub_not_yours", name=actor.name)
-        return (hub.id, indicator.id, f"{hub.code} / {indicator.code}")
+        return (hub.id, indicator_id, f"{hub.code} / {indicator_code}")
 
     # Resolve each distinct (region, hub, indicator) once: a file repeats them for every quarter.
     codes, distinct = _distinct(file, ["region", "hub", "indicator"])
@@ -963,13 +967,15 @@ def plan_upload(
     values = pd.concat([_frame(v)[["hub_id", "indicator_id"]] for v in (plan.new, plan.changed, plan.unchanged)])
     hub_ids = sorted(set(values["hub_id"].tolist()))
     indicator_ids = sorted(set(values["indicator_id"].tolist()))
-    hubs = session.exec(select(Hub).where(col(Hub.id).in_(hub_ids))).all() if hub_ids else []
-    indicators = session.exec(select(Indicator).where(col(Indicator.id).in_(indicator_ids))).all() if hub_ids else []
+    hub_names = sa_select(col(Hub.id), col(Hub.code), col(Hub.name)).where(col(Hub.id).in_(hub_ids))
+    indicator_names = sa_select(col(Indicator.id), col(Indicator.code), col(Indicator.name)).where(
+        col(Indicator.id).in_(indicator_ids)
+    )
     return UploadPlan(
         plan,
         parsed.blank_rows,
-        {id_of(h): coded(h.code, h.name) for h in hubs},
-        {id_of(i): coded(i.code, i.name) for i in indicators},
+        {hub_id: coded(code, name) for hub_id, code, name in session.execute(hub_names).all()},
+        {indicator_id: coded(code, name) for indicator_id, code, name in session.execute(indicator_names).all()},
     )
 
 
