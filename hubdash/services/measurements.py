@@ -408,31 +408,29 @@ def _stored_frame(session: Session, hub_ids: Sequence[int]) -> pd.DataFrame:
         query = sa_select(
             table.c.hub_id,
             table.c.indicator_id,
-            table.c.fiscal_year,
-            table.c.quarter,
+            quarter_index(table.c.fiscal_year, table.c.quarter),
             table.c.id,
             table.c.value,
             table.c.note,
             table.c.version,
         ).where(table.c.hub_id.in_([int(h) for h in hub_ids[start : start + _ID_CHUNK]]))
         sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-        rows.extend(connection.exec_driver_sql(sql).cursor.fetchall())
-    names = ["hub_id", "indicator_id", "fiscal_year", "quarter", "existing_id", "existing_value", "existing_note"]
-    frame = pd.DataFrame(rows, columns=[*names, "existing_version"])
-    frame = frame.astype(
+        result = connection.exec_driver_sql(sql)
+        rows.extend(result.cursor.fetchall())  # plain tuples: no Row objects for 188,000 values
+        result.close()
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
+    hub, indicator, period, m_id, value, note, version = columns
+    return pd.DataFrame(
         {
-            "hub_id": "int64",
-            "indicator_id": "int64",
-            "fiscal_year": "int64",
-            "quarter": "int64",
-            "existing_id": "float64",
-            "existing_value": "float64",
-            "existing_note": object,
-            "existing_version": "float64",
+            "hub_id": np.array(hub, dtype=np.int64),
+            "indicator_id": np.array(indicator, dtype=np.int64),
+            "period": np.array(period, dtype=np.int64),
+            "existing_id": np.array(m_id, dtype=np.float64),
+            "existing_value": np.array(value, dtype=np.float64),
+            "existing_note": pd.Series(note, dtype=object),
+            "existing_version": np.array(version, dtype=np.float64),
         }
     )
-    frame["period"] = quarter_index(frame["fiscal_year"], frame["quarter"])
-    return frame.drop(columns=["fiscal_year", "quarter"])
 
 
 # (hub id, indicator id) -> {quarter index: (measurement id, value, note, version)}
