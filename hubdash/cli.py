@@ -199,7 +199,8 @@ def import_progress(file: Path, dry_run: bool, submit: bool) -> None:
     data = _input_file(file, MAX_BYTES)
     engine = _engine()
     # A national file makes hundreds of thousands of small objects and no garbage cycles worth collecting:
-    # the cycle collector, walking them all again and again, would cost a fifth of the import.
+    # the cycle collector would walk them all again and again (0.2-0.5 s of a national import, measured).
+    collecting = gc.isenabled()
     gc.disable()
     try:
         with db.session_scope(engine) as session:
@@ -220,7 +221,8 @@ def import_progress(file: Path, dry_run: bool, submit: bool) -> None:
         click.echo(f"error: {file.name}: {exc}", err=True)
         sys.exit(1)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     click.echo(f"{file.name}: imported; {summary}")
 
 
