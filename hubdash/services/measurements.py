@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, overload
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Column, Connection, Table, insert, tuple_
+from sqlalchemy import Column, Connection, insert, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -548,24 +548,6 @@ def _bound(connection: Connection, column: Column[Any], value: object) -> object
     return processor(value) if processor else value
 
 
-def _driver_insert(
-    connection: Connection, table: Table, columns: Sequence[str]
-) -> Callable[[list[tuple[object, ...]]], None]:
-    """An executemany INSERT straight to the driver: bulk rows skip SQLAlchemy's per-row parameter handling
-    and its statement listeners (text must be without U+0000: db.drop_nul)."""
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
-    sql = str(compiled)
-    positional = connection.dialect.positional
-    names = list(compiled.params)  # the named placeholders (pyformat drivers), in column order
-
-    def run(rows: list[tuple[object, ...]]) -> None:
-        db.executemany_plain(
-            connection, sql, rows if positional else [dict(zip(names, row, strict=True)) for row in rows]
-        )
-
-    return run
-
-
 def _write_values(
     session: Session,
     actor: Actor,
@@ -592,7 +574,6 @@ def _write_values(
     done = 0
     connection = session.connection()
     table = db.table_of(Measurement)
-    insert_rows = _driver_insert(connection, table, _INSERT_COLUMNS)
     entered_at = _bound(connection, table.c.entered_at, now)
     # Rows in one order for every writer: two saves touching the same rows queue up instead of deadlocking.
     new_frame = new_frame.sort_values(["hub_id", "indicator_id", "period"], kind="stable")
@@ -607,7 +588,10 @@ def _write_values(
             # The unique (hub, indicator, quarter) decides between two writers adding the same value.
             with session.begin_nested():
                 session.connection()  # the SAVEPOINT, before the driver-level INSERT below
-                insert_rows(
+                db.insert_plain(
+                    connection,
+                    table,
+                    _INSERT_COLUMNS,
                     list(
                         zip(
                             chunk["hub_id"].tolist(),
@@ -620,7 +604,7 @@ def _write_values(
                             itertools.repeat(entered_at),
                             itertools.repeat(db.drop_nul(actor.name)),
                         )
-                    )
+                    ),
                 )
         except IntegrityError as exc:
             if not db.is_unique_violation(exc):
