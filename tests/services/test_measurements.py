@@ -397,3 +397,25 @@ def test_an_imported_note_loses_a_nul_character_on_both_databases(session: Sessi
     )
     session.commit()
     assert [v[4] for v in _values(session)] == ["pasted note"]
+
+
+def test_a_value_added_between_plan_and_apply_is_a_conflict_and_the_file_writes_nothing(
+    session: Session, world: dict, engine
+) -> None:
+    rows = _file("r1,H1,K01,FY2024Q1,1,first", "r1,H1,K01,FY2024Q2,2,second", "r1,H2,K01,FY2024Q1,5,other hub")
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=rows)
+    session.rollback()
+    with Session(engine) as other:  # someone else saves one of the file's new values first
+        record_values(
+            session=other,
+            actor=OPEN_MODE_ADMIN,
+            hub_id=world["hub"].id,
+            period=Q1 + 1,
+            entries=[ValueEntry(world["level"].id, 3.0, "by hand")],
+        )
+        other.commit()
+    with pytest.raises(EditConflict, match="H1 / K01 / FY2024 Q2") as info:  # the bulk INSERT met their row
+        apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan)
+    assert info.value.theirs == {"H1 / K01 / FY2024Q2": (3.0, "by hand")}
+    session.rollback()
+    assert [(v[2], v[3], v[4]) for v in _values(session)] == [(2, 3.0, "by hand")], "none of the file's values"
