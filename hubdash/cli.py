@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import sys
@@ -197,6 +198,10 @@ def import_progress(file: Path, dry_run: bool, submit: bool) -> None:
 
     data = _input_file(file, MAX_BYTES)
     engine = _engine()
+    # A national file makes hundreds of thousands of small objects and no garbage cycles worth collecting:
+    # the cycle collector would walk them all again and again (0.2-0.5 s of a national import, measured).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with db.session_scope(engine) as session:
             db.lock_for_write(session)  # the plan stays true until it is applied
@@ -215,6 +220,9 @@ def import_progress(file: Path, dry_run: bool, submit: bool) -> None:
     except ImportFileError as exc:
         click.echo(f"error: {file.name}: {exc}", err=True)
         sys.exit(1)
+    finally:
+        if collecting:
+            gc.enable()
     click.echo(f"{file.name}: imported; {summary}")
 
 

@@ -13,11 +13,12 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
+import numpy as np
 import pandas as pd
 
 from hubdash.domain.errors import Message, UserError
@@ -149,7 +150,7 @@ class ProgressFile:
     `errors` holds the first MAX_LISTED_ERRORS bad rows; `error_count` counts them all.
     """
 
-    rows: list[ProgressRow]
+    rows: ProgressRows
     blank_rows: list[int]
     errors: list[RowError]
     error_count: int
@@ -326,7 +327,7 @@ def _csv_table(text: str, filename: str) -> _Table:
             io.BytesIO(text.encode("utf-8")),  # bytes: a StringIO would hold the text at four bytes a character
             encoding="utf-8",
             header=None,
-            dtype=str,
+            dtype=object,  # Python strings, as the checks below read them (not Arrow strings converted back)
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
@@ -480,66 +481,190 @@ def _text(value: str) -> str:
     return unquote_formula(value) if value.startswith("'") else value
 
 
-def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[list[ProgressRow], list[int], RowErrors]:
-    """Check every row; a file may hold hundreds of thousands, so the loop works on plain lists."""
-    columns = [body[c].astype(object).tolist() for c in body.columns]
-    lines = body.index.tolist()
-    empty = [""] * len(lines)
+class ProgressRows(Sequence[ProgressRow]):
+    """The valid rows of a file, held as columns (a file may hold 200,000 of them); ProgressRow one at a time.
 
-    def column(which: Column) -> list[str]:
-        return columns[position[which.name]] if which.name in position else empty
+    `frame`: columns row, region, hub, indicator (str), period (quarter index, int), value (float), note (str),
+    in file order. Services read the columns; code that wants rows iterates, as over a list.
+    """
 
-    rows: list[ProgressRow] = []
-    blank: list[int] = []
-    errors = RowErrors()
-    first_seen: dict[tuple[str, str, str, FiscalQuarter], int] = {}
-    for at, (line, raw_hub, raw_indicator, raw_period, raw_value, raw_region, raw_note) in enumerate(
-        zip(
-            lines,
-            column(HUB),
-            column(INDICATOR),
-            column(PERIOD),
-            column(VALUE),
-            column(REGION),
-            column(NOTE),
-            strict=True,
-        )
-    ):
-        value_text = raw_value.strip()
-        if not value_text:
-            if any(str(c[at]).strip() for c in columns):
-                blank.append(line)  # not filled in: nothing to enter, whatever the other cells say
-            continue  # a row with no text at all is spacing, not data
-        hub, indicator, region = _text(raw_hub), _text(raw_indicator), _text(raw_region)
-        row_errors = []
-        if not hub:
-            row_errors.append(problem(line, HUB.name, "", "progress.hub_empty"))
-        if not indicator:
-            row_errors.append(problem(line, INDICATOR.name, "", "progress.indicator_empty"))
-        period_text = clean_text(raw_period)
+    COLUMNS = ("row", "region", "hub", "indicator", "period", "value", "note")
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self._rows: list[ProgressRow] | None = None
+
+    @classmethod
+    def of(cls, rows: Iterable[ProgressRow]) -> ProgressRows:
+        """Rows given one by one (tests, callers that build them), as columns."""
+        if isinstance(rows, ProgressRows):
+            return rows
+        records = [(r.row, r.region, r.hub, r.indicator, r.period.index, r.value, r.note) for r in rows]
+        frame = pd.DataFrame(records, columns=list(cls.COLUMNS))
+        return cls(frame.astype({"row": "int64", "period": "int64", "value": "float64"}))
+
+    def _listed(self) -> list[ProgressRow]:
+        if self._rows is None:
+            f = self.frame
+            quarters = {int(i): FiscalQuarter.from_index(int(i)) for i in pd.unique(f["period"])}
+            self._rows = [
+                ProgressRow(row, region, hub, indicator, quarters[period], value, note)
+                for row, region, hub, indicator, period, value, note in zip(
+                    *(f[c].tolist() for c in self.COLUMNS), strict=True
+                )
+            ]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @overload
+    def __getitem__(self, index: int) -> ProgressRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ProgressRow]: ...
+    def __getitem__(self, index: int | slice) -> ProgressRow | list[ProgressRow]:
+        return self._listed()[index]
+
+    def __iter__(self) -> Iterator[ProgressRow]:
+        return iter(self._listed())
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list (or another sequence) of the same values, as a list would be."""
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable like a list: no hash
+
+
+def _unique_map(values: np.ndarray, func: Callable[[str], object]) -> np.ndarray:
+    """`func` of each cell, called once per distinct text (a file repeats its codes and quarters)."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(text) for text in uniques]
+    return mapped[codes]
+
+
+def _objects(values: np.ndarray) -> pd.Series:
+    """Python strings as a column of Python objects (pandas would convert them to Arrow strings and back)."""
+    return pd.Series(values, dtype=object)
+
+
+def _numbers(texts: list[str]) -> tuple[np.ndarray, list[int]]:
+    """The numbers of the texts (NaN where a text is none) and the positions of those that are none."""
+    try:  # the common case: plain numbers, converted by Python's own float() inside numpy
+        numbers = np.array(texts, dtype=object).astype(np.float64)
+        if np.isfinite(numbers).all():
+            return numbers, []
+    except (ValueError, TypeError):
+        pass
+    out = np.empty(len(texts), dtype=np.float64)
+    bad = []
+    for at, text in enumerate(texts):
         try:
-            period = _period(period_text)
-        except PeriodError as exc:
-            period = None
-            row_errors.append(RowError(line, PERIOD.name, period_text, exc.message))
-        try:
-            value = _number(value_text)
+            out[at] = _number(text)
         except ValueError:
-            value = 0.0
-            row_errors.append(problem(line, VALUE.name, value_text, "progress.not_a_number"))
-        if row_errors:
-            for error in row_errors:
-                errors.add(error)
-            continue
-        assert period is not None
-        key = (region, hub, indicator, period)
-        if key in first_seen:
-            what = Message("progress.value_name", {"what": f"{hub} / {indicator}", "period": period})
-            errors.add(problem(line, PERIOD.name, period_text, "progress.twice", what=what, first=first_seen[key]))
-            continue
-        first_seen[key] = line
-        note = raw_note.strip()  # free text: kept as written, no NFKC
-        if note.startswith("'"):
-            note = unquote_formula(note)
-        rows.append(ProgressRow(line, region, hub, indicator, period, value, note))
-    return rows, blank, errors
+            out[at] = np.nan
+            bad.append(at)
+    return out, bad
+
+
+def _period_or_error(text: str) -> FiscalQuarter | PeriodError:
+    try:
+        return _period(text)
+    except PeriodError as exc:
+        return exc
+
+
+def _note(text: str) -> str:
+    """A note as written (free text: no NFKC), without surrounding spaces or a formula's apostrophe."""
+    note = text.strip()
+    return unquote_formula(note) if note.startswith("'") else note
+
+
+def _period_index(text: str) -> int:
+    """The quarter index of a period's text, or -1 when it names none (a quarter index is never negative)."""
+    found = _period_or_error(text)
+    return -1 if isinstance(found, PeriodError) else found.index
+
+
+def _validate(body: pd.DataFrame, position: dict[str, int]) -> tuple[ProgressRows, list[int], RowErrors]:
+    """Check every row, column by column (a file may hold hundreds of thousands of rows)."""
+    lines = np.asarray(body.index, dtype=np.int64)
+    empty = pd.Series([""] * len(body), index=body.index, dtype=object)
+
+    def column(which: Column) -> pd.Series:
+        return body[position[which.name]].astype(object) if which.name in position else empty
+
+    value_text = column(VALUE).str.strip()
+    filled = (value_text != "").to_numpy(dtype=bool)
+    blank: list[int] = []
+    if not filled.all():
+        unfilled = body.loc[~filled]
+        # not filled in: nothing to enter, whatever the other cells say; a row with no text at all is spacing
+        has_text = unfilled.apply(lambda c: c.astype(str).str.strip() != "").any(axis=1)
+        blank = [int(line) for line in unfilled.index[has_text.to_numpy(dtype=bool)]]
+    lines = lines[filled]
+    hub = _unique_map(column(HUB).to_numpy(dtype=object)[filled], _text)
+    indicator = _unique_map(column(INDICATOR).to_numpy(dtype=object)[filled], _text)
+    region = _unique_map(column(REGION).to_numpy(dtype=object)[filled], _text)
+    period_text = _unique_map(column(PERIOD).to_numpy(dtype=object)[filled], clean_text)
+    period_index = _unique_map(period_text, _period_index).astype(np.int64)
+    bad_period = period_index < 0
+    values, bad_values = _numbers(value_text[filled].tolist())
+    hub_empty = hub == ""
+    indicator_empty = indicator == ""
+    bad_value = np.zeros(len(lines), dtype=bool)
+    bad_value[bad_values] = True
+    bad = hub_empty | indicator_empty | bad_period | bad_value
+    texts = period_text.tolist()
+    value_texts = value_text[filled].tolist()
+    # every problem is counted; only the first MAX_LISTED_ERRORS (by row) are described
+    counts = hub_empty.astype(np.int64) + indicator_empty + bad_period + bad_value
+    found: list[RowError] = []
+    for at in np.flatnonzero(bad).tolist():
+        if len(found) >= MAX_LISTED_ERRORS:
+            break
+        line = int(lines[at])
+        if hub_empty[at]:
+            found.append(problem(line, HUB.name, "", "progress.hub_empty"))
+        if indicator_empty[at]:
+            found.append(problem(line, INDICATOR.name, "", "progress.indicator_empty"))
+        if bad_period[at]:
+            reason = _period_or_error(texts[at])
+            assert isinstance(reason, PeriodError)
+            found.append(RowError(line, PERIOD.name, texts[at], reason.message))
+        if bad_value[at]:
+            found.append(problem(line, VALUE.name, value_texts[at], "progress.not_a_number"))
+    total = int(counts.sum())
+    good = ~bad
+    note = _unique_map(column(NOTE).to_numpy(dtype=object)[filled], _note)
+    frame = pd.DataFrame(
+        {
+            "row": lines[good],
+            "region": _objects(region[good]),
+            "hub": _objects(hub[good]),
+            "indicator": _objects(indicator[good]),
+            "period": period_index[good],
+            "value": values[good],
+            "note": _objects(note[good]),
+        }
+    )
+    twice = frame.duplicated(["region", "hub", "indicator", "period"], keep="first").to_numpy(dtype=bool)
+    if twice.any():
+        keys = ["region", "hub", "indicator", "period"]
+        first_seen = {tuple(k[:-1]): k[-1] for k in frame.loc[~twice, [*keys, "row"]].itertuples(index=False)}
+        shown = dict(zip(lines.tolist(), texts, strict=True))
+        repeated = frame.loc[twice, [*keys, "row"]]
+        for r, h, i, p, line in repeated.head(MAX_LISTED_ERRORS).itertuples(index=False):
+            period = FiscalQuarter.from_index(int(p))
+            what = Message("progress.value_name", {"what": f"{h} / {i}", "period": period})
+            first = first_seen[(r, h, i, p)]
+            found.append(problem(int(line), PERIOD.name, shown[line], "progress.twice", what=what, first=first))
+        total += len(repeated)
+        found.sort(key=lambda e: e.row)  # stable: a row's own problems keep their order
+        frame = frame.loc[~twice]
+    errors = RowErrors()
+    errors.kept = found[:MAX_LISTED_ERRORS]
+    errors.total = total
+    return ProgressRows(frame), blank, errors

@@ -11,11 +11,13 @@ import heapq
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
-from sqlalchemy import Column, Connection, Table, insert, tuple_
+import numpy as np
+import pandas as pd
+from sqlalchemy import Column, Connection, insert, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -34,6 +36,7 @@ from hubdash.readers.progress_file import (
     MAX_LISTED_ERRORS,
     ImportFileError,
     ProgressRow,
+    ProgressRows,
     RowError,
     RowErrors,
     parse_progress_file,
@@ -97,13 +100,143 @@ def _key(value: PlannedValue) -> str:
     return f"{value.label} / {value.period}"
 
 
+_PLAN_COLUMNS = (
+    "row",
+    "hub_id",
+    "indicator_id",
+    "period",  # quarter index
+    "value",
+    "note",
+    "existing_id",  # NaN: nothing stored
+    "existing_value",
+    "existing_note",
+    "existing_version",
+    "label",
+)
+
+
+def _optional_int(number: float) -> int | None:
+    return None if number != number else int(number)
+
+
+class PlannedValues(Sequence[PlannedValue]):
+    """Planned values held as columns (an import may hold 200,000); PlannedValue one at a time, as from a list.
+
+    `frame` has the columns of PlannedValue (_PLAN_COLUMNS; the period as a quarter index, NaN for no stored
+    value). The import reads and writes the columns; code that wants values iterates, as over a list.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self._values: list[PlannedValue] | None = None
+
+    @classmethod
+    def of(cls, values: Sequence[PlannedValue]) -> PlannedValues:
+        """Values given one by one, as columns."""
+        if isinstance(values, PlannedValues):
+            return values
+        records = [
+            (
+                v.row,
+                v.hub_id,
+                v.indicator_id,
+                v.period.index,
+                v.value,
+                v.note,
+                math.nan if v.existing_id is None else v.existing_id,
+                math.nan if v.existing_value is None else v.existing_value,
+                v.existing_note,
+                math.nan if v.existing_version is None else v.existing_version,
+                v.label,
+            )
+            for v in values
+        ]
+        frame = pd.DataFrame(records, columns=list(_PLAN_COLUMNS))
+        return cls(
+            frame.astype(
+                {
+                    "row": "int64",
+                    "hub_id": "int64",
+                    "indicator_id": "int64",
+                    "period": "int64",
+                    "value": "float64",
+                    "existing_id": "float64",
+                    "existing_value": "float64",
+                    "existing_version": "float64",
+                    "note": object,
+                    "existing_note": object,
+                    "label": object,
+                }
+            )
+        )
+
+    def _listed(self) -> list[PlannedValue]:
+        if self._values is None:
+            f = self.frame
+            quarters = {int(i): FiscalQuarter.from_index(int(i)) for i in pd.unique(f["period"])}
+            self._values = [
+                PlannedValue(
+                    row,
+                    hub_id,
+                    indicator_id,
+                    quarters[period],
+                    value,
+                    note,
+                    _optional_int(existing_id),
+                    None if existing_value != existing_value else existing_value,
+                    existing_note,
+                    _optional_int(existing_version),
+                    label,
+                )
+                for (
+                    row,
+                    hub_id,
+                    indicator_id,
+                    period,
+                    value,
+                    note,
+                    existing_id,
+                    existing_value,
+                    existing_note,
+                    existing_version,
+                    label,
+                ) in zip(*(f[c].tolist() for c in _PLAN_COLUMNS), strict=True)
+            ]
+        return self._values
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @overload
+    def __getitem__(self, index: int) -> PlannedValue: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PlannedValue]: ...
+    def __getitem__(self, index: int | slice) -> PlannedValue | list[PlannedValue]:
+        return self._listed()[index]
+
+    def __iter__(self) -> Iterator[PlannedValue]:
+        return iter(self._listed())
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list (or another sequence) of the same values, as a list would be."""
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable like a list: no hash
+
+
+def _frame(values: Sequence[PlannedValue]) -> pd.DataFrame:
+    return PlannedValues.of(values).frame
+
+
 @dataclass(frozen=True)
 class ImportPlan:
     """What an import would do: rows to add, rows to change, rows already as in the file."""
 
-    new: list[PlannedValue] = field(default_factory=list)
-    changed: list[PlannedValue] = field(default_factory=list)
-    unchanged: list[PlannedValue] = field(default_factory=list)
+    new: Sequence[PlannedValue] = field(default_factory=list)
+    changed: Sequence[PlannedValue] = field(default_factory=list)
+    unchanged: Sequence[PlannedValue] = field(default_factory=list)
     # file row -> NOTE_JUMP or NOTE_OFF_TRACK: new or changed values without a note that need one
     notes_needed: dict[int, str] = field(default_factory=dict)
 
@@ -115,8 +248,11 @@ class ImportPlan:
     @property
     def hub_quarters(self) -> list[tuple[str, FiscalQuarter]]:
         """(hub code, quarter) of every hub's quarter in the file: what `apply_import(submit=True)` submits."""
-        found = {(v.label.split(" / ")[0], v.period) for v in [*self.new, *self.changed, *self.unchanged]}
-        return sorted(found, key=lambda pair: (pair[1], pair[0]))
+        frame = pd.concat([_frame(v)[["label", "period"]] for v in (self.new, self.changed, self.unchanged)])
+        hubs = {label: label.split(" / ")[0] for label in pd.unique(frame["label"].to_numpy(dtype=object))}
+        found = frame.assign(hub=frame["label"].map(hubs))[["hub", "period"]].drop_duplicates()
+        pairs = {(hub, FiscalQuarter.from_index(int(p))) for hub, p in found.itertuples(index=False)}
+        return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
 
 
 @dataclass(frozen=True)
@@ -155,68 +291,146 @@ def plan_import(
     that one report lists them all; the report keeps the first MAX_LISTED_ERRORS by row and counts the rest.
     `region_id`: the region the uploader works in, which a row without a region column means when its hub
     code is used in several regions (an entry workbook has no region column).
+
+    The rows are compared column by column: a national file holds 188,000 values and re-uploading it
+    unchanged must cost little more than reading it.
     """
     if Permission.ENTER_PROGRESS not in ROLE_PERMISSIONS[actor.role]:
         raise PermissionDenied(actor, Permission.ENTER_PROGRESS)  # hub by hub is checked below
-    hubs = _hubs_by_code(session, {r.hub for r in rows})
+    file = ProgressRows.of(rows).frame
+    hubs = _hubs_by_code(session, set(pd.unique(file["hub"].to_numpy(dtype=object)).tolist()))
     region_ids = {region.id for matches in hubs.values() for _, region in matches}
-    indicators: dict[tuple[int, str], Indicator] = {
-        (i.region_id, i.code): i
-        for i in session.exec(select(Indicator).where(col(Indicator.region_id).in_(region_ids))).all()
+    indicators: dict[tuple[int, str], int] = {
+        (region, code): indicator_id
+        for indicator_id, region, code in session.execute(
+            sa_select(col(Indicator.id), col(Indicator.region_id), col(Indicator.code)).where(
+                col(Indicator.region_id).in_(region_ids)
+            )
+        ).all()
     }
-    # Resolve each distinct (region, hub, indicator) once: a file repeats them for every quarter.
-    resolutions: dict[tuple[str, str, str], tuple[int, int, str] | RowError] = {}
 
-    def resolve(row: ProgressRow) -> tuple[int, int, str] | RowError:
-        matches = hubs.get(row.hub, [])
-        if row.region:
-            matches = [(h, r) for h, r in matches if row.region in (r.code, r.name)]
+    def find_hub(region: str, hub_code: str) -> tuple[Hub, Region, bool] | RowError:
+        matches = hubs.get(hub_code, [])
+        if region:
+            matches = [(h, r) for h, r in matches if region in (r.code, r.name)]
         if not matches:
-            if row.region:
-                return problem(0, HUB.name, row.hub, "progress.unknown_hub_in", region=row.region)
-            return problem(0, HUB.name, row.hub, "progress.unknown_hub")
-        if len(matches) > 1 and not row.region and region_id is not None:
+            if region:
+                return problem(0, HUB.name, hub_code, "progress.unknown_hub_in", region=region)
+            return problem(0, HUB.name, hub_code, "progress.unknown_hub")
+        if len(matches) > 1 and not region and region_id is not None:
             matches = [(h, r) for h, r in matches if r.id == region_id] or matches
         if len(matches) > 1:
             names = ", ".join(r.code for _, r in matches[:LISTED_REGIONS])
             more = f" … (+{len(matches) - LISTED_REGIONS})" if len(matches) > LISTED_REGIONS else ""
-            return problem(0, HUB.name, row.hub, "progress.ambiguous_hub", regions=names + more)
-        hub, region = matches[0]
-        assert hub.id is not None and region.id is not None  # read from the database
-        indicator = indicators.get((region.id, row.indicator))
-        if indicator is None or indicator.id is None:
-            return problem(0, INDICATOR.name, row.indicator, "progress.unknown_indicator", region=region.name)
-        if not allows(actor, Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub.id):
-            return problem(0, HUB.name, row.hub, "progress.hub_not_yours", name=actor.name)
-        return (hub.id, indicator.id, f"{hub.code} / {indicator.code}")
+            return problem(0, HUB.name, hub_code, "progress.ambiguous_hub", regions=names + more)
+        hub, found_region = matches[0]
+        mine = allows(actor, Permission.ENTER_PROGRESS, region_id=hub.region_id, hub_id=hub.id)
+        return hub, found_region, mine
 
-    unknown = RowErrors()
-    values: list[PlannedValue] = []
-    for row in rows:
-        key = (row.region, row.hub, row.indicator)
-        found = resolutions.get(key)
+    found_hubs: dict[tuple[str, str], tuple[Hub, Region, bool] | RowError] = {}
+
+    def resolve(region: str, hub_code: str, indicator_code: str) -> tuple[int, int, str] | RowError:
+        found = found_hubs.get((region, hub_code))
         if found is None:
-            found = resolutions[key] = resolve(row)
+            found = found_hubs[(region, hub_code)] = find_hub(region, hub_code)
         if isinstance(found, RowError):
-            unknown.add(replace(found, row=row.row))
-            continue
-        hub_id, indicator_id, label = found
-        values.append(PlannedValue(row.row, hub_id, indicator_id, row.period, row.value, row.note, label=label))
+            return found
+        hub, found_region, mine = found
+        assert hub.id is not None and found_region.id is not None  # read from the database
+        indicator_id = indicators.get((found_region.id, indicator_code))
+        if indicator_id is None:
+            return problem(0, INDICATOR.name, indicator_code, "progress.unknown_indicator", region=found_region.name)
+        if not mine:
+            return problem(0, HUB.name, hub_code, "progress.hub_not_yours", name=actor.name)
+        return (hub.id, indicator_id, f"{hub.code} / {indicator_code}")
+
+    # Resolve each distinct (region, hub, indicator) once: a file repeats them for every quarter.
+    codes, distinct = _distinct(file, ["region", "hub", "indicator"])
+    resolved = [resolve(*key) for key in distinct]
+    bad = np.fromiter((isinstance(r, RowError) for r in resolved), dtype=bool, count=len(resolved))
+    unknown = RowErrors()
+    if bad.any():
+        for line, code in zip(file["row"].to_numpy()[bad[codes]].tolist(), codes[bad[codes]].tolist(), strict=True):
+            error = resolved[code]
+            assert isinstance(error, RowError)
+            unknown.add(replace(error, row=line))
     if known_errors or unknown:
         total = (len(known_errors) if known_error_count is None else known_error_count) + unknown.total
         listed = heapq.merge(known_errors, unknown.kept, key=lambda e: e.row)  # both are in row order
         raise ImportFileError(list(itertools.islice(listed, MAX_LISTED_ERRORS)), total)
-    stored = _stored(session, values)
-    plan = ImportPlan()
-    for value in _with_existing(values, stored):
-        if value.existing_id is None:
-            plan.new.append(value)
-        elif value.existing_value == value.value and value.existing_note == value.note:
-            plan.unchanged.append(value)
-        else:
-            plan.changed.append(value)
-    plan.notes_needed.update(_note_reasons(session, [*plan.new, *plan.changed], stored))
-    return plan
+    found = [r for r in resolved if not isinstance(r, RowError)]  # every one, by now
+    ids = np.array([r[:2] for r in found], dtype=np.int64).reshape(-1, 2)
+    labels = pd.Series([r[2] for r in found], dtype=object).to_numpy()
+    values = pd.DataFrame(
+        {
+            "row": file["row"].to_numpy(),
+            "hub_id": ids[codes, 0],
+            "indicator_id": ids[codes, 1],
+            "period": file["period"].to_numpy(),
+            "value": file["value"].to_numpy(),
+            "note": pd.Series(file["note"].to_numpy(dtype=object), dtype=object),
+        }
+    )
+    stored = _stored_frame(session, sorted(set(ids[:, 0].tolist())))
+    planned = values.merge(stored, how="left", on=["hub_id", "indicator_id", "period"], sort=False)
+    planned["existing_note"] = planned["existing_note"].fillna("")
+    planned["label"] = pd.Series(labels[codes], dtype=object)
+    planned = planned[list(_PLAN_COLUMNS)]
+    there = planned["existing_id"].notna().to_numpy(dtype=bool)
+    same = (
+        there
+        & (planned["existing_value"] == planned["value"]).to_numpy(dtype=bool)
+        & (planned["existing_note"].to_numpy(dtype=object) == planned["note"].to_numpy(dtype=object))
+    )
+    new, changed = planned[~there], planned[there & ~same]
+    reasons = _note_reasons(session, pd.concat([new, changed]), stored)
+    return ImportPlan(PlannedValues(new), PlannedValues(changed), PlannedValues(planned[same]), reasons)
+
+
+def _distinct(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """For each row the number of its distinct combination of `columns`, and the combinations in order."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for name in columns:
+        column_codes, uniques = pd.factorize(frame[name])
+        combined = combined * max(1, len(uniques)) + column_codes
+    codes = pd.factorize(combined)[0]  # numbered in order of first appearance
+    first = np.unique(codes, return_index=True)[1]
+    return codes, list(frame[columns].iloc[first].itertuples(index=False, name=None))
+
+
+def _stored_frame(session: Session, hub_ids: Sequence[int]) -> pd.DataFrame:
+    """Every stored measurement of the hubs: hub_id, indicator_id, period (quarter index), existing_id,
+    existing_value, existing_note, existing_version; read straight from the driver (a hub holds thousands)."""
+    rows: list[tuple[Any, ...]] = []
+    connection = session.connection()
+    table = db.table_of(Measurement)
+    for start in range(0, len(hub_ids), _ID_CHUNK):
+        query = sa_select(
+            table.c.hub_id,
+            table.c.indicator_id,
+            quarter_index(table.c.fiscal_year, table.c.quarter),
+            table.c.id,
+            table.c.value,
+            table.c.note,
+            table.c.version,
+        ).where(table.c.hub_id.in_([int(h) for h in hub_ids[start : start + _ID_CHUNK]]))
+        sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        result = connection.exec_driver_sql(sql)
+        rows.extend(result.cursor.fetchall())  # plain tuples: no Row objects for 188,000 values
+        result.close()
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
+    hub, indicator, period, m_id, value, note, version = columns
+    return pd.DataFrame(
+        {
+            "hub_id": np.array(hub, dtype=np.int64),
+            "indicator_id": np.array(indicator, dtype=np.int64),
+            "period": np.array(period, dtype=np.int64),
+            "existing_id": np.array(m_id, dtype=np.float64),
+            "existing_value": np.array(value, dtype=np.float64),
+            "existing_note": pd.Series(note, dtype=object),
+            "existing_version": np.array(version, dtype=np.float64),
+        }
+    )
 
 
 # (hub id, indicator id) -> {quarter index: (measurement id, value, note, version)}
@@ -259,19 +473,28 @@ def _with_existing(values: Sequence[PlannedValue], stored: _Stored) -> list[Plan
     return out
 
 
-def _note_reasons(session: Session, values: Sequence[PlannedValue], stored: _Stored) -> dict[int, str]:
+def _note_reasons(session: Session, values: pd.DataFrame, stored: pd.DataFrame) -> dict[int, str]:
     """Row -> why a note is needed, for the values without a note that jump or put their target off track.
 
+    `values`: the new and changed values (columns of PlannedValues); `stored`: _stored_frame of their hubs.
     Each value is judged as if the whole file were saved: last quarter's value may come from the file too.
     """
-    if not values:
+    unnoted = values[(values["note"] == "").to_numpy(dtype=bool)]
+    if unnoted.empty:
         return {}
-    series: dict[tuple[int, int], dict[int, float]] = {
-        pair: {index: row[1] for index, row in rows.items()} for pair, rows in stored.items()
-    }
-    for v in values:
-        series.setdefault((v.hub_id, v.indicator_id), {})[v.period.index] = v.value  # the file wins
-    hub_ids = sorted({v.hub_id for v in values})
+    pairs = unnoted[["hub_id", "indicator_id"]].drop_duplicates()
+    series: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
+    for source, value_column in ((stored, "existing_value"), (values, "value")):  # the file wins
+        mine = source[["hub_id", "indicator_id", "period", value_column]].merge(pairs, on=["hub_id", "indicator_id"])
+        for hub_id, indicator_id, period, value in zip(
+            mine["hub_id"].tolist(),
+            mine["indicator_id"].tolist(),
+            mine["period"].tolist(),
+            mine[value_column].tolist(),
+            strict=True,
+        ):
+            series[(hub_id, indicator_id)][period] = value
+    hub_ids = sorted(set(pairs["hub_id"].tolist()))
     specs = {
         (target.hub_id, target.indicator_id): target_spec(target, indicator)
         for target, indicator in session.exec(
@@ -280,20 +503,26 @@ def _note_reasons(session: Session, values: Sequence[PlannedValue], stored: _Sto
             .where(col(Target.hub_id).in_(hub_ids))
         ).all()
     }
-    unnoted: dict[tuple[int, int], list[PlannedValue]] = defaultdict(list)
-    for v in values:
-        if not v.note:
-            unnoted[(v.hub_id, v.indicator_id)].append(v)
+    grouped: dict[tuple[int, int], list[tuple[int, int, float]]] = defaultdict(list)
+    for row, hub_id, indicator_id, period, value in zip(
+        unnoted["row"].tolist(),
+        unnoted["hub_id"].tolist(),
+        unnoted["indicator_id"].tolist(),
+        unnoted["period"].tolist(),
+        unnoted["value"].tolist(),
+        strict=True,
+    ):
+        grouped[(hub_id, indicator_id)].append((row, period, value))
     reasons = {}
-    for pair, mine in unnoted.items():
+    for pair, mine_values in grouped.items():
         values_of = series[pair]
         spec = specs.get(pair)
-        indexes = [v.period.index for v in mine]
+        indexes = [period for _, period, _ in mine_values]
         judged = statuses(spec, values_of, indexes) if spec else {}
-        for v, index in zip(mine, indexes, strict=True):
-            reason = note_reason(previous=values_of.get(index - 1), value=v.value, status=judged.get(index))
+        for row, index, value in mine_values:
+            reason = note_reason(previous=values_of.get(index - 1), value=value, status=judged.get(index))
             if reason:
-                reasons[v.row] = reason
+                reasons[row] = reason
     return reasons
 
 
@@ -319,21 +548,6 @@ def _bound(connection: Connection, column: Column[Any], value: object) -> object
     return processor(value) if processor else value
 
 
-def _driver_insert(
-    connection: Connection, table: Table, columns: Sequence[str]
-) -> Callable[[list[tuple[object, ...]]], None]:
-    """An executemany INSERT straight to the driver: bulk rows skip SQLAlchemy's per-row parameter handling."""
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
-    sql = str(compiled)
-    positional = connection.dialect.positional
-    names = list(compiled.params)  # the named placeholders (pyformat drivers), in column order
-
-    def run(rows: list[tuple[object, ...]]) -> None:
-        connection.exec_driver_sql(sql, rows if positional else [dict(zip(names, row, strict=True)) for row in rows])
-
-    return run
-
-
 def _write_values(
     session: Session,
     actor: Actor,
@@ -343,59 +557,73 @@ def _write_values(
     source: str,
     progress: Callable[[float], None] | None = None,
 ) -> None:
-    # a quarter the secretariat confirmed takes corrections with a note; its confirmation is then superseded
-    corrections = [Correction(v.hub_id, v.period, bool(v.note), value_name(v)) for v in [*new, *changed]]
+    new_frame, changed_frame = _frame(new), _frame(changed)
+    both = pd.concat([new_frame, changed_frame])
+    # a quarter the secretariat confirmed takes corrections with a note; its confirmation is then superseded.
+    # Values with a note stand in one per hub quarter; every value without one is named (the message lists them).
+    noted = (both["note"] != "").to_numpy(dtype=bool)
+    quarters = both.loc[noted, ["hub_id", "period"]].drop_duplicates()
+    corrections = [
+        Correction(hub_id, FiscalQuarter.from_index(period), True, "")
+        for hub_id, period in zip(quarters["hub_id"].tolist(), quarters["period"].tolist(), strict=True)
+    ]
+    corrections += [Correction(v.hub_id, v.period, False, value_name(v)) for v in PlannedValues(both[~noted])]
     correct_confirmed(session=session, actor=actor, values=corrections)
     now = utcnow()
-    total = max(1, len(new) + len(changed))
+    total = max(1, len(both))
     done = 0
     connection = session.connection()
     table = db.table_of(Measurement)
-    insert_rows = _driver_insert(connection, table, _INSERT_COLUMNS)
     entered_at = _bound(connection, table.c.entered_at, now)
     # Rows in one order for every writer: two saves touching the same rows queue up instead of deadlocking.
-    new = sorted(new, key=lambda v: (v.hub_id, v.indicator_id, v.period.index))
-    changed = sorted(changed, key=lambda v: v.existing_id or 0)
-    for start in range(0, len(new), _CHUNK):
-        chunk = new[start : start + _CHUNK]
+    new_frame = new_frame.sort_values(["hub_id", "indicator_id", "period"], kind="stable")
+    changed_frame = changed_frame.sort_values("existing_id", kind="stable")
+    for start in range(0, len(new_frame), _CHUNK):
+        chunk = new_frame.iloc[start : start + _CHUNK]
+        fiscal_year, quarter = np.divmod(chunk["period"].to_numpy(), 4)
+        notes = chunk["note"]
+        if notes.str.contains("\x00", regex=False).any():
+            notes = notes.map(db.drop_nul)
         try:
             # The unique (hub, indicator, quarter) decides between two writers adding the same value.
             with session.begin_nested():
                 session.connection()  # the SAVEPOINT, before the driver-level INSERT below
-                insert_rows(
-                    [
-                        (
-                            v.hub_id,
-                            v.indicator_id,
-                            v.period.fiscal_year,
-                            v.period.quarter,
-                            v.value,
-                            v.note,
-                            1,
-                            entered_at,
-                            actor.name,
+                db.insert_plain(
+                    connection,
+                    table,
+                    _INSERT_COLUMNS,
+                    list(
+                        zip(
+                            chunk["hub_id"].tolist(),
+                            chunk["indicator_id"].tolist(),
+                            fiscal_year.tolist(),
+                            (quarter + 1).tolist(),
+                            chunk["value"].tolist(),
+                            notes.tolist(),
+                            itertools.repeat(1),
+                            itertools.repeat(entered_at),
+                            itertools.repeat(db.drop_nul(actor.name)),
                         )
-                        for v in chunk
-                    ]
+                    ),
                 )
         except IntegrityError as exc:
             if not db.is_unique_violation(exc):
                 raise
-            raise _added_meanwhile(session, chunk) from None
+            raise _added_meanwhile(session, PlannedValues(chunk)) from None
         done += len(chunk)
         if progress:
             progress(done / total)
-    for start in range(0, len(changed), _CHUNK):
-        chunk = changed[start : start + _CHUNK]
+    for start in range(0, len(changed_frame), _CHUNK):
+        values = PlannedValues(changed_frame.iloc[start : start + _CHUNK])
         # The version check is part of the UPDATE: a value changed since it was read matches no row.
         matched = db.update_checked_many(
             session,
             Measurement,
-            [{"id": v.existing_id, "version": v.existing_version, "value": v.value, "note": v.note} for v in chunk],
+            [{"id": v.existing_id, "version": v.existing_version, "value": v.value, "note": v.note} for v in values],
             same={"entered_at": now, "entered_by_name": actor.name},
         )
-        if matched != len(chunk):
-            raise _conflict(session, chunk)
+        if matched != len(values):
+            raise _conflict(session, values)
         session.connection().execute(
             insert(db.table_of(MeasurementCorrection)),
             [
@@ -409,10 +637,10 @@ def _write_values(
                     "corrected_by_name": actor.name,
                     "source": source,
                 }
-                for v in chunk
+                for v in values
             ],
         )
-        done += len(chunk)
+        done += len(values)
         if progress:
             progress(done / total)
 
@@ -447,16 +675,16 @@ def _conflict(session: Session, chunk: Sequence[PlannedValue]) -> EditConflict:
     )
 
 
-def _check_plan(session: Session, actor: Actor, values: Sequence[PlannedValue]) -> dict[int, int]:
+def _check_plan(session: Session, actor: Actor, values: pd.DataFrame) -> dict[int, int]:
     """Hub id -> region id of a plan's rows, after checking each row's hub, indicator and stored value id."""
-    hub_ids = {v.hub_id for v in values}
+    hub_ids = set(values["hub_id"].tolist())
     regions = {h: r for h, r in session.exec(select(Hub.id, Hub.region_id).where(col(Hub.id).in_(hub_ids))).all() if h}
-    indicator_ids = {v.indicator_id for v in values}
+    indicator_ids = set(values["indicator_id"].tolist())
     indicator_regions = dict(
         session.exec(select(Indicator.id, Indicator.region_id).where(col(Indicator.id).in_(indicator_ids))).all()
     )
-    existing_ids = [v.existing_id for v in values if v.existing_id is not None]
-    stored: dict[int | None, tuple[int, int, FiscalQuarter]] = {}
+    existing_ids = [int(i) for i in values["existing_id"].dropna().tolist()]
+    stored: list[tuple[int, int, int, int]] = []
     for start in range(0, len(existing_ids), _ID_CHUNK):  # a database takes only so many parameters at once
         for m_id, hub_id, indicator_id, fy, q in session.execute(
             sa_select(
@@ -467,16 +695,26 @@ def _check_plan(session: Session, actor: Actor, values: Sequence[PlannedValue]) 
                 col(Measurement.quarter),
             ).where(col(Measurement.id).in_(existing_ids[start : start + _ID_CHUNK]))
         ).all():
-            stored[m_id] = (hub_id, indicator_id, FiscalQuarter(fy, q))
+            assert m_id is not None  # read from the database
+            stored.append((m_id, hub_id, indicator_id, quarter_index(fy, q)))
     for hub_id in sorted(hub_ids):
         if hub_id not in regions:
             raise NotFound("progress.error_no_hub", hub=hub_id)
         require(actor, Permission.ENTER_PROGRESS, region_id=regions[hub_id], hub_id=hub_id)
-    for v in values:
-        # a stored value is only ever the one of the row's own hub, indicator and quarter, in the hub's region
-        wrong_value = v.existing_id is not None and stored.get(v.existing_id) != (v.hub_id, v.indicator_id, v.period)
-        if wrong_value or indicator_regions.get(v.indicator_id) != regions[v.hub_id]:
-            raise ImportPlanMismatch("progress.error_plan_mismatch", row=v.row, label=value_name(v))
+    # a stored value is only ever the one of the row's own hub, indicator and quarter, in the hub's region
+    found = pd.DataFrame(stored, columns=["existing_id", "s_hub", "s_indicator", "s_period"], dtype="float64")
+    checked = values.merge(found, how="left", on="existing_id", sort=False)
+    wrong_value = checked["existing_id"].notna() & ~(
+        (checked["s_hub"] == checked["hub_id"])
+        & (checked["s_indicator"] == checked["indicator_id"])
+        & (checked["s_period"] == checked["period"])
+    )
+    hub_region = checked["hub_id"].map(regions)
+    wrong_region = checked["indicator_id"].map(indicator_regions).fillna(-1).astype("int64") != hub_region
+    wrong = (wrong_value | wrong_region).to_numpy(dtype=bool)
+    if wrong.any():
+        first = PlannedValues(values.iloc[[int(np.argmax(wrong))]])[0]
+        raise ImportPlanMismatch("progress.error_plan_mismatch", row=first.row, label=value_name(first))
     return regions
 
 
@@ -486,8 +724,14 @@ def with_notes(plan: ImportPlan, notes: Mapping[int, str]) -> ImportPlan:
     if not typed:
         return plan
 
-    def noted(values: list[PlannedValue]) -> list[PlannedValue]:
-        return [v._replace(note=typed[v.row]) if v.row in typed else v for v in values]
+    def noted(values: Sequence[PlannedValue]) -> Sequence[PlannedValue]:
+        frame = _frame(values)
+        hit = frame["row"].isin(list(typed)).to_numpy(dtype=bool)
+        if not hit.any():
+            return values
+        frame = frame.copy()
+        frame.loc[hit, "note"] = frame.loc[hit, "row"].map(typed)
+        return PlannedValues(frame)
 
     return ImportPlan(
         noted(plan.new),
@@ -517,15 +761,18 @@ def apply_import(
     """
     plan = with_notes(plan, notes or {})
     if plan.notes_needed:
-        labels = {v.row: value_name(v) for v in [*plan.new, *plan.changed] if v.row in plan.notes_needed}
-        raise NoteRequired(dict(plan.notes_needed), labels)
+        written = pd.concat([_frame(plan.new), _frame(plan.changed)])
+        needing = PlannedValues(written[written["row"].isin(list(plan.notes_needed)).to_numpy(dtype=bool)])
+        raise NoteRequired(dict(plan.notes_needed), {v.row: value_name(v) for v in needing})
     db.lock_for_write(session)
-    regions = _check_plan(session, actor, [*plan.new, *plan.changed])
+    regions = _check_plan(session, actor, pd.concat([_frame(plan.new), _frame(plan.changed)]))
     hub_ids = set(regions)
     _write_values(session, actor, plan.new, plan.changed, source="import", progress=progress)
     if submit:
-        for hub_id, period in sorted({(v.hub_id, v.period) for v in [*plan.new, *plan.changed, *plan.unchanged]}):
-            submit_quarter(session=session, actor=actor, hub_id=hub_id, period=period)
+        every = pd.concat([_frame(v)[["hub_id", "period"]] for v in (plan.new, plan.changed, plan.unchanged)])
+        quarters = every.drop_duplicates().sort_values(["hub_id", "period"])
+        for hub_id, period in zip(quarters["hub_id"].tolist(), quarters["period"].tolist(), strict=True):
+            submit_quarter(session=session, actor=actor, hub_id=hub_id, period=FiscalQuarter.from_index(period))
     result = WriteResult(len(plan.new), len(plan.changed), len(plan.unchanged))
     audit.record(
         session,
@@ -699,15 +946,18 @@ def plan_upload(
         known_error_count=parsed.error_count,
         region_id=region_id,
     )
-    values = [*plan.new, *plan.changed, *plan.unchanged]
-    hub_ids, indicator_ids = list({v.hub_id for v in values}), list({v.indicator_id for v in values})
-    hubs = session.exec(select(Hub).where(col(Hub.id).in_(hub_ids))).all() if hub_ids else []
-    indicators = session.exec(select(Indicator).where(col(Indicator.id).in_(indicator_ids))).all() if values else []
+    values = pd.concat([_frame(v)[["hub_id", "indicator_id"]] for v in (plan.new, plan.changed, plan.unchanged)])
+    hub_ids = sorted(set(values["hub_id"].tolist()))
+    indicator_ids = sorted(set(values["indicator_id"].tolist()))
+    hub_names = sa_select(col(Hub.id), col(Hub.code), col(Hub.name)).where(col(Hub.id).in_(hub_ids))
+    indicator_names = sa_select(col(Indicator.id), col(Indicator.code), col(Indicator.name)).where(
+        col(Indicator.id).in_(indicator_ids)
+    )
     return UploadPlan(
         plan,
         parsed.blank_rows,
-        {id_of(h): coded(h.code, h.name) for h in hubs},
-        {id_of(i): coded(i.code, i.name) for i in indicators},
+        {hub_id: coded(code, name) for hub_id, code, name in session.execute(hub_names).all()},
+        {indicator_id: coded(code, name) for indicator_id, code, name in session.execute(indicator_names).all()},
     )
 
 

@@ -11,7 +11,7 @@ from hubdash.domain.errors import EditConflict
 from hubdash.domain.periods import FiscalQuarter
 from hubdash.domain.permissions import OPEN_MODE_ADMIN, PermissionDenied
 from hubdash.models import AuditEvent, Measurement, MeasurementCorrection
-from hubdash.readers.progress_file import ImportFileError, read_progress_file
+from hubdash.readers.progress_file import ImportFileError, ProgressRow, read_progress_file
 from hubdash.services.measurements import (
     NOTE_JUMP,
     NOTE_OFF_TRACK,
@@ -320,3 +320,102 @@ def test_an_import_can_submit_its_quarters(session: Session, world: dict) -> Non
         apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, submit=True)
     session.rollback()
     assert [v[2] for v in _values(session)] == [1]
+
+
+def _national(session: Session, hubs: int = 3, indicators: int = 4, quarters: int = 6) -> list[str]:
+    """A region of several hubs and indicators with every value stored: the lines of its export file."""
+    region = factories.region(session, "rn")
+    made = [factories.hub(session, region.id, f"N{h}") for h in range(hubs)]
+    codes = [factories.indicator(session, region.id, f"X{i:02}").code for i in range(indicators)]
+    session.commit()
+    lines = [
+        f"rn,{hub.code},{code},{(Q1 + q).canonical()},{100 + h * 10 + i + q},"
+        for h, hub in enumerate(made)
+        for i, code in enumerate(codes)
+        for q in range(quarters)
+    ]
+    apply_import(
+        session=session,
+        actor=OPEN_MODE_ADMIN,
+        plan=plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file(*lines)),
+    )
+    session.commit()
+    return lines
+
+
+def _stored(session: Session) -> dict[tuple[int, int, int, int], tuple[float, str, int]]:
+    return {
+        (m.hub_id, m.indicator_id, m.fiscal_year, m.quarter): (m.value, m.note, m.version)
+        for m in session.exec(select(Measurement)).all()
+    }
+
+
+def test_an_unchanged_re_upload_changes_nothing_and_says_so(session: Session, world: dict) -> None:
+    lines = _national(session)
+    before = _stored(session)
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file(*reversed(lines)))
+    assert (len(plan.new), len(plan.changed), len(plan.unchanged), plan.notes_needed) == (0, 0, len(lines), {})
+    result = apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, filename="again.csv")
+    session.commit()
+    assert (result.added, result.corrected, result.unchanged) == (0, 0, len(lines))
+    assert _stored(session) == before, "no value, note or version moved"
+    assert session.exec(select(MeasurementCorrection)).all() == []
+    event = session.exec(select(AuditEvent).where(AuditEvent.entity_id == "again.csv")).one()
+    assert (event.after["added"], event.after["corrected"], event.after["unchanged"]) == (0, 0, len(lines))
+
+
+def test_a_re_upload_with_a_few_changed_values_writes_exactly_those(session: Session, world: dict) -> None:
+    lines = _national(session)
+    before = _stored(session)
+    edited = list(lines)
+    changed_at = range(0, len(lines), 10)  # every tenth value a little higher, with a note; one only a new note
+    for at in changed_at:
+        region, hub, indicator, period, value, _ = edited[at].split(",")
+        bump = 0 if at == 0 else 0.5
+        edited[at] = f"{region},{hub},{indicator},{period},{float(value) + bump},checked again"
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=_file(*edited))
+    assert sorted(v.row for v in plan.changed) == [at + 2 for at in changed_at]
+    assert (len(plan.new), len(plan.unchanged)) == (0, len(lines) - len(changed_at))
+    apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan, filename="edited.csv")
+    session.commit()
+    after = _stored(session)
+    moved = {key for key in after if after[key] != before[key]}
+    assert len(moved) == len(changed_at)
+    assert all(after[k][1:] == ("checked again", 2) for k in moved), "each changed value written once, with its note"
+    corrections = session.exec(select(MeasurementCorrection)).all()
+    assert sorted((c.old_value, c.new_value, c.new_note) for c in corrections) == sorted(
+        (before[k][0], after[k][0], "checked again") for k in moved
+    )
+    event = session.exec(select(AuditEvent).where(AuditEvent.entity_id == "edited.csv")).one()
+    assert (event.after["added"], event.after["corrected"]) == (0, len(changed_at))
+
+
+def test_an_imported_note_loses_a_nul_character_on_both_databases(session: Session, world: dict) -> None:
+    row = ProgressRow(2, "r1", "H1", "K01", Q1, 12.0, "pasted\x00 note")  # the bulk INSERT drops it itself
+    apply_import(
+        session=session, actor=OPEN_MODE_ADMIN, plan=plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=[row])
+    )
+    session.commit()
+    assert [v[4] for v in _values(session)] == ["pasted note"]
+
+
+def test_a_value_added_between_plan_and_apply_is_a_conflict_and_the_file_writes_nothing(
+    session: Session, world: dict, engine
+) -> None:
+    rows = _file("r1,H1,K01,FY2024Q1,1,first", "r1,H1,K01,FY2024Q2,2,second", "r1,H2,K01,FY2024Q1,5,other hub")
+    plan = plan_import(session=session, actor=OPEN_MODE_ADMIN, rows=rows)
+    session.rollback()
+    with Session(engine) as other:  # someone else saves one of the file's new values first
+        record_values(
+            session=other,
+            actor=OPEN_MODE_ADMIN,
+            hub_id=world["hub"].id,
+            period=Q1 + 1,
+            entries=[ValueEntry(world["level"].id, 3.0, "by hand")],
+        )
+        other.commit()
+    with pytest.raises(EditConflict, match="H1 / K01 / FY2024 Q2") as info:  # the bulk INSERT met their row
+        apply_import(session=session, actor=OPEN_MODE_ADMIN, plan=plan)
+    assert info.value.theirs == {"H1 / K01 / FY2024Q2": (3.0, "by hand")}
+    session.rollback()
+    assert [(v[2], v[3], v[4]) for v in _values(session)] == [(2, 3.0, "by hand")], "none of the file's values"
