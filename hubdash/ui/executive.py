@@ -72,7 +72,7 @@ def heading(summary: ExecutiveSummary, scope: str) -> None:
 def risks(frame: pd.DataFrame, link: dict[str, Any]) -> None:
     """The top risks with the column they are ranked by first, and every column in view at 1400 px."""
     # 935 px: every column and header in view at 1400 px (headers and units run longer in English)
-    sizes = (115, 80, 215, 205, 75, 65, 65, 62, 48) if language() == "ja" else (110, 85, 185, 185, 105, 75, 70, 75, 45)
+    sizes = (115, 80, 215, 205, 75, 65, 65, 62, 48) if language() == "ja" else (110, 85, 185, 180, 105, 75, 70, 75, 40)
     widths = dict(zip(frame.columns, sizes, strict=False))
     table(
         frame,
