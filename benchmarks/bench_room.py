@@ -155,6 +155,7 @@ async def _room(srv: server.Server, code: str, region_id: int) -> tuple[Room, fl
     errors = [e for t in tabs for e in t.errors]
     errors.extend(room.arrivals([t.name for t in tabs]))
     idle["saves"] = float(sum(saves))
+    idle["memory"], idle["peak memory"] = srv.memory_mb()
     idle["dropped"] = float(sum(t.dropped for t in tabs))
     for tab in tabs:
         await tab.close()
@@ -183,6 +184,7 @@ def cases(words: list[str]) -> Iterator[Measure]:
         {
             "per participant": f"{share * 100 / people:.2f} %",
             "live refreshes per second": round(idle["refreshes_per_second"], 1),
+            "server memory at the end": f"{idle['memory']:.0f} MB (peak {idle['peak memory']:.0f} MB)",
         },
     )
     yield Measure(
