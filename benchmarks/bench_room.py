@@ -5,8 +5,8 @@ the workshop of region demo-01 with its code, 2 council members sign in with a p
 page as headless tabs speaking Streamlit's protocol (benchmarks/streamlit_client.py), its live refresh on (the
 fragment's own interval, asked for as a browser's timer does).
 
-- idle: nobody types for IDLE_SECONDS; the server's CPU time over that window, as a share of one core, for the
-  30 together (limit 25 %) and per participant;
+- idle: nobody types for IDLE_SECONDS; the server process's CPU time (all its threads) over that window, as a
+  share of one core, for the 30 together (limit 25 %) and per participant; the server's memory at the end;
 - saving: for ACTIVE_SECONDS the two council members each save a part of the vision every few seconds (click
   Edit, type, click Save; one the statement, one a sector's commitment), each text with a marker of its own; the
   time from the click on Save to the marker's arrival on each other participant's screen, p95 (limit 5 s);
