@@ -5,8 +5,8 @@ the workshop of region demo-01 with its code, 2 council members sign in with a p
 page as headless tabs speaking Streamlit's protocol (benchmarks/streamlit_client.py), its live refresh on (the
 fragment's own interval, asked for as a browser's timer does).
 
-- idle: nobody types for IDLE_SECONDS; the server's CPU time over that window, as a share of one core, for the
-  30 together (limit 25 %) and per participant;
+- idle: nobody types for IDLE_SECONDS; the server process's CPU time (all its threads) over that window, as a
+  share of one core, for the 30 together (limit 25 %) and per participant; the server's memory at the end;
 - saving: for ACTIVE_SECONDS the two council members each save a part of the vision every few seconds (click
   Edit, type, click Save; one the statement, one a sector's commitment), each text with a marker of its own; the
   time from the click on Save to the marker's arrival on each other participant's screen, p95 (limit 5 s);
@@ -155,6 +155,7 @@ async def _room(srv: server.Server, code: str, region_id: int) -> tuple[Room, fl
     errors = [e for t in tabs for e in t.errors]
     errors.extend(room.arrivals([t.name for t in tabs]))
     idle["saves"] = float(sum(saves))
+    idle["memory"], idle["peak memory"] = srv.memory_mb()
     idle["dropped"] = float(sum(t.dropped for t in tabs))
     for tab in tabs:
         await tab.close()
@@ -183,6 +184,7 @@ def cases(words: list[str]) -> Iterator[Measure]:
         {
             "per participant": f"{share * 100 / people:.2f} %",
             "live refreshes per second": round(idle["refreshes_per_second"], 1),
+            "server memory at the end": f"{idle['memory']:.0f} MB (peak {idle['peak memory']:.0f} MB)",
         },
     )
     yield Measure(

@@ -6,7 +6,8 @@ Each person opens the home page, then visits the main pages one after another in
 each for THINK seconds (a random pause, as people do) before the next click; the time of a click is from sending it
 to the end of the page's run.
 
-- alone: one person does a round untimed (the shared caches fill, as on a server in use), then a timed round;
+- alone: one person does a round untimed (the shared caches fill, as on a server in use), then a timed round
+  (within hubdash.ui.reads.READ_TTL_SECONDS of the first, so on warm caches);
 - together: SESSIONS people come in over a few seconds and each does one round;
 - p95 page time together / p95 alone (limit 3x), and errors (limit 0): tracebacks, error messages, lost
   connections, runs that never end.

@@ -36,6 +36,15 @@ class Server:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def memory_mb(self) -> tuple[float, float]:
+        """The server process's resident memory now and at its peak, in MB (VmRSS, VmHWM)."""
+        found = dict(
+            line.split(":", 1)
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
+            if ":" in line
+        )
+        return int(found["VmRSS"].split()[0]) / 1024, int(found["VmHWM"].split()[0]) / 1024
+
     def stop(self) -> None:
         """Stop the server (its process group)."""
         if self.process.poll() is None:

@@ -19,8 +19,9 @@ T = TypeVar("T")
 
 # Cached reads are shared by every session of this server; its own writes clear them (clear_caches),
 # and another app server's writes show within CHANGE_CHECK_SECONDS: each cached read is keyed on the
-# newest audit event, which every change writes.
-READ_TTL_SECONDS = 30
+# newest audit event, which every change writes. READ_TTL_SECONDS only bounds how long a read that depends on
+# the clock (days to a deadline) may lag, and lets a page visited again within it open warm.
+READ_TTL_SECONDS = 120
 CHANGE_CHECK_SECONDS = 2
 
 

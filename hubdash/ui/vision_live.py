@@ -18,8 +18,8 @@ from hubdash.ui import runtime
 from hubdash.ui.identity import actor
 
 T = TypeVar("T")
-REFRESH_SECONDS = 3
-CHECK_SECONDS = 1.5  # how long one answer serves every session of this server
+REFRESH_SECONDS = 2
+CHECK_SECONDS = 1.0  # how long one answer serves every session of this server
 SEEN_KEY = "live_seen"
 
 
