@@ -102,10 +102,25 @@ def scratch(name: str, template: str | None = None) -> str:
     target = _pg_name(name)
     _drop_pg(target)
     engine = _admin_engine()
-    with engine.connect() as conn:
-        copy = f' TEMPLATE "{make_url(db.normalise_url(template)).database}"' if template else ""
-        conn.execute(text(f'CREATE DATABASE "{target}"{copy}'))
-    engine.dispose()
+    source = make_url(db.normalise_url(template)).database if template else None
+    ours = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND usename = current_user"
+    try:
+        for attempt in range(20):
+            try:
+                with engine.connect() as conn:
+                    if source:
+                        # a template may have no sessions: end those of this run's earlier cases (their engines
+                        # ping before using a pooled connection, so they open a new one if they read again)
+                        conn.execute(text(ours + " AND pid <> pg_backend_pid()"), {"name": source})
+                    copy = f' TEMPLATE "{source}"' if source else ""
+                    conn.execute(text(f'CREATE DATABASE "{target}"{copy}'))
+                break
+            except DBAPIError:
+                if attempt == 19:  # the server's own workers (autovacuum) leave the template in a moment
+                    raise
+                time.sleep(0.5)
+    finally:
+        engine.dispose()
     if target not in _CREATED:
         _CREATED.append(target)
     return make_url(db.normalise_url(base)).set(database=target).render_as_string(hide_password=False)
