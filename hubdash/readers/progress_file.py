@@ -13,16 +13,17 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, overload
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from hubdash.domain.errors import Message, UserError
 from hubdash.domain.periods import FiscalQuarter, PeriodError
+from hubdash.readers.frame_rows import FrameRows
 
 # Limits that keep a hostile or broken file from taking the server's memory or time (see README).
 MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
@@ -481,7 +482,7 @@ def _text(value: str) -> str:
     return unquote_formula(value) if value.startswith("'") else value
 
 
-class ProgressRows(Sequence[ProgressRow]):
+class ProgressRows(FrameRows[ProgressRow]):
     """The valid rows of a file, held as columns (a file may hold 200,000 of them); ProgressRow one at a time.
 
     `frame`: columns row, region, hub, indicator (str), period (quarter index, int), value (float), note (str),
@@ -489,10 +490,6 @@ class ProgressRows(Sequence[ProgressRow]):
     """
 
     COLUMNS = ("row", "region", "hub", "indicator", "period", "value", "note")
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame.reset_index(drop=True)
-        self._rows: list[ProgressRow] | None = None
 
     @classmethod
     def of(cls, rows: Iterable[ProgressRow]) -> ProgressRows:
@@ -503,38 +500,15 @@ class ProgressRows(Sequence[ProgressRow]):
         frame = pd.DataFrame(records, columns=list(cls.COLUMNS))
         return cls(frame.astype({"row": "int64", "period": "int64", "value": "float64"}))
 
-    def _listed(self) -> list[ProgressRow]:
-        if self._rows is None:
-            f = self.frame
-            quarters = {int(i): FiscalQuarter.from_index(int(i)) for i in pd.unique(f["period"])}
-            self._rows = [
-                ProgressRow(row, region, hub, indicator, quarters[period], value, note)
-                for row, region, hub, indicator, period, value, note in zip(
-                    *(f[c].tolist() for c in self.COLUMNS), strict=True
-                )
-            ]
-        return self._rows
-
-    def __len__(self) -> int:
-        return len(self.frame)
-
-    @overload
-    def __getitem__(self, index: int) -> ProgressRow: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[ProgressRow]: ...
-    def __getitem__(self, index: int | slice) -> ProgressRow | list[ProgressRow]:
-        return self._listed()[index]
-
-    def __iter__(self) -> Iterator[ProgressRow]:
-        return iter(self._listed())
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to a list (or another sequence) of the same values, as a list would be."""
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable like a list: no hash
+    def _build(self) -> list[ProgressRow]:
+        f = self.frame
+        quarters = {int(i): FiscalQuarter.from_index(int(i)) for i in pd.unique(f["period"])}
+        return [
+            ProgressRow(row, region, hub, indicator, quarters[period], value, note)
+            for row, region, hub, indicator, period, value, note in zip(
+                *(f[c].tolist() for c in self.COLUMNS), strict=True
+            )
+        ]
 
 
 def _unique_map(values: np.ndarray, func: Callable[[str], object]) -> np.ndarray:

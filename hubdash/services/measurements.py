@@ -11,9 +11,9 @@ import heapq
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ from hubdash.domain.permissions import ROLE_PERMISSIONS, Actor, Permission, Perm
 from hubdash.domain.status import assess, statuses
 from hubdash.fmt import coded
 from hubdash.models import Hub, Indicator, Measurement, MeasurementCorrection, Region, Target, id_of, utcnow
+from hubdash.readers.frame_rows import FrameRows
 from hubdash.readers.progress_file import (
     HUB,
     INDICATOR,
@@ -119,16 +120,12 @@ def _optional_int(number: float) -> int | None:
     return None if number != number else int(number)
 
 
-class PlannedValues(Sequence[PlannedValue]):
+class PlannedValues(FrameRows[PlannedValue]):
     """Planned values held as columns (an import may hold 200,000); PlannedValue one at a time, as from a list.
 
     `frame` has the columns of PlannedValue (_PLAN_COLUMNS; the period as a quarter index, NaN for no stored
     value). The import reads and writes the columns; code that wants values iterates, as over a list.
     """
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame.reset_index(drop=True)
-        self._values: list[PlannedValue] | None = None
 
     @classmethod
     def of(cls, values: Sequence[PlannedValue]) -> PlannedValues:
@@ -170,60 +167,37 @@ class PlannedValues(Sequence[PlannedValue]):
             )
         )
 
-    def _listed(self) -> list[PlannedValue]:
-        if self._values is None:
-            f = self.frame
-            quarters = {int(i): FiscalQuarter.from_index(int(i)) for i in pd.unique(f["period"])}
-            self._values = [
-                PlannedValue(
-                    row,
-                    hub_id,
-                    indicator_id,
-                    quarters[period],
-                    value,
-                    note,
-                    _optional_int(existing_id),
-                    None if existing_value != existing_value else existing_value,
-                    existing_note,
-                    _optional_int(existing_version),
-                    label,
-                )
-                for (
-                    row,
-                    hub_id,
-                    indicator_id,
-                    period,
-                    value,
-                    note,
-                    existing_id,
-                    existing_value,
-                    existing_note,
-                    existing_version,
-                    label,
-                ) in zip(*(f[c].tolist() for c in _PLAN_COLUMNS), strict=True)
-            ]
-        return self._values
-
-    def __len__(self) -> int:
-        return len(self.frame)
-
-    @overload
-    def __getitem__(self, index: int) -> PlannedValue: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[PlannedValue]: ...
-    def __getitem__(self, index: int | slice) -> PlannedValue | list[PlannedValue]:
-        return self._listed()[index]
-
-    def __iter__(self) -> Iterator[PlannedValue]:
-        return iter(self._listed())
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to a list (or another sequence) of the same values, as a list would be."""
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable like a list: no hash
+    def _build(self) -> list[PlannedValue]:
+        f = self.frame
+        quarters = {int(i): FiscalQuarter.from_index(int(i)) for i in pd.unique(f["period"])}
+        return [
+            PlannedValue(
+                row,
+                hub_id,
+                indicator_id,
+                quarters[period],
+                value,
+                note,
+                _optional_int(existing_id),
+                None if existing_value != existing_value else existing_value,
+                existing_note,
+                _optional_int(existing_version),
+                label,
+            )
+            for (
+                row,
+                hub_id,
+                indicator_id,
+                period,
+                value,
+                note,
+                existing_id,
+                existing_value,
+                existing_note,
+                existing_version,
+                label,
+            ) in zip(*(f[c].tolist() for c in _PLAN_COLUMNS), strict=True)
+        ]
 
 
 def _frame(values: Sequence[PlannedValue]) -> pd.DataFrame:
